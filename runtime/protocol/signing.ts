@@ -1,0 +1,45 @@
+/**
+ * Trust between owners: every fog node holds an Ed25519 key pair. It signs its registration, its bids and its
+ * payment acknowledgements; the market checks each against the key the node registered with.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+
+export interface NodeKeys {
+  /** SPKI DER, base64: what travels in the registration. */
+  publicKey: string;
+  privateKey: KeyObject;
+}
+
+export function generateNodeKeys(): NodeKeys {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  return { publicKey: publicKey.export({ type: "spki", format: "der" }).toString("base64"), privateKey };
+}
+
+/** Loads keys from a PKCS#8 PEM private key (for nodes whose owners keep their key on disk). */
+export function nodeKeysFromPem(pem: string): NodeKeys {
+  const privateKey = createPrivateKey(pem);
+  const publicKey = createPublicKey(privateKey).export({ type: "spki", format: "der" }).toString("base64");
+  return { publicKey, privateKey };
+}
+
+export function signText(keys: NodeKeys, text: string): string {
+  return sign(null, Buffer.from(text), keys.privateKey).toString("base64");
+}
+
+const publicKeyCache = new Map<string, KeyObject>();
+
+/** True when `signature` is a valid Ed25519 signature of `text` by `publicKey`; false for any malformed input. */
+export function verifyText(publicKey: string, text: string, signature: string | undefined): boolean {
+  if (signature === undefined) return false;
+  try {
+    let key = publicKeyCache.get(publicKey);
+    if (key === undefined) {
+      key = createPublicKey({ key: Buffer.from(publicKey, "base64"), format: "der", type: "spki" });
+      if (publicKeyCache.size > 100_000) publicKeyCache.clear();
+      publicKeyCache.set(publicKey, key);
+    }
+    return verify(null, Buffer.from(text), key, Buffer.from(signature, "base64"));
+  } catch {
+    return false;
+  }
+}
