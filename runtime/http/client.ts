@@ -1,0 +1,146 @@
+/**
+ * Outbound HTTP for the runtime: keep-alive connections, a timeout on every call, errors as {@link RemoteError},
+ * and optional link emulation (a one-way delay and a rate applied to the request and to the response), which is
+ * how the local testbed puts link latency on the real traffic between nodes.
+ */
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { RemoteError } from "../protocol/errors.ts";
+
+export interface LinkEmulation {
+  /** One-way delay in ms, applied before the request leaves and again before the response is delivered. */
+  delayMs: number;
+  /** Bottleneck rate in bit/s: adds size × 8 / rate to each direction. Undefined = unlimited. */
+  rateBps?: number | undefined;
+}
+
+export interface RequestOptions {
+  method?: string;
+  /** Serialised as JSON unless it is a Buffer or a string. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Whole-call timeout in ms, link delays included. */
+  timeoutMs: number;
+  link?: LinkEmulation | undefined;
+  agent?: Agent;
+  signal?: AbortSignal;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  text(): string;
+  json(): unknown;
+}
+
+const defaultAgent = new Agent({ keepAlive: true, keepAliveMsecs: 20_000, maxSockets: 256, maxFreeSockets: 64 });
+
+/** Sends one request. Resolves with any status; rejects with RemoteError on timeout or transport failure. */
+export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> {
+  const payload = encodeBody(opts.body);
+  const headers: Record<string, string> = { ...opts.headers };
+  if (payload !== undefined) {
+    headers["content-length"] = String(payload.length);
+    if (!Buffer.isBuffer(opts.body) && typeof opts.body !== "string") headers["content-type"] ??= "application/json";
+  }
+  const link = opts.link;
+  return new Promise<HttpAnswer>((resolve, reject) => {
+    let settled = false;
+    let req: ReturnType<typeof httpRequest> | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      for (const t of timers) clearTimeout(t);
+      opts.signal?.removeEventListener("abort", onAbort);
+      fn();
+    };
+    const fail = (message: string, extra: { timedOut?: boolean; isUnreachable?: boolean; cause?: unknown }) =>
+      finish(() => {
+        req?.destroy();
+        reject(new RemoteError({ url, message, ...extra }));
+      });
+    const onAbort = () => fail(`Call to ${url} was cancelled.`, { cause: opts.signal?.reason });
+    opts.signal?.addEventListener("abort", onAbort);
+    timers.push(
+      setTimeout(() => fail(`Call to ${url} timed out after ${opts.timeoutMs} ms.`, { timedOut: true }), opts.timeoutMs),
+    );
+
+    const send = () => {
+      if (settled) return;
+      req = httpRequest(url, { method: opts.method ?? "GET", headers, agent: opts.agent ?? defaultAgent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", (cause) => fail(`Reading the answer of ${url} failed: ${cause.message}.`, { cause }));
+        res.on("end", () => {
+          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          const answer = makeAnswer(res.statusCode ?? 0, res.headers, body);
+          const back = transitMs(link, body.length);
+          if (back <= 0) finish(() => resolve(answer));
+          else timers.push(setTimeout(() => finish(() => resolve(answer)), back));
+        });
+      });
+      req.on("error", (cause: NodeJS.ErrnoException) => {
+        const unreachable = ["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EADDRNOTAVAIL"];
+        fail(`Call to ${url} failed: ${cause.message}.`, { isUnreachable: unreachable.includes(cause.code ?? ""), cause });
+      });
+      req.end(payload);
+    };
+    const out = transitMs(link, payload?.length ?? 0);
+    if (out <= 0) send();
+    else timers.push(setTimeout(send, out));
+  });
+}
+
+/** Sends a JSON request and parses a JSON answer; a non-2xx status rejects with RemoteError carrying the body. */
+export async function requestJson(url: string, opts: RequestOptions): Promise<{ status: number; json: unknown }> {
+  const answer = await request(url, opts);
+  const text = answer.text();
+  if (answer.status < 200 || answer.status >= 300) {
+    throw new RemoteError({
+      url,
+      status: answer.status,
+      body: text.slice(0, 2000),
+      message: `${opts.method ?? "GET"} ${url} answered ${answer.status}: ${summarise(text)}`,
+    });
+  }
+  if (text.length === 0) return { status: answer.status, json: undefined };
+  try {
+    return { status: answer.status, json: JSON.parse(text) };
+  } catch (cause) {
+    throw new RemoteError({ url, status: answer.status, body: text.slice(0, 2000), message: `${url} answered invalid JSON.`, cause });
+  }
+}
+
+function transitMs(link: LinkEmulation | undefined, bytes: number): number {
+  if (link === undefined) return 0;
+  const serialisation = link.rateBps === undefined || link.rateBps <= 0 ? 0 : ((bytes + 300) * 8 * 1000) / link.rateBps;
+  return link.delayMs + serialisation;
+}
+
+function encodeBody(body: unknown): Buffer | undefined {
+  if (body === undefined) return undefined;
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === "string") return Buffer.from(body);
+  return Buffer.from(JSON.stringify(body));
+}
+
+function makeAnswer(status: number, headers: IncomingHttpHeaders, body: Buffer): HttpAnswer {
+  return {
+    status,
+    headers,
+    body,
+    text: () => body.toString("utf8"),
+    json: () => JSON.parse(body.toString("utf8")) as unknown,
+  };
+}
+
+function summarise(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: string } };
+    if (typeof parsed.error?.message === "string") return parsed.error.message;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text || "(empty body)";
+}

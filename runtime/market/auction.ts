@@ -1,0 +1,140 @@
+/**
+ * The auction as a deterministic state machine: `startAuction` → `onBids` → `onPayment`* → done. Inputs are the
+ * received messages, the shell's verdicts on signatures, and `now`; outputs are the next effect for the shell to
+ * carry out (call for bids, pay a node, finish) and, at the end, the {@link AuctionRecord} that explains it.
+ *
+ * Payment falls back down the ranking: a winner that refuses (its capacity changed since it bid, or it is gone)
+ * is recorded and the next candidate is offered the function, at the price the rule gives that position.
+ */
+import type { EventBody } from "../protocol/events.ts";
+import type { BidProposal, BidProposals, Refusal, Sla } from "../protocol/messages.ts";
+import type { MarketRule } from "./rules.ts";
+
+/** What the market concluded about a bid's signature. Only "valid" bids compete. */
+export type Verdict = "valid" | "forged" | "replayed" | "unsigned" | "unknown-node";
+
+export const MARKET_REASONS = {
+  noBids: "no bids",
+  noValidBids: "no valid bids",
+  allPaymentsFailed: "every candidate refused payment",
+  targetUnreachable: "target node unreachable",
+  unknownTarget: "unknown target node",
+} as const;
+
+export type AuctionRecord = EventBody<"auction_result">;
+
+export type AuctionEffect =
+  | { kind: "call-for-bids"; targetNode: string }
+  | { kind: "pay"; nodeId: string; bidId: string; price: number }
+  | { kind: "done"; record: AuctionRecord };
+
+interface Common {
+  sla: Sla;
+  targetNode: string;
+  rule: MarketRule;
+  startedAt: number;
+}
+
+export type AuctionState =
+  | (Common & { phase: "collecting" })
+  | (Common & {
+      phase: "paying";
+      ranking: BidProposal[];
+      index: number;
+      bids: AuctionRecord["bids"];
+      refusals: Refusal[];
+      payments: AuctionRecord["paymentAttempts"];
+    })
+  | (Common & { phase: "done"; record: AuctionRecord });
+
+export interface Step {
+  state: AuctionState;
+  effect: AuctionEffect;
+}
+
+export function startAuction(sla: Sla, targetNode: string, rule: MarketRule, now: number): Step {
+  return { state: { phase: "collecting", sla, targetNode, rule, startedAt: now }, effect: { kind: "call-for-bids", targetNode } };
+}
+
+/** The target's answer arrived (or did not: pass `undefined` answer and a failure reason). */
+export function onBids(
+  state: AuctionState,
+  answer: BidProposals | undefined,
+  verdicts: ReadonlyMap<string, Verdict>,
+  now: number,
+  failure?: string,
+): Step {
+  if (state.phase !== "collecting") throw new Error(`Auction ${state.sla.id} is ${state.phase}, not collecting bids.`);
+  const received = answer?.bids ?? [];
+  const bids = received.map((b) => ({
+    nodeId: b.nodeId,
+    bidId: b.id,
+    bid: b.bid,
+    ...(b.price === undefined ? {} : { price: b.price }),
+    verdict: verdicts.get(b.id) ?? "unsigned",
+  }));
+  const refusals: Refusal[] = [...(answer?.refusals ?? [])];
+  for (const b of bids) {
+    if (b.verdict !== "valid") refusals.push({ nodeId: b.nodeId, reason: `bid ${b.verdict}`, detail: `bid ${b.bidId}` });
+  }
+  const valid = received.filter((b) => verdicts.get(b.id) === "valid");
+  const ranking = state.rule.rank(valid, state.sla.id);
+  const paying = { ...state, phase: "paying" as const, ranking, index: 0, bids, refusals, payments: [] };
+  if (ranking.length === 0) {
+    const reason =
+      answer === undefined ? MARKET_REASONS.targetUnreachable : received.length === 0 ? MARKET_REASONS.noBids : MARKET_REASONS.noValidBids;
+    return finish(paying, now, reason, failure);
+  }
+  return { state: paying, effect: payEffect(paying) };
+}
+
+/** The node offered the function answered the payment. */
+export function onPayment(state: AuctionState, ok: boolean, now: number, reason?: string): Step {
+  if (state.phase !== "paying") throw new Error(`Auction ${state.sla.id} is ${state.phase}, not paying.`);
+  const candidate = state.ranking[state.index]!;
+  const payments = [...state.payments, { nodeId: candidate.nodeId, ok, ...(reason === undefined ? {} : { reason }) }];
+  if (ok) {
+    const price = state.rule.price(state.ranking, state.index);
+    const next = { ...state, payments };
+    const record = recordOf(next, now, { winner: candidate, price });
+    return { state: { ...state, phase: "done", record }, effect: { kind: "done", record } };
+  }
+  const next = { ...state, payments, index: state.index + 1 };
+  if (next.index >= state.ranking.length) return finish(next, now, MARKET_REASONS.allPaymentsFailed);
+  return { state: next, effect: payEffect(next) };
+}
+
+function payEffect(state: Extract<AuctionState, { phase: "paying" }>): AuctionEffect {
+  const candidate = state.ranking[state.index]!;
+  return { kind: "pay", nodeId: candidate.nodeId, bidId: candidate.id, price: state.rule.price(state.ranking, state.index) };
+}
+
+function finish(state: Extract<AuctionState, { phase: "paying" }>, now: number, reason: string, detail?: string): Step {
+  const record = recordOf(state, now, { reason, detail });
+  return { state: { ...state, phase: "done", record }, effect: { kind: "done", record } };
+}
+
+function recordOf(
+  state: Extract<AuctionState, { phase: "paying" }>,
+  now: number,
+  outcome: { winner?: BidProposal; price?: number; reason?: string; detail?: string | undefined },
+): AuctionRecord {
+  const { winner, price, reason } = outcome;
+  return {
+    kind: "auction_result",
+    slaId: state.sla.id,
+    functionName: state.sla.functionLiveName,
+    targetNode: state.targetNode,
+    rule: state.rule.name,
+    startedAt: state.startedAt,
+    durationMs: now - state.startedAt,
+    outcome: winner === undefined ? "refused" : "awarded",
+    ...(reason === undefined ? {} : { reason: outcome.detail ? `${reason}: ${outcome.detail}` : reason }),
+    ...(winner === undefined
+      ? {}
+      : { winner: winner.nodeId, winningBidId: winner.id, winningBid: winner.bid, price: price ?? winner.bid }),
+    bids: state.bids,
+    refusals: state.refusals,
+    paymentAttempts: state.payments,
+  };
+}

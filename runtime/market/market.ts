@@ -1,0 +1,145 @@
+/**
+ * The marketplace service: GIRAFF's client API (giraff.md §4.3), wire-compatible, plus node registration. It
+ * runs each auction through the pure state machine of `auction.ts`, carrying out its effects over HTTP with a
+ * timeout on every call.
+ *
+ *   client ──PUT /api/function──► market ──POST /api/bid──► target node ──flood──► … ──bids──► market
+ *          ◄──AcceptedBid──────── market ──POST /api/accept──► winner (next bidder if it refuses)
+ */
+import { randomUUID } from "node:crypto";
+import type { EventSink } from "../events/writer.ts";
+import { nullEventSink } from "../events/writer.ts";
+import type { LinkEmulation } from "../http/client.ts";
+import { startJsonServer, type RunningServer } from "../http/server.ts";
+import { silentLogger, type Logger } from "../log.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import { formatAcceptedBid, type AcceptedBid, type Sla } from "../protocol/messages.ts";
+import type { MarketRuleName } from "../strategies/types.ts";
+import { MARKET_RULES } from "./rules.ts";
+import { FogRegistry } from "./registry.ts";
+import { BidVerifier } from "./verify-bids.ts";
+import { marketRoutes } from "./routes.ts";
+import { runAuction } from "./run-auction.ts";
+import type { AuctionRecord } from "./auction.ts";
+
+export interface MarketOptions {
+  host?: string;
+  port?: number;
+  /** Run name stamped on every event. */
+  run?: string;
+  rule?: MarketRuleName;
+  /** Refuse unsigned registrations, bids and acceptances (default true). */
+  requireSignatures?: boolean;
+  pinnedKeys?: ReadonlyMap<string, string>;
+  /** Time the whole call for bids may take, in ms (default 5000). */
+  bidTimeoutMs?: number;
+  /** Time a node has to acknowledge a payment, in ms (default 3000). */
+  paymentTimeoutMs?: number;
+  /** Time a node has to provision a function and see it live, in ms (default 130 s; GIRAFF waits 120 s). */
+  provisionTimeoutMs?: number;
+  /** How long awarded functions stay listed after their reservation ended, in ms (default 60 s). */
+  retentionMs?: number;
+  events?: EventSink;
+  logger?: Logger;
+  now?: () => number;
+  /** Emulated link between the market and a node (none by default: the market sits next to the root). */
+  linkTo?: (nodeId: string) => LinkEmulation | undefined;
+}
+
+export type ResolvedMarketOptions = Required<Omit<MarketOptions, "pinnedKeys" | "linkTo">> &
+  Pick<MarketOptions, "pinnedKeys" | "linkTo">;
+
+/** An awarded SLA: who hosts it and what the client was told. */
+export interface Award {
+  sla: Sla;
+  nodeId: string;
+  accepted: AcceptedBid;
+  record: AuctionRecord;
+  expiresAt: number;
+}
+
+export interface MarketState {
+  readonly opts: ResolvedMarketOptions;
+  readonly registry: FogRegistry;
+  readonly verifier: BidVerifier;
+  readonly awards: Map<string, Award>;
+  readonly records: Map<string, AuctionRecord>;
+}
+
+export interface RunningMarket extends MarketState {
+  url: string;
+  server: RunningServer;
+  /** Runs one auction directly (what `PUT /api/function` does), for in-process callers and benchmarks. */
+  submit(sla: Omit<Sla, "id">, targetNode: string): Promise<AuctionRecord>;
+  close(): Promise<void>;
+}
+
+export function resolveMarketOptions(opts: MarketOptions): ResolvedMarketOptions {
+  const rule = opts.rule ?? "second-price";
+  if (!(rule in MARKET_RULES)) {
+    throw new ProtocolError({ field: "rule", rule: `one of ${Object.keys(MARKET_RULES).join(", ")}`, value: rule });
+  }
+  return {
+    host: opts.host ?? "127.0.0.1",
+    port: opts.port ?? 0,
+    run: opts.run ?? "local",
+    rule,
+    requireSignatures: opts.requireSignatures ?? true,
+    pinnedKeys: opts.pinnedKeys,
+    bidTimeoutMs: opts.bidTimeoutMs ?? 5000,
+    paymentTimeoutMs: opts.paymentTimeoutMs ?? 3000,
+    provisionTimeoutMs: opts.provisionTimeoutMs ?? 130_000,
+    retentionMs: opts.retentionMs ?? 60_000,
+    events: opts.events ?? nullEventSink,
+    logger: opts.logger ?? silentLogger,
+    now: opts.now ?? Date.now,
+    linkTo: opts.linkTo,
+  };
+}
+
+export async function startMarket(options: MarketOptions = {}): Promise<RunningMarket> {
+  const opts = resolveMarketOptions(options);
+  const registry = new FogRegistry({ requireSignatures: opts.requireSignatures, pinnedKeys: opts.pinnedKeys });
+  const verifier = new BidVerifier((id) => registry.publicKeyOf(id), { requireSignatures: opts.requireSignatures });
+  const state: MarketState = { opts, registry, verifier, awards: new Map(), records: new Map() };
+  const server = await startJsonServer({
+    host: opts.host,
+    port: opts.port,
+    routes: marketRoutes(state),
+    bodyLimit: 64 * 1024,
+    onServerError: (err, req) =>
+      opts.logger.error(`${req.method} ${req.path} failed: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  const pruner = setInterval(() => prune(state), 10_000);
+  pruner.unref();
+  return {
+    ...state,
+    url: server.url,
+    server,
+    submit: (sla, targetNode) => runAuction(state, { ...sla, id: randomUUID() }, targetNode),
+    async close() {
+      clearInterval(pruner);
+      await server.close();
+    },
+  };
+}
+
+/** Forgets awards whose reservation ended more than `retentionMs` ago (GIRAFF keeps them forever, §17.20). */
+function prune(state: MarketState): void {
+  const now = state.opts.now();
+  for (const [slaId, award] of state.awards) {
+    if (award.expiresAt + state.opts.retentionMs < now) {
+      state.awards.delete(slaId);
+      state.records.delete(slaId);
+    }
+  }
+  // refused auctions have no award; keep only the most recent ones
+  if (state.records.size > 100_000) {
+    for (const slaId of state.records.keys()) {
+      if (state.records.size <= 50_000) break;
+      if (!state.awards.has(slaId)) state.records.delete(slaId);
+    }
+  }
+}
+
+export { formatAcceptedBid };

@@ -1,0 +1,123 @@
+/**
+ * The market's HTTP routes (giraff.md §4.3). Bodies are validated by the protocol schemas; a bad one gets a 4xx
+ * naming the field and the rule.
+ */
+import { randomUUID } from "node:crypto";
+import { requestJson } from "../http/client.ts";
+import type { Route } from "../http/server.ts";
+import { ProtocolError, RemoteError } from "../protocol/errors.ts";
+import { formatAcceptedBid, putSlaRequestSchema, registerNodeSchema } from "../protocol/messages.ts";
+import { parseWith } from "../protocol/validate.ts";
+import type { MarketState } from "./market.ts";
+import { runAuction } from "./run-auction.ts";
+
+export function marketRoutes(state: MarketState): Route[] {
+  const { opts, registry } = state;
+  return [
+    {
+      method: "PUT",
+      path: "/api/function",
+      async handler(req) {
+        const put = parseWith(putSlaRequestSchema, req.body);
+        if (registry.get(put.targetNode) === undefined) {
+          throw new ProtocolError({
+            field: "targetNode",
+            rule: "the id of a node registered with the market (see GET /api/fog)",
+            value: put.targetNode,
+            status: 404,
+          });
+        }
+        const sla = { ...put.sla, id: randomUUID() };
+        const record = await runAuction(state, sla, put.targetNode);
+        if (record.outcome === "awarded") return { json: formatAcceptedBid(state.awards.get(sla.id)!.accepted) };
+        return {
+          status: 503,
+          json: { error: { message: `No node could host SLA ${sla.id}: ${record.reason}.`, reason: record.reason }, auction: record },
+        };
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/function/:slaId",
+      async handler(req) {
+        const slaId = req.params.slaId!;
+        const award = state.awards.get(slaId);
+        if (award === undefined) {
+          throw new ProtocolError({ field: "slaId", rule: "the id of an SLA this market awarded", value: slaId, status: 404 });
+        }
+        const node = registry.get(award.nodeId)!;
+        const url = `http://${node.ip}:${node.portHttp}/api/provision/${encodeURIComponent(slaId)}`;
+        try {
+          const { json } = await requestJson(url, {
+            method: "POST",
+            timeoutMs: opts.provisionTimeoutMs,
+            link: opts.linkTo?.(node.id),
+          });
+          return { json: json ?? {} };
+        } catch (err) {
+          if (err instanceof RemoteError) {
+            throw new RemoteError({ ...err, url, message: `Provisioning SLA ${slaId} on ${node.id} failed: ${err.message}`, cause: err });
+          }
+          throw err;
+        }
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/register",
+      handler(req) {
+        const reg = parseWith(registerNodeSchema, req.body);
+        const record = registry.register(reg, opts.now());
+        opts.events.emit({
+          kind: "node_registered",
+          nodeId: record.id,
+          ...(record.parent === undefined ? {} : { parent: record.parent }),
+          ip: record.ip,
+          portHttp: record.portHttp,
+        });
+        return { status: 200 };
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/fog",
+      handler() {
+        const byNode = new Map<string, Record<string, unknown>>();
+        for (const a of state.awards.values()) {
+          const bids = byNode.get(a.nodeId) ?? {};
+          bids[a.accepted.chosen.bid.id] = formatAcceptedBid(a.accepted);
+          byNode.set(a.nodeId, bids);
+        }
+        return {
+          json: [...registry.nodes()].map((n) => ({ id: n.id, ip: n.ip, tags: n.tags, acceptedBids: byNode.get(n.id) ?? {} })),
+        };
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/functions",
+      handler() {
+        const byNode: Record<string, unknown[]> = {};
+        for (const n of registry.nodes()) byNode[n.id] = [];
+        for (const a of state.awards.values()) (byNode[a.nodeId] ??= []).push(formatAcceptedBid(a.accepted));
+        return { json: byNode };
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/health",
+      handler: () => ({ json: { status: "ok", nodes: registry.size } }),
+    },
+    {
+      method: "GET",
+      path: "/api/auctions/:slaId",
+      handler(req) {
+        const record = state.records.get(req.params.slaId!);
+        if (record === undefined) {
+          throw new ProtocolError({ field: "slaId", rule: "the id of an SLA auctioned by this market", value: req.params.slaId, status: 404 });
+        }
+        return { json: record };
+      },
+    },
+  ];
+}
