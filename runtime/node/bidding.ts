@@ -1,0 +1,123 @@
+/**
+ * Answering a call for bids: build the strategy's context (the node's own bid, its neighbours with their latency
+ * estimates, a budgeted `ask`) and let the chosen strategy decide. The strategy is pure given this context; all
+ * effects (signing, HTTP, events) live here.
+ */
+import { randomUUID } from "node:crypto";
+import { requestJson } from "../http/client.ts";
+import { isRemoteError } from "../protocol/errors.ts";
+import {
+  bidProposalsSchema,
+  bidSigningText,
+  formatBidRequest,
+  type BidProposals,
+  type BidRequest,
+} from "../protocol/messages.ts";
+import { signText } from "../protocol/signing.ts";
+import { parseWith } from "../protocol/validate.ts";
+import { REASONS, type NeighbourView, type SelfBid, type StrategyContext } from "../strategies/types.ts";
+import { seededRandom } from "../util/seeded-random.ts";
+import type { NodeState } from "./node-state.ts";
+
+export async function answerCallForBids(state: NodeState, request: BidRequest): Promise<BidProposals> {
+  const { config, effects } = state;
+  const started = performance.now();
+  const budget = request.budgetMs ?? config.defaultBudgetMs;
+  effects.events.emit({
+    kind: "bid_request_seen",
+    slaId: request.sla.id,
+    nodeId: config.id,
+    from: request.nodeOrigin,
+    accumulatedMedianMs: request.accumulatedLatency.medianMs,
+    accumulatedUncertaintyMs: request.accumulatedLatency.uncertaintyMs,
+  });
+  const ctx: StrategyContext = {
+    self: { id: config.id, isRoot: config.situation.kind === "market" },
+    request,
+    neighbours: neighbourViews(state),
+    latencyModel: state.latencyModel,
+    bidSelf: () => bidSelf(state, request),
+    ask: (neighbourId, forwarded) => {
+      const left = budget - (performance.now() - started) - config.hopMarginMs;
+      return ask(state, neighbourId, forwarded, left);
+    },
+    random: seededRandom(`${request.sla.id}/${config.id}`),
+  };
+  return state.strategy.handle(ctx);
+}
+
+function neighbourViews(state: NodeState): NeighbourView[] {
+  const views: NeighbourView[] = [];
+  for (const n of state.neighbours.values()) {
+    views.push({ id: n.id, role: n.role, latency: state.monitor.estimator.estimate(n.id), bandwidthBps: n.bandwidthBps });
+  }
+  return views;
+}
+
+function bidSelf(state: NodeState, request: BidRequest): SelfBid {
+  const { config, effects } = state;
+  const sla = request.sla;
+  const now = effects.now();
+  const decline = (reason: string, detail?: string): SelfBid => {
+    effects.events.emit({
+      kind: "refused",
+      scope: "node",
+      slaId: sla.id,
+      nodeId: config.id,
+      functionName: sla.functionLiveName,
+      reason,
+      ...(detail === undefined ? {} : { detail }),
+    });
+    return detail === undefined ? { kind: "decline", reason } : { kind: "decline", reason, detail };
+  };
+  if (state.table.get(sla.id) !== undefined) return decline(REASONS.strategyDeclined, "already proposed for this SLA");
+  const admission = state.resources.check(sla);
+  if (!admission.ok) return decline(admission.reason, admission.detail);
+  if (!state.limiter.tryAcquire(now)) return decline(REASONS.rateLimited, `max ${config.maxInFlight} proposals per second`);
+  const value = state.valuation.value({
+    sla,
+    resources: state.resources.view(),
+    committed: state.resources.committed(now),
+    params: config.valuationParams,
+  });
+  const unsigned = { nodeId: config.id, id: randomUUID(), bid: value.bid, price: value.price };
+  const proposal = { ...unsigned, signature: signText(effects.keys, bidSigningText(sla.id, unsigned)) };
+  state.table.propose(sla, { bidId: proposal.id, bid: value.bid, price: value.price }, now);
+  effects.events.emit({
+    kind: "bid",
+    slaId: sla.id,
+    functionName: sla.functionLiveName,
+    nodeId: config.id,
+    bidId: proposal.id,
+    bid: value.bid,
+    price: value.price,
+    strategy: state.strategy.name,
+    valuation: state.valuation.name,
+  });
+  return { kind: "bid", proposal };
+}
+
+async function ask(state: NodeState, neighbourId: string, request: BidRequest, leftMs: number): Promise<BidProposals> {
+  const neighbour = state.neighbours.get(neighbourId);
+  const refuse = (reason: string, detail: string): BidProposals => ({ bids: [], refusals: [{ nodeId: neighbourId, reason, detail }] });
+  if (neighbour === undefined) return refuse(REASONS.unreachable, "not a neighbour of this node");
+  if (leftMs <= 0) return refuse(REASONS.timeout, "no time left in the auction's budget");
+  const link = state.effects.linkTo(neighbourId);
+  const roundTrip = 2 * (link?.delayMs ?? 0);
+  const forwarded = { ...request, budgetMs: Math.max(0, leftMs - roundTrip - state.config.hopMarginMs) };
+  try {
+    const { json } = await requestJson(`${neighbour.url}/api/bid`, {
+      method: "POST",
+      body: formatBidRequest(forwarded),
+      timeoutMs: leftMs,
+      link,
+    });
+    return parseWith(bidProposalsSchema, json, "bids");
+  } catch (err) {
+    if (isRemoteError(err)) {
+      const reason = err.timedOut ? REASONS.timeout : err.status === undefined ? REASONS.unreachable : REASONS.badAnswer;
+      return refuse(reason, err.message);
+    }
+    return refuse(REASONS.badAnswer, err instanceof Error ? err.message : String(err));
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * A function's life on its node after the auction (giraff.md §5.7): paid (resources committed, expiry scheduled
+ * after `duration`), provisioned on the FaaS gateway, live once healthy, finished at expiry or when it never
+ * became healthy. Transitions are checked by the function table; this file carries out their effects.
+ */
+import { giraffDeployment } from "../faas/giraff-deployment.ts";
+import { ProtocolError, RemoteError } from "../protocol/errors.ts";
+import { acceptSigningText, formatSla, type AcceptAck, type AcceptRequest } from "../protocol/messages.ts";
+import { signText } from "../protocol/signing.ts";
+import type { FunctionRecord } from "./function-table.ts";
+import { emitResourceUsage, type NodeState } from "./node-state.ts";
+
+/** `POST /api/accept/{slaId}`: the market pays this node; re-check capacity, commit, schedule the expiry. */
+export function acceptPayment(state: NodeState, slaId: string, body: AcceptRequest): AcceptAck {
+  const { config, effects } = state;
+  const now = effects.now();
+  const record = state.table.require(slaId);
+  if (body.bidId !== undefined && body.bidId !== record.bidId) {
+    throw new ProtocolError({ field: "bidId", rule: `the id of this node's bid for SLA ${slaId}`, value: body.bidId, status: 409 });
+  }
+  if (record.state !== "Proposed") {
+    throw new ProtocolError({ field: "slaId", rule: "an SLA this node bid on and was not yet paid for", value: slaId, status: 409 });
+  }
+  const admission = state.resources.pay(record.sla, now);
+  if (!admission.ok) {
+    effects.events.emit({
+      kind: "refused",
+      scope: "node",
+      slaId,
+      nodeId: config.id,
+      functionName: record.sla.functionLiveName,
+      reason: admission.reason,
+      detail: `at payment: ${admission.detail}`,
+    });
+    throw new ProtocolError({
+      field: "slaId",
+      rule: `an SLA that still fits this node (${admission.reason}: ${admission.detail})`,
+      value: slaId,
+      status: 409,
+    });
+  }
+  state.table.pay(slaId, now);
+  const timer = setTimeout(() => void finishFunction(state, slaId, "expired"), record.sla.durationMs);
+  timer.unref();
+  state.expiries.set(slaId, timer);
+  effects.events.emit({
+    kind: "payment",
+    slaId,
+    functionName: record.sla.functionLiveName,
+    nodeId: config.id,
+    bidId: record.bidId,
+    ...(body.price === undefined ? {} : { price: body.price }),
+  });
+  emitResourceUsage(state);
+  const ack = { slaId, nodeId: config.id, bidId: record.bidId };
+  return { ...ack, signature: signText(effects.keys, acceptSigningText(ack)) };
+}
+
+/** `POST /api/provision/{slaId}`: deploy the paid function on the gateway and wait until it answers its health check. */
+export async function provisionFunction(state: NodeState, slaId: string): Promise<Record<string, unknown>> {
+  const { config, effects } = state;
+  const record = state.table.provision(slaId, effects.now());
+  const sla = record.sla;
+  const answer = { functionName: record.faasName, ip: config.ip, port: String(config.portFaas) };
+  if (effects.faas === undefined) {
+    // placement-only node (benchmarks): nothing to run, the reservation alone is the product
+    state.table.markLive(slaId, effects.now());
+    effects.events.emit({ kind: "provisioned", slaId, functionName: sla.functionLiveName, nodeId: config.id, faasName: record.faasName });
+    effects.events.emit({ kind: "live", slaId, functionName: sla.functionLiveName, nodeId: config.id, waitedMs: 0 });
+    return answer;
+  }
+  const started = effects.now();
+  try {
+    await effects.faas.deploy(
+      giraffDeployment({
+        slaId,
+        image: sla.functionImage,
+        memoryBytes: sla.memoryBytes,
+        milliCpu: sla.cpuMilli,
+        replicas: sla.replicas,
+        envProcess: sla.envProcess,
+        envVars: {
+          ...Object.fromEntries(sla.envVars),
+          SLA: JSON.stringify(formatSla(sla)),
+          ID: slaId,
+          NAME: sla.functionLiveName,
+          GIRAFF_NODE_ID: config.id,
+          PRIVATE_IP: config.ip,
+          PAID_AT: new Date(record.paidAt ?? started).toISOString(),
+        },
+      }),
+    );
+    effects.events.emit({ kind: "provisioned", slaId, functionName: sla.functionLiveName, nodeId: config.id, faasName: record.faasName });
+    await effects.faas.waitUntilLive(record.faasName, { timeoutMs: config.liveTimeoutMs });
+  } catch (err) {
+    await finishFunction(state, slaId, "liveness-failed", [err instanceof Error ? err.message : String(err)]);
+    throw new RemoteError({
+      url: config.faasUrl ?? "faas",
+      message: `Function ${record.faasName} for SLA ${slaId} did not become live: ${err instanceof Error ? err.message : String(err)}`,
+      cause: err,
+    });
+  }
+  if (state.table.get(slaId)?.state !== "Provisioned") return answer; // expired while starting
+  state.table.markLive(slaId, effects.now());
+  effects.events.emit({ kind: "live", slaId, functionName: sla.functionLiveName, nodeId: config.id, waitedMs: effects.now() - started });
+  return answer;
+}
+
+/** Ends a reservation: delete the function if it was deployed, release resources, record why. Never throws. */
+export async function finishFunction(
+  state: NodeState,
+  slaId: string,
+  reason: "expired" | "liveness-failed" | "shutdown",
+  errors: string[] = [],
+): Promise<void> {
+  const { config, effects } = state;
+  const timer = state.expiries.get(slaId);
+  if (timer !== undefined) clearTimeout(timer);
+  state.expiries.delete(slaId);
+  const record: FunctionRecord | undefined = state.table.get(slaId);
+  if (record === undefined || !["Paid", "Provisioned", "Live"].includes(record.state)) return;
+  state.table.finish(slaId, effects.now());
+  state.resources.finish(slaId);
+  emitResourceUsage(state);
+  if ((record.state === "Provisioned" || record.state === "Live") && effects.faas !== undefined) {
+    try {
+      await effects.faas.delete(record.faasName);
+    } catch (err) {
+      errors.push(`deleting ${record.faasName}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  effects.events.emit({ kind: "finished", slaId, functionName: record.sla.functionLiveName, nodeId: config.id, reason, errors });
+}

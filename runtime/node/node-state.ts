@@ -1,0 +1,64 @@
+/**
+ * Everything one fog node holds at run time, in one object the route handlers share: its config and effects,
+ * its neighbours, its latency monitor, resources, limiter and function table.
+ */
+import type { EventSink } from "../events/writer.ts";
+import type { LinkEmulation } from "../http/client.ts";
+import type { Logger } from "../log.ts";
+import type { NodeKeys } from "../protocol/signing.ts";
+import type { FaasClient } from "../faas/openfaas-client.ts";
+import type { LatencyModel, PlacementStrategy, ValuationPlugin } from "../strategies/types.ts";
+import type { NodeConfig } from "./config.ts";
+import type { FunctionTable } from "./function-table.ts";
+import type { InFlightLimiter } from "./in-flight-limiter.ts";
+import type { LatencyMonitor } from "./latency-monitor.ts";
+import type { ResourceTracker } from "./resource-tracker.ts";
+
+/** What a node does to the outside world; every field has a real default in `startNode`. */
+export interface NodeEffects {
+  events: EventSink;
+  logger: Logger;
+  /** Epoch ms. */
+  now: () => number;
+  /** Emulated link to a peer (a neighbour id, or "market"); undefined = no emulation. */
+  linkTo: (peerId: string) => LinkEmulation | undefined;
+  /** The FaaS platform; undefined when the node only places functions (benchmarks). */
+  faas: FaasClient | undefined;
+  keys: NodeKeys;
+}
+
+export interface Neighbour {
+  id: string;
+  role: "parent" | "child";
+  url: string;
+  bandwidthBps: number;
+}
+
+export interface NodeState {
+  config: NodeConfig;
+  effects: NodeEffects;
+  strategy: PlacementStrategy;
+  valuation: ValuationPlugin;
+  latencyModel: LatencyModel;
+  neighbours: Map<string, Neighbour>;
+  monitor: LatencyMonitor;
+  resources: ResourceTracker;
+  limiter: InFlightLimiter;
+  table: FunctionTable;
+  /** Expiry timers of paid functions, by SLA id. */
+  expiries: Map<string, NodeJS.Timeout>;
+  registered: boolean;
+  closing: boolean;
+}
+
+export function emitResourceUsage(state: NodeState): void {
+  const view = state.resources.view();
+  state.effects.events.emit({
+    kind: "resource_usage",
+    nodeId: state.config.id,
+    cpuUsedMilli: view.cpuUsedMilli,
+    cpuAvailableMilli: view.cpuAvailableMilli,
+    memoryUsedBytes: view.memoryUsedBytes,
+    memoryAvailableBytes: view.memoryAvailableBytes,
+  });
+}

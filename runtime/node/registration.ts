@@ -1,0 +1,84 @@
+/**
+ * Joining the tree (giraff.md §5.3): a node registers with its parent (the root with the market), signed with its
+ * key, retrying with exponential backoff until it succeeds. A child's registration is recorded by its parent and
+ * relayed upward, unchanged, to the market, which checks the child's signature itself.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { requestJson } from "../http/client.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import { formatRegistration, registrationSigningText, type NodeRegistration } from "../protocol/messages.ts";
+import { signText, verifyText } from "../protocol/signing.ts";
+import type { NodeState } from "./node-state.ts";
+
+const REGISTER_TIMEOUT_MS = 10_000;
+
+/** Where registrations go next: the parent, or the market for the root. */
+function upstream(state: NodeState): { url: string; peer: string } {
+  const s = state.config.situation;
+  return s.kind === "market" ? { url: `${s.marketUrl}/api/register`, peer: "market" } : { url: `${s.parentUrl}/api/register`, peer: s.parentId };
+}
+
+export function ownRegistration(state: NodeState): NodeRegistration {
+  const { config, effects } = state;
+  const unsigned: NodeRegistration = {
+    kind: config.situation.kind === "market" ? "marketNode" : "node",
+    parent: config.situation.kind === "node" ? config.situation.parentId : undefined,
+    nodeId: config.id,
+    ip: config.ip,
+    portHttp: String(config.portHttp),
+    portFaas: String(config.portFaas),
+    tags: config.tags,
+    advertisedBandwidthBps: config.advertisedBandwidthBps,
+    publicKey: effects.keys.publicKey,
+    signedAt: effects.now(),
+  };
+  return { ...unsigned, signature: signText(effects.keys, registrationSigningText(unsigned)) };
+}
+
+/** Registers until it works (backoff 200 ms × 1.5 up to 5 s), or until the node closes. */
+export async function registerWithRetry(state: NodeState, signal: AbortSignal): Promise<void> {
+  let delay = 200;
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    const { url, peer } = upstream(state);
+    try {
+      await requestJson(url, {
+        method: "POST",
+        body: formatRegistration(ownRegistration(state)),
+        timeoutMs: REGISTER_TIMEOUT_MS,
+        link: state.effects.linkTo(peer),
+        signal,
+      });
+      state.registered = true;
+      state.effects.logger.debug(`registered after ${attempt} attempt(s)`);
+      return;
+    } catch (err) {
+      if (signal.aborted) return;
+      if (attempt % 10 === 1) state.effects.logger.debug(`registration attempt ${attempt} failed: ${(err as Error).message}`);
+      await sleep(delay, undefined, { signal }).catch(() => undefined);
+      delay = Math.min(5000, delay * 1.5);
+    }
+  }
+}
+
+/** `POST /api/register` on a node: record a child, then relay the same registration upward. */
+export async function relayRegistration(state: NodeState, reg: NodeRegistration, body: unknown): Promise<void> {
+  const { config } = state;
+  if (reg.kind === "marketNode") {
+    throw new ProtocolError({ field: "marketNode", rule: "a `node` registration (the root registers with the market)", value: reg.nodeId });
+  }
+  if (reg.parent === config.id) {
+    if (reg.publicKey === undefined || !verifyText(reg.publicKey, registrationSigningText(reg), reg.signature)) {
+      throw new ProtocolError({ field: "node.signature", rule: "a registration signed by the child's key", value: reg.signature, status: 403 });
+    }
+    const known = state.neighbours.get(reg.nodeId);
+    state.neighbours.set(reg.nodeId, {
+      id: reg.nodeId,
+      role: "child",
+      url: `http://${reg.ip}:${reg.portHttp}`,
+      bandwidthBps: reg.advertisedBandwidthBps,
+    });
+    if (known === undefined) state.monitor.add(reg.nodeId);
+  }
+  const { url, peer } = upstream(state);
+  await requestJson(url, { method: "POST", body, timeoutMs: REGISTER_TIMEOUT_MS, link: state.effects.linkTo(peer) });
+}
