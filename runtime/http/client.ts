@@ -33,6 +33,9 @@ export interface HttpAnswer {
   json(): unknown;
 }
 
+/** Node's timers resolve to about a millisecond; shorter transits are sent at once rather than rounded up. */
+const MIN_TIMER_MS = 0.5;
+
 const defaultAgent = new Agent({ keepAlive: true, keepAliveMsecs: 20_000, maxSockets: 256, maxFreeSockets: 64 });
 
 /** Sends one request. Resolves with any status; rejects with RemoteError on timeout or transport failure. */
@@ -76,7 +79,7 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
           const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
           const answer = makeAnswer(res.statusCode ?? 0, res.headers, body);
           const back = transitMs(link, body.length);
-          if (back <= 0) finish(() => resolve(answer));
+          if (back < MIN_TIMER_MS) finish(() => resolve(answer));
           else timers.push(setTimeout(() => finish(() => resolve(answer)), back));
         });
       });
@@ -87,7 +90,7 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
       req.end(payload);
     };
     const out = transitMs(link, payload?.length ?? 0);
-    if (out <= 0) send();
+    if (out < MIN_TIMER_MS) send();
     else timers.push(setTimeout(send, out));
   });
 }

@@ -1,0 +1,101 @@
+/**
+ * `npm run runtime -- --topology <file.json> --strategy <name> [options]`: starts a local fog network, prints the
+ * market URL once every node is registered and measuring its neighbours, and stops everything on Ctrl-C or
+ * SIGTERM. Exit status 2 for bad options, with a sentence naming the option.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, ProtocolError } from "../protocol/errors.ts";
+import { loadTopology } from "../protocol/topology.ts";
+import { STRATEGIES } from "../strategies/index.ts";
+import { launchFogNetwork } from "./launch.ts";
+import { DEFAULT_FOG_OPTIONS, type FogNetworkOptions } from "./options.ts";
+import type { MarketRuleName } from "../strategies/types.ts";
+
+const USAGE = `Usage: npm run runtime -- --topology <file.json> [--strategy <name>] [options]
+
+  --topology <file>        topology JSON (e.g. experiments/topologies/dev.json)
+  --strategy <name>        ${Object.keys(STRATEGIES).join(", ")} (default auction)
+  --valuation <name>       linear, quadratic, cpu-utilisation (default quadratic)
+  --reduction              GIRAFF's ×0.75 bid reduction at the data source
+  --latency-model <name>   tcp (current GIRAFF) or paper (Euro-Par v3.0.0) (default tcp)
+  --market-rule <name>     second-price, random, mincpurandom (default: the strategy's)
+  --subnet <127.A>         loopback /16 for this network (default ${DEFAULT_FOG_OPTIONS.subnet})
+  --processes <n>          node worker processes (default: one per 120 nodes, at most 8)
+  --run-dir <dir>          write events/*.jsonl and logs/*.log there
+  --no-faas                no FaaS gateways (placement only)
+  --help                   this text`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        topology: { type: "string" },
+        strategy: { type: "string" },
+        valuation: { type: "string" },
+        reduction: { type: "boolean" },
+        "latency-model": { type: "string" },
+        "market-rule": { type: "string" },
+        subnet: { type: "string" },
+        processes: { type: "string" },
+        "run-dir": { type: "string" },
+        "no-faas": { type: "boolean" },
+        help: { type: "boolean" },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.topology === undefined) {
+    console.error(`The option --topology is required.\n\n${USAGE}`);
+    return 2;
+  }
+  const processes = values.processes === undefined ? 0 : Number(values.processes);
+  if (!Number.isInteger(processes) || processes < 0) {
+    console.error(`Expected --processes to be a positive integer, got ${JSON.stringify(values.processes)}.`);
+    return 2;
+  }
+  const options: Partial<FogNetworkOptions> = {
+    ...(values.strategy === undefined ? {} : { strategy: values.strategy }),
+    ...(values.valuation === undefined ? {} : { valuation: values.valuation }),
+    ...(values["latency-model"] === undefined ? {} : { latencyModel: values["latency-model"] }),
+    ...(values["market-rule"] === undefined ? {} : { marketRule: values["market-rule"] as MarketRuleName }),
+    ...(values.subnet === undefined ? {} : { subnet: values.subnet }),
+    ...(values["run-dir"] === undefined ? {} : { runDir: values["run-dir"] }),
+    reduction: values.reduction ?? false,
+    faas: !(values["no-faas"] ?? false),
+    processes,
+    logLevel: "warn",
+  };
+
+  let network;
+  try {
+    const topology = loadTopology(values.topology);
+    console.error(`Starting ${topology.nodes.length} fog nodes of ${values.topology} with strategy ${options.strategy ?? "auction"}…`);
+    network = await launchFogNetwork(topology, options, { onProgress: (m) => console.error(m) });
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ProtocolError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  console.error(`All ${network.nodes.length} nodes registered and measuring their neighbours after ${Math.round(network.readyAfterMs)} ms.`);
+  console.log(network.marketUrl);
+
+  await new Promise<void>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+  });
+  console.error("Stopping…");
+  await network.stop();
+  console.error("Stopped.");
+  return 0;
+}
+
+process.exitCode = await main();

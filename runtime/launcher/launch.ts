@@ -1,0 +1,135 @@
+/**
+ * Starts a whole fog network on this machine: the market in this process, the fog nodes spread over worker
+ * processes, every node on its own loopback address, link latency applied to the traffic between nodes. Resolves
+ * once every node is registered with the market and has a latency estimate for each of its neighbours.
+ *
+ *   launchFogNetwork ──► market (this process) ◄──register── workers ──► nodes (+ gateways) on 127.A.x.y
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { fileEventWriter, nullEventSink } from "../events/writer.ts";
+import { createLogger, type Logger } from "../log.ts";
+import { startMarket, type RunningMarket } from "../market/market.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { parseTopology, type Topology } from "../protocol/topology.ts";
+import { strategy as strategyByName } from "../strategies/index.ts";
+import { planAddresses } from "./address-plan.ts";
+import { DEFAULT_FOG_OPTIONS, type FogNetworkOptions, type FromWorker, type ToWorker } from "./options.ts";
+
+export interface FogNetwork {
+  marketUrl: string;
+  market: RunningMarket;
+  topology: Topology;
+  nodes: { id: string; name: string; url: string; faasUrl: string | undefined }[];
+  /** Milliseconds from the call to the network being ready. */
+  readyAfterMs: number;
+  stop(): Promise<void>;
+}
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+
+export async function launchFogNetwork(
+  topologyInput: Topology | unknown,
+  partial: Partial<FogNetworkOptions> = {},
+  effects: { logger?: Logger; readyTimeoutMs?: number; onProgress?: (message: string) => void } = {},
+): Promise<FogNetwork> {
+  const t0 = performance.now();
+  const options: FogNetworkOptions = { ...DEFAULT_FOG_OPTIONS, ...partial };
+  const topology = parseTopology(topologyInput);
+  const plugin = strategyByName(options.strategy); // unknown names fail here, before any process starts
+  const plan = planAddresses(topology, options.subnet);
+  const logger = effects.logger ?? createLogger("launcher", { level: options.logLevel });
+  if (options.runDir !== undefined) {
+    mkdirSync(join(options.runDir, "events"), { recursive: true });
+    mkdirSync(join(options.runDir, "logs"), { recursive: true });
+  }
+  const market = await startMarket({
+    host: plan.market.ip,
+    port: plan.market.port,
+    run: options.run,
+    rule: options.marketRule ?? plugin.marketRule,
+    bidTimeoutMs: options.bidTimeoutMs,
+    paymentTimeoutMs: options.paymentTimeoutMs,
+    events: options.runDir === undefined ? nullEventSink : fileEventWriter(join(options.runDir, "events", "market.jsonl"), { run: options.run, source: "market" }),
+    logger: logger.child("market"),
+  });
+
+  const count = options.processes > 0 ? options.processes : Math.max(1, Math.min(8, Math.ceil(topology.nodes.length / 120)));
+  if (!Number.isInteger(count) || count > topology.nodes.length) {
+    await market.close();
+    throw new ConfigError("processes", `Expected \`processes\` to be an integer between 1 and ${topology.nodes.length}, got ${options.processes}.`);
+  }
+  const partitions: string[][] = Array.from({ length: count }, () => []);
+  topology.nodes.forEach((n, i) => partitions[Math.floor((i * count) / topology.nodes.length)]!.push(n.id));
+
+  const workers: ChildProcess[] = [];
+  const nodes: FogNetwork["nodes"] = [];
+  const names = new Map(topology.nodes.map((n) => [n.id, n.name]));
+  const stop = async () => {
+    await Promise.all(workers.map((w) => stopWorker(w)));
+    await market.close();
+    await market.opts.events.close();
+  };
+  try {
+    await Promise.all(
+      partitions.map(async (nodeIds, worker) => {
+        const child = fork(WORKER, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        workers.push(child);
+        const started = waitFor(child, "started");
+        const ready = waitFor(child, "ready", effects.readyTimeoutMs ?? 120_000);
+        send(child, { type: "start", topologyJson: topology, nodeIds, marketUrl: market.url, options, worker });
+        const s = await started;
+        for (const n of s.nodes) nodes.push({ ...n, name: names.get(n.id)! });
+        effects.onProgress?.(`worker ${worker}: ${nodeIds.length} nodes started`);
+        await ready;
+        effects.onProgress?.(`worker ${worker}: ready`);
+      }),
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  if (market.registry.size !== topology.nodes.length) {
+    await stop();
+    throw new Error(`Only ${market.registry.size} of ${topology.nodes.length} nodes registered with the market.`);
+  }
+  return { marketUrl: market.url, market, topology, nodes, readyAfterMs: performance.now() - t0, stop };
+}
+
+function send(child: ChildProcess, message: ToWorker): void {
+  child.send(message);
+}
+
+function waitFor<T extends FromWorker["type"]>(child: ChildProcess, type: T, timeoutMs = 120_000): Promise<Extract<FromWorker, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`A node worker did not report "${type}" within ${timeoutMs} ms.`)), timeoutMs);
+    const onMessage = (m: FromWorker) => {
+      if (m.type === type) done(undefined, m as Extract<FromWorker, { type: T }>);
+      else if (m.type === "failed") done(new Error(`A node worker failed: ${m.message}`));
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      done(new Error(`A node worker exited (code ${code}, signal ${signal}) before reporting "${type}".`));
+    const done = (err: Error | undefined, value?: Extract<FromWorker, { type: T }>) => {
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      if (err) reject(err);
+      else resolve(value!);
+    };
+    child.on("message", onMessage);
+    child.on("exit", onExit);
+  });
+}
+
+/** Asks a worker to stop its nodes, then kills it if it has not exited within 10 s. */
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  if (child.connected) send(child, { type: "stop" });
+  else child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

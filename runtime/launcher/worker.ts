@@ -1,0 +1,114 @@
+/**
+ * A node worker: one child process hosting many fog nodes (and their FaaS gateways), each on its own loopback
+ * address. Driven by the launcher over IPC: `start` → `started` → `ready` (every node registered and measuring all
+ * its neighbours) … `stop` → `stopped`.
+ */
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createWriteStream } from "node:fs";
+import { fileEventWriter, nullEventSink, type EventSink } from "../events/writer.ts";
+import { startGateway, type RunningGateway } from "../faas/gateway.ts";
+import { createLogger } from "../log.ts";
+import { parseTopology } from "../protocol/topology.ts";
+import { startNode, type RunningNode } from "../node/agent.ts";
+import { nodeSpecFromTopology } from "../node/config.ts";
+import { planAddresses } from "./address-plan.ts";
+import { topologyLinks } from "./links.ts";
+import type { FromWorker, ToWorker } from "./options.ts";
+
+const FUNCTIONS_DIR = resolve(fileURLToPath(import.meta.url), "../../../functions");
+
+const send = (m: FromWorker) => process.send?.(m);
+let nodes: RunningNode[] = [];
+let gateways: RunningGateway[] = [];
+let events: EventSink = nullEventSink;
+let readyPoll: NodeJS.Timeout | undefined;
+
+process.on("message", (message: ToWorker) => {
+  if (message.type === "start") void start(message).catch((err: unknown) => send({ type: "failed", message: String((err as Error)?.stack ?? err) }));
+  else void stop();
+});
+process.on("disconnect", () => void stop());
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop());
+
+async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
+  const { options } = msg;
+  const topology = parseTopology(msg.topologyJson);
+  const plan = planAddresses(topology, options.subnet);
+  const links = topologyLinks(topology, { applyRate: options.applyRate });
+  const byId = new Map(topology.nodes.map((n) => [n.id, n]));
+  const source = `nodes-${msg.worker}`;
+  if (options.runDir !== undefined) events = fileEventWriter(join(options.runDir, "events", `${source}.jsonl`), { run: options.run, source });
+  const logStream = options.runDir === undefined ? undefined : createWriteStream(join(options.runDir, "logs", `${source}.log`), { flags: "a" });
+  const write = logStream === undefined ? undefined : (line: string) => void logStream.write(line);
+
+  const started: FromWorker & { type: "started" } = { type: "started", nodes: [] };
+  for (const id of msg.nodeIds) {
+    const node = byId.get(id)!;
+    const where = plan.nodes.get(id)!;
+    let faasUrl: string | undefined;
+    if (options.faas) {
+      const gateway = await startGateway({
+        host: where.ip,
+        port: where.portFaas,
+        functionsDir: FUNCTIONS_DIR,
+        ...(options.runDir === undefined ? {} : { logsDir: join(options.runDir, "logs", "functions") }),
+      });
+      gateways.push(gateway);
+      faasUrl = gateway.url;
+    }
+    const parent = node.parent === null ? undefined : plan.nodes.get(node.parent)!;
+    const situation =
+      node.parent === null
+        ? { kind: "market" as const, marketUrl: msg.marketUrl }
+        : { kind: "node" as const, parentId: node.parent, parentUrl: `http://${parent!.ip}:${parent!.portHttp}` };
+    const running = await startNode(
+      {
+        ...nodeSpecFromTopology(node, { ...where, situation }),
+        strategy: options.strategy,
+        valuation: options.valuation,
+        reduction: options.reduction,
+        latencyModel: options.latencyModel,
+        faasUrl,
+        latency: { pingsPerRound: options.pingsPerRound, periodMs: options.probePeriodMs, probeTimeoutMs: 1000 },
+      },
+      {
+        events,
+        logger: createLogger(`node ${node.name}`, { level: options.logLevel, ...(write ? { write } : {}) }),
+        linkTo: (peer) => links(id, peer),
+      },
+    );
+    nodes.push(running);
+    started.nodes.push({ id, url: running.url, faasUrl });
+  }
+  send(started);
+
+  // ready = registered, and an estimate for every neighbour the topology gives this node
+  const expected = new Map(msg.nodeIds.map((id) => [id, topology.nodes.filter((n) => n.parent === id).length + (byId.get(id)!.parent === null ? 0 : 1)]));
+  readyPoll = setInterval(() => {
+    const ready = nodes.every((n) => {
+      const s = n.status();
+      return s.registered && s.neighbours.filter((x) => x.medianMs !== undefined).length >= expected.get(n.config.id)!;
+    });
+    if (ready) {
+      clearInterval(readyPoll);
+      send({ type: "ready" });
+    }
+  }, 25);
+}
+
+let stopping: Promise<void> | undefined;
+function stop(): Promise<void> {
+  stopping ??= (async () => {
+    clearInterval(readyPoll);
+    await Promise.allSettled(nodes.map((n) => n.close()));
+    await Promise.allSettled(gateways.map((g) => g.close()));
+    await events.close();
+    nodes = [];
+    gateways = [];
+    send({ type: "stopped" });
+    process.disconnect?.();
+    process.exitCode = 0;
+  })();
+  return stopping;
+}
