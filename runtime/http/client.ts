@@ -5,6 +5,7 @@
  */
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { RemoteError } from "../protocol/errors.ts";
+import { preciseDelay, type Cancellable } from "./precise-timer.ts";
 
 export interface LinkEmulation {
   /** One-way delay in ms, applied before the request leaves and again before the response is delivered. */
@@ -33,7 +34,7 @@ export interface HttpAnswer {
   json(): unknown;
 }
 
-/** Node's timers resolve to about a millisecond; shorter transits are sent at once rather than rounded up. */
+/** Transits shorter than this (serialisation on fast links) are not worth a scheduler turn: sent at once. */
 const MIN_TIMER_MS = 0.5;
 
 const defaultAgent = new Agent({ keepAlive: true, keepAliveMsecs: 20_000, maxSockets: 256, maxFreeSockets: 64 });
@@ -51,10 +52,12 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
     let settled = false;
     let req: ReturnType<typeof httpRequest> | undefined;
     const timers: NodeJS.Timeout[] = [];
+    const delays: Cancellable[] = [];
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
+      for (const d of delays) d.cancel();
       opts.signal?.removeEventListener("abort", onAbort);
       fn();
     };
@@ -80,7 +83,7 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
           const answer = makeAnswer(res.statusCode ?? 0, res.headers, body);
           const back = transitMs(link, body.length);
           if (back < MIN_TIMER_MS) finish(() => resolve(answer));
-          else timers.push(setTimeout(() => finish(() => resolve(answer)), back));
+          else delays.push(preciseDelay(back, () => finish(() => resolve(answer))));
         });
       });
       req.on("error", (cause: NodeJS.ErrnoException) => {
@@ -91,7 +94,7 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
     };
     const out = transitMs(link, payload?.length ?? 0);
     if (out < MIN_TIMER_MS) send();
-    else timers.push(setTimeout(send, out));
+    else delays.push(preciseDelay(out, send));
   });
 }
 

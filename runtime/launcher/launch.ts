@@ -23,6 +23,8 @@ export interface FogNetwork {
   market: RunningMarket;
   topology: Topology;
   nodes: { id: string; name: string; url: string; faasUrl: string | undefined }[];
+  /** The node worker processes and the nodes each hosts. */
+  workers: { pid: number; nodeIds: string[] }[];
   /** Milliseconds from the call to the network being ready. */
   readyAfterMs: number;
   stop(): Promise<void>;
@@ -65,6 +67,7 @@ export async function launchFogNetwork(
   topology.nodes.forEach((n, i) => partitions[Math.floor((i * count) / topology.nodes.length)]!.push(n.id));
 
   const workers: ChildProcess[] = [];
+  const workerInfo: FogNetwork["workers"] = [];
   const nodes: FogNetwork["nodes"] = [];
   const names = new Map(topology.nodes.map((n) => [n.id, n.name]));
   const stop = async () => {
@@ -77,6 +80,7 @@ export async function launchFogNetwork(
       partitions.map(async (nodeIds, worker) => {
         const child = fork(WORKER, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
         workers.push(child);
+        workerInfo.push({ pid: child.pid!, nodeIds });
         const started = waitFor(child, "started");
         const ready = waitFor(child, "ready", effects.readyTimeoutMs ?? 120_000);
         send(child, { type: "start", topologyJson: topology, nodeIds, marketUrl: market.url, options, worker });
@@ -95,7 +99,7 @@ export async function launchFogNetwork(
     await stop();
     throw new Error(`Only ${market.registry.size} of ${topology.nodes.length} nodes registered with the market.`);
   }
-  return { marketUrl: market.url, market, topology, nodes, readyAfterMs: performance.now() - t0, stop };
+  return { marketUrl: market.url, market, topology, nodes, workers: workerInfo, readyAfterMs: performance.now() - t0, stop };
 }
 
 function send(child: ChildProcess, message: ToWorker): void {

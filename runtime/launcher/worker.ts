@@ -70,7 +70,7 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
         reduction: options.reduction,
         latencyModel: options.latencyModel,
         faasUrl,
-        latency: { pingsPerRound: options.pingsPerRound, periodMs: options.probePeriodMs, probeTimeoutMs: 1000 },
+        latency: { pingsPerRound: options.pingsPerRound, warmupRounds: 8, periodMs: options.probePeriodMs, probeTimeoutMs: 1000 },
       },
       {
         events,

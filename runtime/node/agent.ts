@@ -16,6 +16,7 @@ import { OpenFaasClient } from "../faas/openfaas-client.ts";
 import { resolveNodeConfig, type NodeConfig, type NodeConfigSpec } from "./config.ts";
 import { FunctionTable } from "./function-table.ts";
 import { InFlightLimiter } from "./in-flight-limiter.ts";
+import { LatencyEstimator } from "./latency-estimator.ts";
 import { LatencyMonitor } from "./latency-monitor.ts";
 import { finishFunction } from "./lifecycle.ts";
 import { emitResourceUsage, type NodeEffects, type NodeState } from "./node-state.ts";
@@ -72,6 +73,8 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
     {
       pingsPerRound: config.latency.pingsPerRound,
       periodMs: config.latency.periodMs,
+      warmupRounds: config.latency.warmupRounds,
+      estimator: new LatencyEstimator({ roundStatistic: "median" }),
       onRound: (_id, s) => effects.events.emit({ kind: "neighbor_latency", nodeId: config.id, ...s }),
     },
   );

@@ -42,7 +42,8 @@ export interface NodeConfig {
   defaultBudgetMs: number;
   /** Unpaid proposals are forgotten after this long. */
   proposalTtlMs: number;
-  latency: { pingsPerRound: number; periodMs: number; probeTimeoutMs: number };
+  /** Latency probes: pings per round, rounds back to back at start, period afterwards, probe timeout. */
+  latency: { pingsPerRound: number; warmupRounds: number; periodMs: number; probeTimeoutMs: number };
   bodyLimit: number;
 }
 
@@ -69,7 +70,7 @@ export function resolveNodeConfig(spec: NodeConfigSpec): NodeConfig {
     proposalTtlMs: 60_000,
     bodyLimit: 64 * 1024,
     ...spec,
-    latency: { pingsPerRound: 5, periodMs: 15_000, probeTimeoutMs: 1000, ...spec.latency },
+    latency: { pingsPerRound: 5, warmupRounds: 8, periodMs: 15_000, probeTimeoutMs: 1000, ...spec.latency },
   };
   const plugin = strategyByName(config.strategy);
   if (plugin.forcedValuation !== undefined) config.valuation = plugin.forcedValuation;

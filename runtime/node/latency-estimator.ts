@@ -15,7 +15,7 @@
 import type { LinkEstimate } from "../strategies/types.ts";
 import { Ema } from "./stats/ema.ts";
 import { MeanRing } from "./stats/mean-ring.ts";
-import { MovingMedian } from "./stats/moving-median.ts";
+import { median, MovingMedian } from "./stats/moving-median.ts";
 
 /** One probe round towards one neighbour. */
 export interface ProbeRound {
@@ -49,6 +49,12 @@ export interface LatencyEstimatorOptions {
   medianWindow?: number;
   /** Rounds kept by the loss ring; GIRAFF: 50. */
   lossWindow?: number;
+  /**
+   * How a round's samples become the round's latency. GIRAFF takes the mean of 100 pings; with a handful of
+   * probes sharing a process with other nodes, one delayed probe skews a mean, so nodes use the median, the
+   * latency most probes of the round experienced. Default "mean".
+   */
+  roundStatistic?: "mean" | "median";
 }
 
 interface NeighbourState {
@@ -65,12 +71,14 @@ export class LatencyEstimator {
   readonly #alpha: number;
   readonly #medianWindow: number;
   readonly #lossWindow: number;
+  readonly #roundStatistic: "mean" | "median";
   readonly #neighbours = new Map<string, NeighbourState>();
 
   constructor(options: LatencyEstimatorOptions = {}) {
     this.#alpha = options.alpha ?? 0.3;
     this.#medianWindow = options.medianWindow ?? 50;
     this.#lossWindow = options.lossWindow ?? 50;
+    this.#roundStatistic = options.roundStatistic ?? "mean";
     // Fail at construction rather than at the first round.
     this.#create();
   }
@@ -96,9 +104,7 @@ export class LatencyEstimator {
     state.rounds += 1;
     state.updatedAt = now;
     if (samplesMs.length > 0) {
-      let sum = 0;
-      for (const s of samplesMs) sum += s;
-      state.rawMs = sum / samplesMs.length;
+      state.rawMs = this.#roundStatistic === "median" ? median([...samplesMs].sort((a, b) => a - b)) : meanOf(samplesMs);
       state.ema.push(state.rawMs);
       state.median.push(state.rawMs);
     }
@@ -171,3 +177,10 @@ function snapshotOf(neighborId: string, state: NeighbourState): NeighbourLatency
     packetLoss,
   };
 }
+
+function meanOf(xs: readonly number[]): number {
+  let sum = 0;
+  for (const x of xs) sum += x;
+  return sum / xs.length;
+}
+

@@ -44,6 +44,8 @@ export interface LatencyMonitorOptions {
   pingsPerRound?: number;
   /** Time between rounds once warmed up, ms; default 15 000 (GIRAFF's cron period). */
   periodMs?: number;
+  /** Rounds run back to back at start, even once an estimate exists (more rounds, steadier medians); default 4. */
+  warmupRounds?: number;
   /** Warm-up gives up after this many rounds without an estimate (a dead link), then goes periodic; default 20. */
   maxWarmupRounds?: number;
   /** Where estimates are kept; shared so the node can read them. */
@@ -70,6 +72,7 @@ export class LatencyMonitor {
   readonly #pingsPerRound: number;
   readonly #periodMs: number;
   readonly #maxWarmupRounds: number;
+  readonly #warmupRounds: number;
   readonly #onRound: LatencyMonitorOptions["onRound"];
   readonly #onError: NonNullable<LatencyMonitorOptions["onError"]>;
   readonly #loops = new Map<string, Loop>();
@@ -81,6 +84,7 @@ export class LatencyMonitor {
     this.#pingsPerRound = positiveInteger("pingsPerRound", options.pingsPerRound ?? 5);
     this.#periodMs = positiveInteger("periodMs", options.periodMs ?? 15_000);
     this.#maxWarmupRounds = positiveInteger("maxWarmupRounds", options.maxWarmupRounds ?? 20);
+    this.#warmupRounds = positiveInteger("warmupRounds", options.warmupRounds ?? 4);
     this.estimator = options.estimator ?? new LatencyEstimator();
     this.#onRound = options.onRound;
     this.#onError =
@@ -136,7 +140,8 @@ export class LatencyMonitor {
       const snapshot = this.estimator.record(id, { samplesMs, sent: this.#pingsPerRound, now: this.#clock.now() });
       if (snapshot !== undefined) this.#emit(id, snapshot);
       warmupRounds += 1;
-      const warming = snapshot === undefined && warmupRounds < this.#maxWarmupRounds;
+      const warming =
+        (snapshot === undefined || warmupRounds < this.#warmupRounds) && warmupRounds < this.#maxWarmupRounds;
       if (!warming) await this.#sleep(loop, this.#periodMs);
     }
   }

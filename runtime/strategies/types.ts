@@ -131,6 +131,10 @@ export const REASONS = {
   notCloud: "not a cloud node",
   noCandidates: "no candidates",
   strategyDeclined: "strategy does not bid here",
+  /** A bid collected from the subtree but filtered out by the strategy (max-cpu keeps only the top 2). */
+  dropped: "dropped by the strategy",
+  /** The valuation produced a non-finite or negative bid, or a non-positive price (bad resources or params). */
+  valuationFailed: "valuation failed",
 } as const;
 
 export type { AccumulatedLatency, BidProposal, BidProposals, BidRequest, Refusal, Sla };

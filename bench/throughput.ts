@@ -1,0 +1,85 @@
+/**
+ * `throughput`: auctions per second the runtime sustains when the network costs nothing. A 50-node tree with
+ * every link at 0 ms; a fixed number of auctions kept in flight (each submitted as the previous one in its
+ * slot ends) for a fixed time, from random IoT-connected targets.
+ */
+import { launchFogNetwork } from "../runtime/launcher/launch.ts";
+import { seededRandom } from "../runtime/util/seeded-random.ts";
+import { benchSla, exploredRegion, histogram, iotNodes, round, summary, target, type Benchmark } from "./common.ts";
+import { benchTree } from "./tree.ts";
+
+export const throughput: Benchmark = {
+  name: "throughput",
+  subnet: "127.202",
+  async run(ctx) {
+    const nodes = 50;
+    const inFlight = 32;
+    const durationMs = ctx.quick ? 3000 : 10_000;
+    const warmupMs = ctx.quick ? 500 : 1000;
+    const sla = benchSla("throughput", { latencyMaxMs: 100, durationMs: 1000 });
+    const topology = benchTree({ nodes, seed: ctx.seed, zeroLatency: true });
+    const random = seededRandom(`throughput/${ctx.seed}`);
+    const iot = iotNodes(topology);
+
+    ctx.progress(`launching ${nodes} nodes (0 ms links)`);
+    const options = { subnet: ctx.subnet, faas: false, logLevel: "error" as const, run: "bench" };
+    const network = await launchFogNetwork(topology, options, { onProgress: ctx.progress });
+    const latencies: number[] = [];
+    const bids: number[] = [];
+    const explored: number[] = [];
+    const outcomes: string[] = [];
+    const reasons: string[] = [];
+    let measuredMs = 0;
+    try {
+      ctx.progress(`ready after ${Math.round(network.readyAfterMs)} ms; ${inFlight} in flight for ${warmupMs} + ${durationMs} ms`);
+      const start = performance.now();
+      const measureFrom = start + warmupMs;
+      const end = measureFrom + durationMs;
+      let lastEnd = measureFrom;
+      const slot = async () => {
+        while (performance.now() < end) {
+          const targetNode = iot[Math.floor(random() * iot.length)]!;
+          const t = performance.now();
+          const record = await network.market.submit(sla, targetNode);
+          const done = performance.now();
+          // count auctions that started and ended inside the window
+          if (t < measureFrom || done > end) continue;
+          lastEnd = Math.max(lastEnd, done);
+          latencies.push(done - t);
+          bids.push(record.bids.length);
+          explored.push(exploredRegion(topology, record).nodes);
+          outcomes.push(record.outcome);
+          for (const r of record.refusals) reasons.push(r.reason);
+          if (record.reason !== undefined) reasons.push(`market: ${record.reason}`);
+        }
+      };
+      await Promise.all(Array.from({ length: inFlight }, slot));
+      measuredMs = lastEnd - measureFrom;
+    } finally {
+      await network.stop();
+    }
+    const perS = measuredMs > 0 ? (latencies.length * 1000) / measuredMs : null;
+    const awarded = outcomes.filter((o) => o === "awarded").length;
+    return {
+      params: { nodes, inFlight, durationMs, warmupMs, seed: ctx.seed, sla, launch: options, iotTargets: iot.length },
+      figures: {
+        auctionsPerS: round(perS, 1),
+        awardedPerS: round(measuredMs > 0 ? (awarded * 1000) / measuredMs : null, 1),
+        auctions: latencies.length,
+        bidsPerAuctionMean: round(bids.reduce((s, b) => s + b, 0) / Math.max(1, bids.length), 2),
+        exploredNodesMean: round(explored.reduce((s, b) => s + b, 0) / Math.max(1, explored.length), 2),
+        auctionP50Ms: summary(latencies).p50 ?? null,
+        auctionP99Ms: summary(latencies).p99 ?? null,
+        readyAfterMs: round(network.readyAfterMs, 0),
+      },
+      details: {
+        auctionMs: summary(latencies),
+        bidsPerAuction: summary(bids),
+        exploredNodes: summary(explored),
+        outcomes: histogram(outcomes),
+        refusalReasons: histogram(reasons),
+      },
+      targets: [target("auctionsPerS", ">=", 500, "auctions/s", round(perS, 1))],
+    };
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * One function running as a real child process: `node --import tsx functions/<name>/index.ts`, started with
+ * `PORT=0` so that it picks a free port and reports it on stdout as a JSON line `{"listening": <port>}`. The process
+ * owns its lifecycle (starting → ready, or failed when it exits unexpectedly or never reports a port) and its stop
+ * (SIGTERM, then SIGKILL after a grace period), so the gateway only routes.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { Writable } from "node:stream";
+
+export type FunctionProcessStatus = "starting" | "ready" | "failed" | "stopped";
+
+export interface FunctionProcessOptions {
+  /** The function's name, for messages. */
+  name: string;
+  /** Absolute path of the function's `index.ts`. */
+  entry: string;
+  /** Working directory, from which `tsx` resolves (the repository root). */
+  cwd: string;
+  /** The whole environment of the process. */
+  env: Record<string, string>;
+  /** Fail the function if it has not reported its port by then. */
+  startTimeoutMs: number;
+  /** Receives the process's stdout and stderr. */
+  log?: Writable | undefined;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** How much of the output to keep for error messages. */
+const TAIL_CHARS = 2000;
+
+export class FunctionProcess {
+  readonly name: string;
+  readonly startedAt: Date;
+  status: FunctionProcessStatus = "starting";
+  port: number | undefined;
+  /** Why the function failed, as a sentence. */
+  failure: string | undefined;
+  exit: ExitInfo | undefined;
+  /** Resolves once the process has exited (or could not be spawned). */
+  readonly exited: Promise<ExitInfo>;
+  readonly #child: ChildProcess;
+  #stopping = false;
+  #tail = "";
+  readonly #startTimer: NodeJS.Timeout;
+
+  private constructor(opts: FunctionProcessOptions) {
+    this.name = opts.name;
+    this.startedAt = new Date();
+    this.#child = spawn(process.execPath, ["--import", "tsx", opts.entry], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.exited = new Promise<ExitInfo>((resolve) => {
+      this.#child.once("exit", (code, signal) => resolve(this.#onExit({ code, signal })));
+      // A failed spawn emits "error" and never "exit".
+      this.#child.on("error", (err) => {
+        if (this.#child.pid === undefined) resolve(this.#onExit({ code: null, signal: null }, err.message));
+      });
+    });
+    const stdout = createInterface({ input: this.#child.stdout! });
+    stdout.on("line", (line) => this.#onStdoutLine(line, opts.log));
+    this.#child.stderr!.on("data", (chunk: Buffer) => {
+      opts.log?.write(chunk);
+      this.#remember(chunk.toString("utf8"));
+    });
+    this.#startTimer = setTimeout(
+      () => this.#fail(`Function \`${this.name}\` did not report a port within ${opts.startTimeoutMs} ms.`),
+      opts.startTimeoutMs,
+    );
+  }
+
+  /** Spawns the function; it is `starting` until it reports its port. */
+  static start(opts: FunctionProcessOptions): FunctionProcess {
+    return new FunctionProcess(opts);
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** Base URL of the function while it is ready. */
+  get url(): string | undefined {
+    return this.status === "ready" && this.port !== undefined ? `http://127.0.0.1:${this.port}` : undefined;
+  }
+
+  /** The last lines the function printed, for error messages. */
+  get outputTail(): string {
+    return this.#tail;
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+  async stop(graceMs: number): Promise<ExitInfo> {
+    this.#stopping = true;
+    clearTimeout(this.#startTimer);
+    if (this.exit !== undefined) return this.exit;
+    this.#child.kill("SIGTERM");
+    const killer = setTimeout(() => this.#child.kill("SIGKILL"), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(killer);
+    }
+  }
+
+  /** Last resort when the gateway's own process exits: no waiting, no grace. */
+  killNowSync(): void {
+    if (this.exit === undefined) this.#child.kill("SIGKILL");
+  }
+
+  #onStdoutLine(line: string, log: Writable | undefined): void {
+    log?.write(`${line}\n`);
+    this.#remember(`${line}\n`);
+    if (this.status !== "starting" || !line.startsWith("{")) return;
+    try {
+      const parsed = JSON.parse(line) as { listening?: unknown };
+      if (typeof parsed.listening === "number" && Number.isInteger(parsed.listening) && parsed.listening > 0) {
+        this.port = parsed.listening;
+        this.status = "ready";
+        clearTimeout(this.#startTimer);
+      }
+    } catch {
+      // an ordinary log line that happens to start with `{`
+    }
+  }
+
+  #onExit(exit: ExitInfo, spawnError?: string): ExitInfo {
+    this.exit = exit;
+    clearTimeout(this.#startTimer);
+    if (this.#stopping) {
+      this.status = "stopped";
+    } else if (this.status !== "failed") {
+      const how = spawnError ?? (exit.signal === null ? `with code ${exit.code}` : `on signal ${exit.signal}`);
+      const tail = this.#tail.trim().split("\n").slice(-5).join(" | ");
+      this.status = "failed";
+      this.failure =
+        spawnError === undefined
+          ? `Function \`${this.name}\` exited unexpectedly ${how}.${tail === "" ? "" : ` Last output: ${tail}`}`
+          : `Function \`${this.name}\` could not be started: ${how}.`;
+    }
+    return exit;
+  }
+
+  #fail(reason: string): void {
+    if (this.exit !== undefined || this.#stopping) return;
+    this.status = "failed";
+    this.failure = reason;
+    this.#child.kill("SIGKILL");
+  }
+
+  #remember(text: string): void {
+    this.#tail = (this.#tail + text).slice(-TAIL_CHARS);
+  }
+}

@@ -1,0 +1,24 @@
+/** The valuation registry: pick a plugin by the name in the node's config; an unknown name is a config error. */
+import { ConfigError } from "../../protocol/errors.ts";
+import type { ValuationPlugin } from "../types.ts";
+import { cpuUtilisation } from "./cpu-utilisation.ts";
+import { linear } from "./linear.ts";
+import { quadratic } from "./quadratic.ts";
+
+export const VALUATIONS = {
+  linear,
+  quadratic,
+  "cpu-utilisation": cpuUtilisation,
+} as const satisfies Record<string, ValuationPlugin>;
+
+export type ValuationName = keyof typeof VALUATIONS;
+
+export function valuation(name: string): ValuationPlugin {
+  if (Object.hasOwn(VALUATIONS, name)) return VALUATIONS[name as ValuationName];
+  const allowed = Object.keys(VALUATIONS).join(", ");
+  throw new ConfigError("valuation", `Expected \`valuation\` to be one of ${allowed}, got ${JSON.stringify(name)}.`);
+}
+
+export { committedLoad, quadraticValue, QUADRATIC_PARAMS } from "./quadratic.ts";
+export { isDataSource, REDUCTION_FACTOR, withReduction } from "./reduction.ts";
+export { cpuUtilisation, linear, quadratic };
