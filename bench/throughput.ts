@@ -2,6 +2,10 @@
  * `throughput`: auctions per second the runtime sustains when the network costs nothing. A 50-node tree with
  * every link at 0 ms; a fixed number of auctions kept in flight (each submitted as the previous one in its
  * slot ends) for a fixed time, from random IoT-connected targets.
+ *
+ * Every node is in reach over 0 ms links, so the SLA's latencyMax is generous (10 s): with a realistic one, the
+ * latency screen acts on measurement noise (estimates inflated by start-up and by the load itself) and floods
+ * stop at the target, which would flatter the figure. `exploredNodesMean` shows how far floods went.
  */
 import { launchFogNetwork } from "../runtime/launcher/launch.ts";
 import { seededRandom } from "../runtime/util/seeded-random.ts";
@@ -16,7 +20,7 @@ export const throughput: Benchmark = {
     const inFlight = 32;
     const durationMs = ctx.quick ? 3000 : 10_000;
     const warmupMs = ctx.quick ? 500 : 1000;
-    const sla = benchSla("throughput", { latencyMaxMs: 100, durationMs: 1000 });
+    const sla = benchSla("throughput", { latencyMaxMs: 10_000, durationMs: 1000 });
     const topology = benchTree({ nodes, seed: ctx.seed, zeroLatency: true });
     const random = seededRandom(`throughput/${ctx.seed}`);
     const iot = iotNodes(topology);
