@@ -14,11 +14,8 @@ export interface Logger {
 
 const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function createLogger(
-  name: string,
-  opts: { level?: Level; write?: (line: string) => void } = {},
-): Logger {
-  const min = ORDER[opts.level ?? ((process.env.GIRAFF_LOG_LEVEL as Level | undefined) ?? "info")] ?? 1;
+export function createLogger(name: string, opts: { level?: Level; write?: (line: string) => void } = {}): Logger {
+  const min = ORDER[opts.level ?? (process.env.GIRAFF_LOG_LEVEL as Level | undefined) ?? "info"] ?? 1;
   const write = opts.write ?? ((line: string) => process.stderr.write(line));
   const at = (level: Level) => (message: string) => {
     if (ORDER[level] < min) return;

@@ -26,7 +26,14 @@ export interface StrategySummary {
 
 export async function compareStrategies(
   topology: Topology,
-  opts: { strategies: string[]; chainsPerNode: number; seed: string; outDir: string; subnet: string; log: (line: string) => void },
+  opts: {
+    strategies: string[];
+    chainsPerNode: number;
+    seed: string;
+    outDir: string;
+    subnet: string;
+    log: (line: string) => void;
+  },
 ): Promise<StrategySummary[]> {
   const chains = planChains(topology, { chainsPerNode: opts.chainsPerNode, seed: opts.seed, durationMs: 120_000 });
   const summaries: StrategySummary[] = [];
@@ -34,7 +41,14 @@ export async function compareStrategies(
     const runDir = join(opts.outDir, strategy);
     mkdirSync(runDir, { recursive: true });
     opts.log(`${strategy}: starting ${topology.nodes.length} nodes`);
-    const network = await launchFogNetwork(topology, { strategy, faas: false, runDir, run: strategy, subnet: opts.subnet, logLevel: "error" });
+    const network = await launchFogNetwork(topology, {
+      strategy,
+      faas: false,
+      runDir,
+      run: strategy,
+      subnet: opts.subnet,
+      logLevel: "error",
+    });
     try {
       opts.log(`${strategy}: ready after ${Math.round(network.readyAfterMs)} ms, placing ${chains.length} chains`);
       summaries.push(await placeAll(strategy, network.market, topology, chains));
@@ -45,7 +59,12 @@ export async function compareStrategies(
   return summaries;
 }
 
-async function placeAll(strategy: string, market: RunningMarket, topology: Topology, chains: PlannedChain[]): Promise<StrategySummary> {
+async function placeAll(
+  strategy: string,
+  market: RunningMarket,
+  topology: Topology,
+  chains: PlannedChain[],
+): Promise<StrategySummary> {
   const earnings = new Map(topology.nodes.map((n) => [n.id, 0]));
   const unplacedByClass: Record<string, number> = { "< 15 ms": 0, "15–150 ms": 0, "> 150 ms": 0 };
   let placed = 0;

@@ -30,7 +30,10 @@ export const IMAGE_PIPELINE: ChainFunction[] = [
   { name: "echo", memoryMiB: 40, cpuMilli: 10, replicas: 1, inputMaxSize: "1500 B", latencyClassMs: 200 },
 ];
 
-export function planChains(topology: Topology, opts: { chainsPerNode: number; seed: string; durationMs: number }): PlannedChain[] {
+export function planChains(
+  topology: Topology,
+  opts: { chainsPerNode: number; seed: string; durationMs: number },
+): PlannedChain[] {
   const random = seededRandom(opts.seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const chains: PlannedChain[] = [];
@@ -40,7 +43,10 @@ export function planChains(topology: Topology, opts: { chainsPerNode: number; se
         id: `${node.name}-${k}`,
         targetNode: node.id,
         durationMs: opts.durationMs,
-        functions: IMAGE_PIPELINE.map((f) => ({ ...f, latencyMaxMs: Math.max(1, Math.ceil(Math.abs(normal() * f.latencyClassMs))) })),
+        functions: IMAGE_PIPELINE.map((f) => ({
+          ...f,
+          latencyMaxMs: Math.max(1, Math.ceil(Math.abs(normal() * f.latencyClassMs))),
+        })),
       });
     }
   }

@@ -69,7 +69,10 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
     const onAbort = () => fail(`Call to ${url} was cancelled.`, { cause: opts.signal?.reason });
     opts.signal?.addEventListener("abort", onAbort);
     timers.push(
-      setTimeout(() => fail(`Call to ${url} timed out after ${opts.timeoutMs} ms.`, { timedOut: true }), opts.timeoutMs),
+      setTimeout(
+        () => fail(`Call to ${url} timed out after ${opts.timeoutMs} ms.`, { timedOut: true }),
+        opts.timeoutMs,
+      ),
     );
 
     const send = () => {
@@ -88,7 +91,10 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
       });
       req.on("error", (cause: NodeJS.ErrnoException) => {
         const unreachable = ["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EADDRNOTAVAIL"];
-        fail(`Call to ${url} failed: ${cause.message}.`, { isUnreachable: unreachable.includes(cause.code ?? ""), cause });
+        fail(`Call to ${url} failed: ${cause.message}.`, {
+          isUnreachable: unreachable.includes(cause.code ?? ""),
+          cause,
+        });
       });
       req.end(payload);
     };
@@ -114,7 +120,13 @@ export async function requestJson(url: string, opts: RequestOptions): Promise<{ 
   try {
     return { status: answer.status, json: JSON.parse(text) };
   } catch (cause) {
-    throw new RemoteError({ url, status: answer.status, body: text.slice(0, 2000), message: `${url} answered invalid JSON.`, cause });
+    throw new RemoteError({
+      url,
+      status: answer.status,
+      body: text.slice(0, 2000),
+      message: `${url} answered invalid JSON.`,
+      cause,
+    });
   }
 }
 

@@ -19,7 +19,10 @@ export const PORTS = { node: 30003, faas: 31112, market: 30008 } as const;
 export function planAddresses(topology: Topology, subnet = "127.77", ports: Partial<typeof PORTS> = {}): AddressPlan {
   const match = /^127\.(\d{1,3})$/.exec(subnet);
   if (match === null || Number(match[1]) > 255) {
-    throw new ConfigError("subnet", `Expected \`subnet\` to look like \`127.77\` (a /16 of the loopback range), got ${JSON.stringify(subnet)}.`);
+    throw new ConfigError(
+      "subnet",
+      `Expected \`subnet\` to look like \`127.77\` (a /16 of the loopback range), got ${JSON.stringify(subnet)}.`,
+    );
   }
   const p = { ...PORTS, ...ports };
   if (topology.nodes.length > 250 * 250) {

@@ -41,7 +41,15 @@ const childrenOf = async (pid: number) => {
 
 describe("npm run runtime", () => {
   it("prints the market URL once the network is ready and stops everything on SIGTERM", async () => {
-    const cli = runCli(["--topology", DEV_TOPOLOGY_PATH, "--strategy", "edge-first", "--subnet", "127.72", "--no-faas"]);
+    const cli = runCli([
+      "--topology",
+      DEV_TOPOLOGY_PATH,
+      "--strategy",
+      "edge-first",
+      "--subnet",
+      "127.72",
+      "--no-faas",
+    ]);
     const url = await waitUntil("the market URL on stdout", () => /^(http:\/\/\S+)$/m.exec(cli.out())?.[1], 60_000);
     const fog = await getJson(`${url}/api/fog`);
     expect(fog).toHaveLength(7);
@@ -70,7 +78,22 @@ describe("npm run runtime", () => {
 
   it("names the file and the field of a bad topology", async () => {
     const bad = join(scratch, "bad.json");
-    writeFileSync(bad, JSON.stringify({ name: "bad", nodes: [{ id: "a", name: "a", level: 0, parent: null, link: null, flavor: { cores: 0, memMiB: 1, reservedCores: 1, reservedMemMiB: 1 } }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        name: "bad",
+        nodes: [
+          {
+            id: "a",
+            name: "a",
+            level: 0,
+            parent: null,
+            link: null,
+            flavor: { cores: 0, memMiB: 1, reservedCores: 1, reservedMemMiB: 1 },
+          },
+        ],
+      }),
+    );
     const cli = runCli(["--topology", bad]);
     expect((await cli.exited).code).toBe(2);
     expect(cli.err()).toContain(`In the topology file ${bad}: \`nodes.0.flavor.cores\` must be a positive number`);

@@ -77,7 +77,9 @@ async function main(): Promise<number> {
   let network;
   try {
     const topology = loadTopology(values.topology);
-    console.error(`Starting ${topology.nodes.length} fog nodes of ${values.topology} with strategy ${options.strategy ?? "auction"}…`);
+    console.error(
+      `Starting ${topology.nodes.length} fog nodes of ${values.topology} with strategy ${options.strategy ?? "auction"}…`,
+    );
     network = await launchFogNetwork(topology, options, { onProgress: (m) => console.error(m) });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ProtocolError) {
@@ -86,7 +88,9 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  console.error(`All ${network.nodes.length} nodes registered and measuring their neighbours after ${Math.round(network.readyAfterMs)} ms.`);
+  console.error(
+    `All ${network.nodes.length} nodes registered and measuring their neighbours after ${Math.round(network.readyAfterMs)} ms.`,
+  );
   console.log(network.marketUrl);
 
   await new Promise<void>((resolve) => {

@@ -15,7 +15,13 @@ const rogues: RogueNode[] = [];
 const nodeUrl = (name: string) => network.nodes.find((n) => n.name === name)!.url;
 
 beforeAll(async () => {
-  network = await launchFogNetwork(topology, { subnet: "127.70", faas: false, logLevel: "error", bidTimeoutMs: 1500, processes: 2 });
+  network = await launchFogNetwork(topology, {
+    subnet: "127.70",
+    faas: false,
+    logLevel: "error",
+    bidTimeoutMs: 1500,
+    processes: 2,
+  });
 });
 afterAll(async () => {
   await Promise.all(rogues.map((r) => r.close()));
@@ -24,11 +30,17 @@ afterAll(async () => {
 
 /** Starts a rogue child of `parentName` and waits until the parent measures it (so it is asked for bids). */
 async function rogueUnder(parentName: string, behaviour: Parameters<typeof startRogueNode>[0]["behaviour"]) {
-  const rogue = await startRogueNode({ ip: "127.70.200.1", parent: { id: id(parentName), url: nodeUrl(parentName) }, behaviour });
+  const rogue = await startRogueNode({
+    ip: "127.70.200.1",
+    parent: { id: id(parentName), url: nodeUrl(parentName) },
+    behaviour,
+  });
   rogues.push(rogue);
   await waitUntil(`${parentName} to measure the rogue node`, async () => {
     const state = await getJson(`${nodeUrl(parentName)}/api/state`);
-    return state.neighbours.some((n: { id: string; medianMs?: number }) => n.id === rogue.id && n.medianMs !== undefined);
+    return state.neighbours.some(
+      (n: { id: string; medianMs?: number }) => n.id === rogue.id && n.medianMs !== undefined,
+    );
   });
   return rogue;
 }
@@ -45,7 +57,9 @@ describe("auction under faults", () => {
     expect(bidders).toEqual(expect.arrayContaining([id("node_34"), id("node_2")]));
     expect(bidders).not.toContain(id("node_3"));
     expect(bidders).not.toContain(id("node_1"));
-    const pruned = record.refusals.filter((r) => r.reason === "worst-case latency exceeds latencyMax").map((r) => r.nodeId);
+    const pruned = record.refusals
+      .filter((r) => r.reason === "worst-case latency exceeds latencyMax")
+      .map((r) => r.nodeId);
     expect(pruned).toEqual(expect.arrayContaining([id("node_3"), id("node_1")]));
   });
 

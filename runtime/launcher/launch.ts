@@ -54,14 +54,21 @@ export async function launchFogNetwork(
     rule: options.marketRule ?? plugin.marketRule,
     bidTimeoutMs: options.bidTimeoutMs,
     paymentTimeoutMs: options.paymentTimeoutMs,
-    events: options.runDir === undefined ? nullEventSink : fileEventWriter(join(options.runDir, "events", "market.jsonl"), { run: options.run, source: "market" }),
+    events:
+      options.runDir === undefined
+        ? nullEventSink
+        : fileEventWriter(join(options.runDir, "events", "market.jsonl"), { run: options.run, source: "market" }),
     logger: logger.child("market"),
   });
 
-  const count = options.processes > 0 ? options.processes : Math.max(1, Math.min(8, Math.ceil(topology.nodes.length / 120)));
+  const count =
+    options.processes > 0 ? options.processes : Math.max(1, Math.min(8, Math.ceil(topology.nodes.length / 120)));
   if (!Number.isInteger(count) || count > topology.nodes.length) {
     await market.close();
-    throw new ConfigError("processes", `Expected \`processes\` to be an integer between 1 and ${topology.nodes.length}, got ${options.processes}.`);
+    throw new ConfigError(
+      "processes",
+      `Expected \`processes\` to be an integer between 1 and ${topology.nodes.length}, got ${options.processes}.`,
+    );
   }
   const partitions: string[][] = Array.from({ length: count }, () => []);
   topology.nodes.forEach((n, i) => partitions[Math.floor((i * count) / topology.nodes.length)]!.push(n.id));
@@ -78,7 +85,10 @@ export async function launchFogNetwork(
   try {
     await Promise.all(
       partitions.map(async (nodeIds, worker) => {
-        const child = fork(WORKER, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        const child = fork(WORKER, [], {
+          execArgv: ["--import", "tsx"],
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+        });
         workers.push(child);
         workerInfo.push({ pid: child.pid!, nodeIds });
         const started = waitFor(child, "started");
@@ -99,16 +109,31 @@ export async function launchFogNetwork(
     await stop();
     throw new Error(`Only ${market.registry.size} of ${topology.nodes.length} nodes registered with the market.`);
   }
-  return { marketUrl: market.url, market, topology, nodes, workers: workerInfo, readyAfterMs: performance.now() - t0, stop };
+  return {
+    marketUrl: market.url,
+    market,
+    topology,
+    nodes,
+    workers: workerInfo,
+    readyAfterMs: performance.now() - t0,
+    stop,
+  };
 }
 
 function send(child: ChildProcess, message: ToWorker): void {
   child.send(message);
 }
 
-function waitFor<T extends FromWorker["type"]>(child: ChildProcess, type: T, timeoutMs = 120_000): Promise<Extract<FromWorker, { type: T }>> {
+function waitFor<T extends FromWorker["type"]>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs = 120_000,
+): Promise<Extract<FromWorker, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`A node worker did not report "${type}" within ${timeoutMs} ms.`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`A node worker did not report "${type}" within ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
     const onMessage = (m: FromWorker) => {
       if (m.type === type) done(undefined, m as Extract<FromWorker, { type: T }>);
       else if (m.type === "failed") done(new Error(`A node worker failed: ${m.message}`));

@@ -55,7 +55,14 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
 
 /** Messages from the launcher to a worker. */
 export type ToWorker =
-  | { type: "start"; topologyJson: unknown; nodeIds: string[]; marketUrl: string; options: FogNetworkOptions; worker: number }
+  | {
+      type: "start";
+      topologyJson: unknown;
+      nodeIds: string[];
+      marketUrl: string;
+      options: FogNetworkOptions;
+      worker: number;
+    }
   | { type: "stop" };
 
 /** Messages from a worker to the launcher. */

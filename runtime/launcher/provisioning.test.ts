@@ -27,10 +27,17 @@ afterAll(async () => {
 
 describe("functions on the local fog network", () => {
   it("places, provisions, invokes and expires a function", async () => {
-    const put = await putFunction(network.marketUrl, idOf(topology, "node_12"), slaBody({ duration: "4 s", functionLiveName: "echo-e2e" }));
+    const put = await putFunction(
+      network.marketUrl,
+      idOf(topology, "node_12"),
+      slaBody({ duration: "4 s", functionLiveName: "echo-e2e" }),
+    );
     expect(put.status).toBe(200);
     const { sla, chosen } = put.json;
-    const provision = await request(`${network.marketUrl}/api/function/${sla.id}`, { method: "POST", timeoutMs: 60_000 });
+    const provision = await request(`${network.marketUrl}/api/function/${sla.id}`, {
+      method: "POST",
+      timeoutMs: 60_000,
+    });
     expect(provision.status, provision.text()).toBe(200);
     const fn = `http://${chosen.ip}:${chosen.port}/function/fogfn-${sla.id}`;
     const answer = await request(fn, { method: "POST", body: "ping", timeoutMs: 10_000 });
@@ -55,7 +62,17 @@ describe("functions on the local fog network", () => {
     const target = idOf(topology, "node_35");
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, k) =>
-        putFunction(network.marketUrl, target, slaBody({ cpu: "1 cpu", memory: "10 MB", latencyMax: "5 s", duration: "60 s", functionLiveName: `fill-${k}` })),
+        putFunction(
+          network.marketUrl,
+          target,
+          slaBody({
+            cpu: "1 cpu",
+            memory: "10 MB",
+            latencyMax: "5 s",
+            duration: "60 s",
+            functionLiveName: `fill-${k}`,
+          }),
+        ),
       ),
     );
     const awarded = answers.filter((a) => a.status === 200);
@@ -78,14 +95,29 @@ describe("functions on the local fog network", () => {
     expect(files).toContain("market.jsonl");
     const kinds = new Set<EventKind>();
     for (const file of files) {
-      const lines = readFileSync(join(runDir, "events", file), "utf8").split("\n").filter(Boolean);
+      const lines = readFileSync(join(runDir, "events", file), "utf8")
+        .split("\n")
+        .filter(Boolean);
       for (const line of lines) {
         const event = metricEventSchema.parse(JSON.parse(line));
         expect(event.run).toBe("provisioning-test");
         kinds.add(event.kind);
       }
     }
-    for (const kind of ["sla_submitted", "bid_request_seen", "bid", "auction_result", "payment", "provisioned", "live", "finished", "neighbor_latency", "node_registered", "resource_usage", "refused"] as const) {
+    for (const kind of [
+      "sla_submitted",
+      "bid_request_seen",
+      "bid",
+      "auction_result",
+      "payment",
+      "provisioned",
+      "live",
+      "finished",
+      "neighbor_latency",
+      "node_registered",
+      "resource_usage",
+      "refused",
+    ] as const) {
       expect(kinds, kind).toContain(kind);
     }
   });

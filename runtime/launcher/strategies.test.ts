@@ -28,12 +28,21 @@ const expected: Record<string, string[]> = {
 
 describe.each(Object.keys(STRATEGIES).map((s, i) => [s, i] as const))("strategy %s", (strategy, i) => {
   it("places a chain of functions on the dev tree", async () => {
-    const network = await launchFogNetwork(topology, { strategy, subnet: `127.${60 + i}`, faas: false, logLevel: "error" });
+    const network = await launchFogNetwork(topology, {
+      strategy,
+      subnet: `127.${60 + i}`,
+      faas: false,
+      logLevel: "error",
+    });
     networks.push(network);
     const target = idOf(topology, "node_34");
     const winners: string[] = [];
     for (let k = 0; k < 3; k++) {
-      const { status, json } = await putFunction(network.marketUrl, target, slaBody({ latencyMax: "2000 ms", functionLiveName: `f${k}` }));
+      const { status, json } = await putFunction(
+        network.marketUrl,
+        target,
+        slaBody({ latencyMax: "2000 ms", functionLiveName: `f${k}` }),
+      );
       expect(status, JSON.stringify(json)).toBe(200);
       winners.push(name(json.chosen.bid.nodeId));
       const record = network.market.records.get(json.sla.id)!;

@@ -25,7 +25,10 @@ let events: EventSink = nullEventSink;
 let readyPoll: NodeJS.Timeout | undefined;
 
 process.on("message", (message: ToWorker) => {
-  if (message.type === "start") void start(message).catch((err: unknown) => send({ type: "failed", message: String((err as Error)?.stack ?? err) }));
+  if (message.type === "start")
+    void start(message).catch((err: unknown) =>
+      send({ type: "failed", message: String((err as Error)?.stack ?? err) }),
+    );
   else void stop();
 });
 process.on("disconnect", () => void stop());
@@ -38,8 +41,12 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
   const links = topologyLinks(topology, { applyRate: options.applyRate });
   const byId = new Map(topology.nodes.map((n) => [n.id, n]));
   const source = `nodes-${msg.worker}`;
-  if (options.runDir !== undefined) events = fileEventWriter(join(options.runDir, "events", `${source}.jsonl`), { run: options.run, source });
-  const logStream = options.runDir === undefined ? undefined : createWriteStream(join(options.runDir, "logs", `${source}.log`), { flags: "a" });
+  if (options.runDir !== undefined)
+    events = fileEventWriter(join(options.runDir, "events", `${source}.jsonl`), { run: options.run, source });
+  const logStream =
+    options.runDir === undefined
+      ? undefined
+      : createWriteStream(join(options.runDir, "logs", `${source}.log`), { flags: "a" });
   const write = logStream === undefined ? undefined : (line: string) => void logStream.write(line);
 
   const started: FromWorker & { type: "started" } = { type: "started", nodes: [] };
@@ -70,7 +77,12 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
         reduction: options.reduction,
         latencyModel: options.latencyModel,
         faasUrl,
-        latency: { pingsPerRound: options.pingsPerRound, warmupRounds: 8, periodMs: options.probePeriodMs, probeTimeoutMs: 1000 },
+        latency: {
+          pingsPerRound: options.pingsPerRound,
+          warmupRounds: 8,
+          periodMs: options.probePeriodMs,
+          probeTimeoutMs: 1000,
+        },
       },
       {
         events,
@@ -84,7 +96,12 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
   send(started);
 
   // ready = registered, and an estimate for every neighbour the topology gives this node
-  const expected = new Map(msg.nodeIds.map((id) => [id, topology.nodes.filter((n) => n.parent === id).length + (byId.get(id)!.parent === null ? 0 : 1)]));
+  const expected = new Map(
+    msg.nodeIds.map((id) => [
+      id,
+      topology.nodes.filter((n) => n.parent === id).length + (byId.get(id)!.parent === null ? 0 : 1),
+    ]),
+  );
   readyPoll = setInterval(() => {
     const ready = nodes.every((n) => {
       const s = n.status();

@@ -35,12 +35,22 @@ function run(
 ) {
   let step = startAuction(sla, "target", rule, 1000);
   expect(step.effect).toEqual({ kind: "call-for-bids", targetNode: "target" });
-  step = onBids(step.state, { bids, refusals: [{ nodeId: "far", reason: "worst-case latency exceeds latencyMax" }] }, verdicts, 1010);
+  step = onBids(
+    step.state,
+    { bids, refusals: [{ nodeId: "far", reason: "worst-case latency exceeds latencyMax" }] },
+    verdicts,
+    1010,
+  );
   const paid: string[] = [];
   for (let guard = 0; step.effect.kind === "pay"; guard++) {
     expect(guard).toBeLessThan(bids.length);
     paid.push(step.effect.nodeId);
-    step = onPayment(step.state, payOk(step.effect.nodeId), 1020 + guard, payOk(step.effect.nodeId) ? undefined : "insufficient cpu");
+    step = onPayment(
+      step.state,
+      payOk(step.effect.nodeId),
+      1020 + guard,
+      payOk(step.effect.nodeId) ? undefined : "insufficient cpu",
+    );
   }
   if (step.effect.kind !== "done") throw new Error("auction did not finish");
   return { record: step.effect.record, paid, state: step.state as AuctionState };
@@ -83,11 +93,16 @@ describe("auction state machine", () => {
   it("reports an unreachable target", () => {
     const start = startAuction(sla, "target", MARKET_RULES["second-price"], 0);
     const step = onBids(start.state, undefined, new Map(), 5, "timed out");
-    expect(step.effect).toMatchObject({ kind: "done", record: { outcome: "refused", reason: "target node unreachable: timed out" } });
+    expect(step.effect).toMatchObject({
+      kind: "done",
+      record: { outcome: "refused", reason: "target node unreachable: timed out" },
+    });
   });
 
   it("charges the winner's own price under the mincpurandom and random rules", () => {
-    expect(run([bid("a", 3000, 9), bid("b", 1000, 7)], () => true, undefined, MARKET_RULES.mincpurandom).record).toMatchObject({
+    expect(
+      run([bid("a", 3000, 9), bid("b", 1000, 7)], () => true, undefined, MARKET_RULES.mincpurandom).record,
+    ).toMatchObject({
       winner: "b",
       price: 7,
     });
@@ -103,13 +118,18 @@ describe("auction state machine", () => {
 
   it("holds its invariants for any bids and payment outcomes (property)", () => {
     const bids = fc.uniqueArray(
-      fc.record({ nodeId: fc.string({ minLength: 1, maxLength: 4 }), bid: fc.double({ min: 0, max: 1e6, noNaN: true }) }),
+      fc.record({
+        nodeId: fc.string({ minLength: 1, maxLength: 4 }),
+        bid: fc.double({ min: 0, max: 1e6, noNaN: true }),
+      }),
       { selector: (b) => b.nodeId, maxLength: 12 },
     );
     fc.assert(
       fc.property(bids, fc.func(fc.boolean()), fc.func(fc.boolean()), (raw, isForged, refuses) => {
         const proposals = raw.map((b) => bid(b.nodeId, b.bid));
-        const verdicts = new Map<string, Verdict>(proposals.map((p) => [p.id, isForged(p.nodeId) ? "forged" : "valid"]));
+        const verdicts = new Map<string, Verdict>(
+          proposals.map((p) => [p.id, isForged(p.nodeId) ? "forged" : "valid"]),
+        );
         const { record, paid } = run(proposals, (n) => !refuses(n), verdicts);
         const valid = proposals.filter((p) => verdicts.get(p.id) === "valid").sort((a, b) => a.bid - b.bid);
         // exactly one outcome, with a reason when refused

@@ -53,7 +53,10 @@ export interface Step {
 }
 
 export function startAuction(sla: Sla, targetNode: string, rule: MarketRule, now: number): Step {
-  return { state: { phase: "collecting", sla, targetNode, rule, startedAt: now }, effect: { kind: "call-for-bids", targetNode } };
+  return {
+    state: { phase: "collecting", sla, targetNode, rule, startedAt: now },
+    effect: { kind: "call-for-bids", targetNode },
+  };
 }
 
 /** The target's answer arrived (or did not: pass `undefined` answer and a failure reason). */
@@ -75,14 +78,19 @@ export function onBids(
   }));
   const refusals: Refusal[] = [...(answer?.refusals ?? [])];
   for (const b of bids) {
-    if (b.verdict !== "valid") refusals.push({ nodeId: b.nodeId, reason: `bid ${b.verdict}`, detail: `bid ${b.bidId}` });
+    if (b.verdict !== "valid")
+      refusals.push({ nodeId: b.nodeId, reason: `bid ${b.verdict}`, detail: `bid ${b.bidId}` });
   }
   const valid = received.filter((b) => verdicts.get(b.id) === "valid");
   const ranking = state.rule.rank(valid, state.sla.id);
   const paying = { ...state, phase: "paying" as const, ranking, index: 0, bids, refusals, payments: [] };
   if (ranking.length === 0) {
     const reason =
-      answer === undefined ? MARKET_REASONS.targetUnreachable : received.length === 0 ? MARKET_REASONS.noBids : MARKET_REASONS.noValidBids;
+      answer === undefined
+        ? MARKET_REASONS.targetUnreachable
+        : received.length === 0
+          ? MARKET_REASONS.noBids
+          : MARKET_REASONS.noValidBids;
     return finish(paying, now, reason, failure);
   }
   return { state: paying, effect: payEffect(paying) };
@@ -106,7 +114,12 @@ export function onPayment(state: AuctionState, ok: boolean, now: number, reason?
 
 function payEffect(state: Extract<AuctionState, { phase: "paying" }>): AuctionEffect {
   const candidate = state.ranking[state.index]!;
-  return { kind: "pay", nodeId: candidate.nodeId, bidId: candidate.id, price: state.rule.price(state.ranking, state.index) };
+  return {
+    kind: "pay",
+    nodeId: candidate.nodeId,
+    bidId: candidate.id,
+    price: state.rule.price(state.ranking, state.index),
+  };
 }
 
 function finish(state: Extract<AuctionState, { phase: "paying" }>, now: number, reason: string, detail?: string): Step {

@@ -36,20 +36,43 @@ afterAll(async () => {
 
 const quantityLike = fc.oneof(
   fc.string(),
-  fc.tuple(fc.oneof(fc.double(), fc.integer(), fc.constantFrom("1e999", "-0", "NaN", "", "0x10")), fc.constantFrom("MB", "m", "ms", "s", "cpu", "B", "b/s", "%", "parsec", "__proto__", "")).map(([n, u]) => `${n} ${u}`),
+  fc
+    .tuple(
+      fc.oneof(fc.double(), fc.integer(), fc.constantFrom("1e999", "-0", "NaN", "", "0x10")),
+      fc.constantFrom("MB", "m", "ms", "s", "cpu", "B", "b/s", "%", "parsec", "__proto__", ""),
+    )
+    .map(([n, u]) => `${n} ${u}`),
   fc.jsonValue(),
 );
-const fields = ["memory", "cpu", "latencyMax", "duration", "replicas", "functionImage", "functionLiveName", "dataFlow", "envVars", "envProcess", "inputMaxSize"];
+const fields = [
+  "memory",
+  "cpu",
+  "latencyMax",
+  "duration",
+  "replicas",
+  "functionImage",
+  "functionLiveName",
+  "dataFlow",
+  "envVars",
+  "envProcess",
+  "inputMaxSize",
+];
 
 /** A valid SLA with one field replaced by junk or removed, or an arbitrary JSON value, or junk around the SLA. */
 const putBodies = fc.oneof(
-  fc.tuple(fc.constantFrom(...fields), fc.option(quantityLike, { nil: undefined })).map(([field, value]) => ({ sla: { ...slaBody(), [field]: value }, targetNode: "root" })),
+  fc
+    .tuple(fc.constantFrom(...fields), fc.option(quantityLike, { nil: undefined }))
+    .map(([field, value]) => ({ sla: { ...slaBody(), [field]: value }, targetNode: "root" })),
   fc.jsonValue(),
   fc.record({ sla: fc.jsonValue(), targetNode: fc.oneof(fc.string(), fc.jsonValue()) }),
 );
 
 async function send(method: string, path: string, body: unknown) {
-  const answer = await request(`${path.startsWith("/api/bid") ? node.url : market.url}${path}`, { method, body, timeoutMs: 10_000 });
+  const answer = await request(`${path.startsWith("/api/bid") ? node.url : market.url}${path}`, {
+    method,
+    body,
+    timeoutMs: 10_000,
+  });
   return { status: answer.status, text: answer.text() };
 }
 
@@ -79,11 +102,20 @@ describe("HTTP edges under fuzzing", () => {
     const bidBodies = fc.oneof(
       fc.jsonValue(),
       fc.record({ nodeOrigin: fc.string(), sla: fc.jsonValue(), accumulatedLatency: fc.jsonValue() }),
-      fc.tuple(fc.constantFrom("median", "average", "medianUncertainty", "packetLoss", "bandwidth"), quantityLike).map(([field, value]) => ({
-        nodeOrigin: "root",
-        sla: { ...slaBody(), id: "fuzz" },
-        accumulatedLatency: { median: "0 s", average: "0 s", medianUncertainty: "0 s", packetLoss: "0 bp", bandwidth: "1 Gb/s", [field]: value },
-      })),
+      fc
+        .tuple(fc.constantFrom("median", "average", "medianUncertainty", "packetLoss", "bandwidth"), quantityLike)
+        .map(([field, value]) => ({
+          nodeOrigin: "root",
+          sla: { ...slaBody(), id: "fuzz" },
+          accumulatedLatency: {
+            median: "0 s",
+            average: "0 s",
+            medianUncertainty: "0 s",
+            packetLoss: "0 bp",
+            bandwidth: "1 Gb/s",
+            [field]: value,
+          },
+        })),
     );
     await fc.assert(
       fc.asyncProperty(bidBodies, async (body) => {
@@ -98,7 +130,10 @@ describe("HTTP edges under fuzzing", () => {
     const bad = await send("PUT", "/api/function", "{not json");
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).error.rule).toBe("valid JSON");
-    const big = await send("PUT", "/api/function", { sla: { ...slaBody(), functionLiveName: "x".repeat(70_000) }, targetNode: "root" });
+    const big = await send("PUT", "/api/function", {
+      sla: { ...slaBody(), functionLiveName: "x".repeat(70_000) },
+      targetNode: "root",
+    });
     expect(big.status).toBe(413);
     expect(JSON.parse(big.text).error.rule).toMatch(/at most 65536 bytes/);
   });

@@ -32,7 +32,10 @@ export function marketRoutes(state: MarketState): Route[] {
         if (record.outcome === "awarded") return { json: formatAcceptedBid(state.awards.get(sla.id)!.accepted) };
         return {
           status: 503,
-          json: { error: { message: `No node could host SLA ${sla.id}: ${record.reason}.`, reason: record.reason }, auction: record },
+          json: {
+            error: { message: `No node could host SLA ${sla.id}: ${record.reason}.`, reason: record.reason },
+            auction: record,
+          },
         };
       },
     },
@@ -43,7 +46,12 @@ export function marketRoutes(state: MarketState): Route[] {
         const slaId = req.params.slaId!;
         const award = state.awards.get(slaId);
         if (award === undefined) {
-          throw new ProtocolError({ field: "slaId", rule: "the id of an SLA this market awarded", value: slaId, status: 404 });
+          throw new ProtocolError({
+            field: "slaId",
+            rule: "the id of an SLA this market awarded",
+            value: slaId,
+            status: 404,
+          });
         }
         const node = registry.get(award.nodeId)!;
         const url = `http://${node.ip}:${node.portHttp}/api/provision/${encodeURIComponent(slaId)}`;
@@ -56,7 +64,12 @@ export function marketRoutes(state: MarketState): Route[] {
           return { json: json ?? {} };
         } catch (err) {
           if (err instanceof RemoteError) {
-            throw new RemoteError({ ...err, url, message: `Provisioning SLA ${slaId} on ${node.id} failed: ${err.message}`, cause: err });
+            throw new RemoteError({
+              ...err,
+              url,
+              message: `Provisioning SLA ${slaId} on ${node.id} failed: ${err.message}`,
+              cause: err,
+            });
           }
           throw err;
         }
@@ -89,7 +102,12 @@ export function marketRoutes(state: MarketState): Route[] {
           byNode.set(a.nodeId, bids);
         }
         return {
-          json: [...registry.nodes()].map((n) => ({ id: n.id, ip: n.ip, tags: n.tags, acceptedBids: byNode.get(n.id) ?? {} })),
+          json: [...registry.nodes()].map((n) => ({
+            id: n.id,
+            ip: n.ip,
+            tags: n.tags,
+            acceptedBids: byNode.get(n.id) ?? {},
+          })),
         };
       },
     },
@@ -114,7 +132,12 @@ export function marketRoutes(state: MarketState): Route[] {
       handler(req) {
         const record = state.records.get(req.params.slaId!);
         if (record === undefined) {
-          throw new ProtocolError({ field: "slaId", rule: "the id of an SLA auctioned by this market", value: req.params.slaId, status: 404 });
+          throw new ProtocolError({
+            field: "slaId",
+            rule: "the id of an SLA auctioned by this market",
+            value: req.params.slaId,
+            status: 404,
+          });
         }
         return { json: record };
       },

@@ -64,7 +64,11 @@ export async function runAuction(state: MarketState, sla: Sla, targetNode: strin
             port: winner.portFaas,
             price: acceptedPrice,
           },
-          proposals: { bids: record.bids.filter((b) => b.verdict === "valid").map((b) => ({ nodeId: b.nodeId, id: b.bidId, bid: b.bid })) },
+          proposals: {
+            bids: record.bids
+              .filter((b) => b.verdict === "valid")
+              .map((b) => ({ nodeId: b.nodeId, id: b.bidId, bid: b.bid })),
+          },
           sla,
         };
         state.awards.set(sla.id, { sla, nodeId: winner.id, accepted, record, expiresAt: opts.now() + sla.durationMs });
@@ -154,7 +158,11 @@ async function pay(
     return { ok: true };
   } catch (err) {
     if (err instanceof RemoteError) {
-      const reason = err.timedOut ? "timeout" : err.isUnreachable ? "unreachable" : `refused (${err.status ?? "error"})`;
+      const reason = err.timedOut
+        ? "timeout"
+        : err.isUnreachable
+          ? "unreachable"
+          : `refused (${err.status ?? "error"})`;
       return { ok: false, reason: err.body ? `${reason}: ${summary(err.body)}` : reason };
     }
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };

@@ -11,7 +11,12 @@ import { nullEventSink } from "../events/writer.ts";
 import { request } from "../http/client.ts";
 import { startJsonServer, type RunningServer } from "../http/server.ts";
 import { generateNodeKeys } from "../protocol/signing.ts";
-import { latencyModel, strategy as strategyByName, valuation as valuationByName, withReduction } from "../strategies/index.ts";
+import {
+  latencyModel,
+  strategy as strategyByName,
+  valuation as valuationByName,
+  withReduction,
+} from "../strategies/index.ts";
 import { OpenFaasClient } from "../faas/openfaas-client.ts";
 import { resolveNodeConfig, type NodeConfig, type NodeConfigSpec } from "./config.ts";
 import { FunctionTable } from "./function-table.ts";
@@ -80,7 +85,12 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
   );
   if (config.situation.kind === "node") {
     const parentId = config.situation.parentId;
-    state.neighbours.set(parentId, { id: parentId, role: "parent", url: config.situation.parentUrl, bandwidthBps: config.advertisedBandwidthBps });
+    state.neighbours.set(parentId, {
+      id: parentId,
+      role: "parent",
+      url: config.situation.parentUrl,
+      bandwidthBps: config.advertisedBandwidthBps,
+    });
     state.monitor.add(parentId);
   }
 
@@ -89,7 +99,8 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
     port: config.portHttp,
     routes: nodeRoutes(state),
     bodyLimit: config.bodyLimit,
-    onServerError: (err, req) => effects.logger.warn(`${req.method} ${req.path}: ${err instanceof Error ? err.message : String(err)}`),
+    onServerError: (err, req) =>
+      effects.logger.warn(`${req.method} ${req.path}: ${err instanceof Error ? err.message : String(err)}`),
   });
   const abort = new AbortController();
   const registered = registerWithRetry(state, abort.signal);
@@ -112,7 +123,9 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
       abort.abort();
       clearInterval(housekeeping);
       await state.monitor.stop();
-      const active = state.table.records().filter((r) => r.state === "Paid" || r.state === "Provisioned" || r.state === "Live");
+      const active = state.table
+        .records()
+        .filter((r) => r.state === "Paid" || r.state === "Provisioned" || r.state === "Live");
       await Promise.all(active.map((r) => finishFunction(state, r.sla.id, "shutdown")));
       await server.close();
     },

@@ -49,7 +49,12 @@ export async function answerCallForBids(state: NodeState, request: BidRequest): 
 function neighbourViews(state: NodeState): NeighbourView[] {
   const views: NeighbourView[] = [];
   for (const n of state.neighbours.values()) {
-    views.push({ id: n.id, role: n.role, latency: state.monitor.estimator.estimate(n.id), bandwidthBps: n.bandwidthBps });
+    views.push({
+      id: n.id,
+      role: n.role,
+      latency: state.monitor.estimator.estimate(n.id),
+      bandwidthBps: n.bandwidthBps,
+    });
   }
   return views;
 }
@@ -73,7 +78,8 @@ function bidSelf(state: NodeState, request: BidRequest): SelfBid {
   if (state.table.get(sla.id) !== undefined) return decline(REASONS.strategyDeclined, "already proposed for this SLA");
   const admission = state.resources.check(sla);
   if (!admission.ok) return decline(admission.reason, admission.detail);
-  if (!state.limiter.tryAcquire(now)) return decline(REASONS.rateLimited, `max ${config.maxInFlight} proposals per second`);
+  if (!state.limiter.tryAcquire(now))
+    return decline(REASONS.rateLimited, `max ${config.maxInFlight} proposals per second`);
   const value = state.valuation.value({
     sla,
     resources: state.resources.view(),
@@ -99,7 +105,10 @@ function bidSelf(state: NodeState, request: BidRequest): SelfBid {
 
 async function ask(state: NodeState, neighbourId: string, request: BidRequest, leftMs: number): Promise<BidProposals> {
   const neighbour = state.neighbours.get(neighbourId);
-  const refuse = (reason: string, detail: string): BidProposals => ({ bids: [], refusals: [{ nodeId: neighbourId, reason, detail }] });
+  const refuse = (reason: string, detail: string): BidProposals => ({
+    bids: [],
+    refusals: [{ nodeId: neighbourId, reason, detail }],
+  });
   if (neighbour === undefined) return refuse(REASONS.unreachable, "not a neighbour of this node");
   if (leftMs <= 0) return refuse(REASONS.timeout, "no time left in the auction's budget");
   const link = state.effects.linkTo(neighbourId);
@@ -115,7 +124,11 @@ async function ask(state: NodeState, neighbourId: string, request: BidRequest, l
     return parseWith(bidProposalsSchema, json, "bids");
   } catch (err) {
     if (isRemoteError(err)) {
-      const reason = err.timedOut ? REASONS.timeout : err.status === undefined ? REASONS.unreachable : REASONS.badAnswer;
+      const reason = err.timedOut
+        ? REASONS.timeout
+        : err.status === undefined
+          ? REASONS.unreachable
+          : REASONS.badAnswer;
       return refuse(reason, err.message);
     }
     return refuse(REASONS.badAnswer, err instanceof Error ? err.message : String(err));

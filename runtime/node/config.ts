@@ -78,7 +78,10 @@ export function resolveNodeConfig(spec: NodeConfigSpec): NodeConfig {
   latencyModel(config.latencyModel);
   for (const field of ["reservedCpuMilli", "reservedMemoryBytes", "maxInFlight", "advertisedBandwidthBps"] as const) {
     if (!(Number.isFinite(config[field]) && config[field] > 0)) {
-      throw new ConfigError(field, `Expected \`${field}\` of node ${config.name} to be a positive number, got ${config[field]}.`);
+      throw new ConfigError(
+        field,
+        `Expected \`${field}\` of node ${config.name} to be a positive number, got ${config[field]}.`,
+      );
     }
   }
   return config;

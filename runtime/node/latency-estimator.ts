@@ -104,7 +104,8 @@ export class LatencyEstimator {
     state.rounds += 1;
     state.updatedAt = now;
     if (samplesMs.length > 0) {
-      state.rawMs = this.#roundStatistic === "median" ? median([...samplesMs].sort((a, b) => a - b)) : meanOf(samplesMs);
+      state.rawMs =
+        this.#roundStatistic === "median" ? median([...samplesMs].sort((a, b) => a - b)) : meanOf(samplesMs);
       state.ema.push(state.rawMs);
       state.median.push(state.rawMs);
     }
@@ -183,4 +184,3 @@ function meanOf(xs: readonly number[]): number {
   for (const x of xs) sum += x;
   return sum / xs.length;
 }
-

@@ -16,10 +16,20 @@ export function acceptPayment(state: NodeState, slaId: string, body: AcceptReque
   const now = effects.now();
   const record = state.table.require(slaId);
   if (body.bidId !== undefined && body.bidId !== record.bidId) {
-    throw new ProtocolError({ field: "bidId", rule: `the id of this node's bid for SLA ${slaId}`, value: body.bidId, status: 409 });
+    throw new ProtocolError({
+      field: "bidId",
+      rule: `the id of this node's bid for SLA ${slaId}`,
+      value: body.bidId,
+      status: 409,
+    });
   }
   if (record.state !== "Proposed") {
-    throw new ProtocolError({ field: "slaId", rule: "an SLA this node bid on and was not yet paid for", value: slaId, status: 409 });
+    throw new ProtocolError({
+      field: "slaId",
+      rule: "an SLA this node bid on and was not yet paid for",
+      value: slaId,
+      status: 409,
+    });
   }
   const admission = state.resources.pay(record.sla, now);
   if (!admission.ok) {
@@ -65,7 +75,13 @@ export async function provisionFunction(state: NodeState, slaId: string): Promis
   if (effects.faas === undefined) {
     // placement-only node (benchmarks): nothing to run, the reservation alone is the product
     state.table.markLive(slaId, effects.now());
-    effects.events.emit({ kind: "provisioned", slaId, functionName: sla.functionLiveName, nodeId: config.id, faasName: record.faasName });
+    effects.events.emit({
+      kind: "provisioned",
+      slaId,
+      functionName: sla.functionLiveName,
+      nodeId: config.id,
+      faasName: record.faasName,
+    });
     effects.events.emit({ kind: "live", slaId, functionName: sla.functionLiveName, nodeId: config.id, waitedMs: 0 });
     return answer;
   }
@@ -90,7 +106,13 @@ export async function provisionFunction(state: NodeState, slaId: string): Promis
         },
       }),
     );
-    effects.events.emit({ kind: "provisioned", slaId, functionName: sla.functionLiveName, nodeId: config.id, faasName: record.faasName });
+    effects.events.emit({
+      kind: "provisioned",
+      slaId,
+      functionName: sla.functionLiveName,
+      nodeId: config.id,
+      faasName: record.faasName,
+    });
     await effects.faas.waitUntilLive(record.faasName, { timeoutMs: config.liveTimeoutMs });
   } catch (err) {
     await finishFunction(state, slaId, "liveness-failed", [err instanceof Error ? err.message : String(err)]);
@@ -102,7 +124,13 @@ export async function provisionFunction(state: NodeState, slaId: string): Promis
   }
   if (state.table.get(slaId)?.state !== "Provisioned") return answer; // expired while starting
   state.table.markLive(slaId, effects.now());
-  effects.events.emit({ kind: "live", slaId, functionName: sla.functionLiveName, nodeId: config.id, waitedMs: effects.now() - started });
+  effects.events.emit({
+    kind: "live",
+    slaId,
+    functionName: sla.functionLiveName,
+    nodeId: config.id,
+    waitedMs: effects.now() - started,
+  });
   return answer;
 }
 
@@ -129,5 +157,12 @@ export async function finishFunction(
       errors.push(`deleting ${record.faasName}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  effects.events.emit({ kind: "finished", slaId, functionName: record.sla.functionLiveName, nodeId: config.id, reason, errors });
+  effects.events.emit({
+    kind: "finished",
+    slaId,
+    functionName: record.sla.functionLiveName,
+    nodeId: config.id,
+    reason,
+    errors,
+  });
 }

@@ -15,7 +15,9 @@ const REGISTER_TIMEOUT_MS = 10_000;
 /** Where registrations go next: the parent, or the market for the root. */
 function upstream(state: NodeState): { url: string; peer: string } {
   const s = state.config.situation;
-  return s.kind === "market" ? { url: `${s.marketUrl}/api/register`, peer: "market" } : { url: `${s.parentUrl}/api/register`, peer: s.parentId };
+  return s.kind === "market"
+    ? { url: `${s.marketUrl}/api/register`, peer: "market" }
+    : { url: `${s.parentUrl}/api/register`, peer: s.parentId };
 }
 
 export function ownRegistration(state: NodeState): NodeRegistration {
@@ -53,7 +55,8 @@ export async function registerWithRetry(state: NodeState, signal: AbortSignal): 
       return;
     } catch (err) {
       if (signal.aborted) return;
-      if (attempt % 10 === 1) state.effects.logger.debug(`registration attempt ${attempt} failed: ${(err as Error).message}`);
+      if (attempt % 10 === 1)
+        state.effects.logger.debug(`registration attempt ${attempt} failed: ${(err as Error).message}`);
       await sleep(delay, undefined, { signal }).catch(() => undefined);
       delay = Math.min(5000, delay * 1.5);
     }
@@ -64,11 +67,20 @@ export async function registerWithRetry(state: NodeState, signal: AbortSignal): 
 export async function relayRegistration(state: NodeState, reg: NodeRegistration, body: unknown): Promise<void> {
   const { config } = state;
   if (reg.kind === "marketNode") {
-    throw new ProtocolError({ field: "marketNode", rule: "a `node` registration (the root registers with the market)", value: reg.nodeId });
+    throw new ProtocolError({
+      field: "marketNode",
+      rule: "a `node` registration (the root registers with the market)",
+      value: reg.nodeId,
+    });
   }
   if (reg.parent === config.id) {
     if (reg.publicKey === undefined || !verifyText(reg.publicKey, registrationSigningText(reg), reg.signature)) {
-      throw new ProtocolError({ field: "node.signature", rule: "a registration signed by the child's key", value: reg.signature, status: 403 });
+      throw new ProtocolError({
+        field: "node.signature",
+        rule: "a registration signed by the child's key",
+        value: reg.signature,
+        status: 403,
+      });
     }
     const known = state.neighbours.get(reg.nodeId);
     state.neighbours.set(reg.nodeId, {

@@ -15,7 +15,14 @@ export class ProtocolError extends Error {
   /** HTTP status to answer with: 400 by default, 404 for unknown ids, 413 for oversized bodies. */
   readonly status: number;
 
-  constructor(opts: { field: string; rule: string; value?: unknown; status?: number; message?: string; cause?: unknown }) {
+  constructor(opts: {
+    field: string;
+    rule: string;
+    value?: unknown;
+    status?: number;
+    message?: string;
+    cause?: unknown;
+  }) {
     super(opts.message ?? describe(opts.field, opts.rule, opts.value), { cause: opts.cause });
     this.field = opts.field;
     this.rule = opts.rule;

@@ -83,10 +83,7 @@ export type EventBody<K extends EventKind = EventKind> = K extends EventKind
 
 export const metricEventSchema = z.discriminatedUnion(
   "kind",
-  Object.values(eventSchemas) as unknown as [
-    (typeof eventSchemas)[EventKind],
-    ...(typeof eventSchemas)[EventKind][],
-  ],
+  Object.values(eventSchemas) as unknown as [(typeof eventSchemas)[EventKind], ...(typeof eventSchemas)[EventKind][]],
 );
 
 export const EVENT_KINDS = Object.keys(eventSchemas) as EventKind[];

@@ -70,7 +70,9 @@ describe("messages", () => {
     ["sla.inputMaxSize", { inputMaxSize: "0 B" }],
     ["sla.memory", { memory: "3 PB" }],
   ])("names %s when the SLA is wrong", (field, change) => {
-    expect(fieldOf(() => parseWith(putSlaRequestSchema, { ...giraffPut, sla: { ...giraffPut.sla, ...change } }))).toBe(field);
+    expect(fieldOf(() => parseWith(putSlaRequestSchema, { ...giraffPut, sla: { ...giraffPut.sla, ...change } }))).toBe(
+      field,
+    );
   });
 
   it("names targetNode when it is missing", () => {
@@ -105,7 +107,13 @@ describe("messages", () => {
         advertised_bandwidth: "1000000000 b/s",
       },
     });
-    expect(reg).toMatchObject({ kind: "node", parent: "p", nodeId: "c", portHttp: "30003", advertisedBandwidthBps: 1e9 });
+    expect(reg).toMatchObject({
+      kind: "node",
+      parent: "p",
+      nodeId: "c",
+      portHttp: "30003",
+      advertisedBandwidthBps: 1e9,
+    });
     expect(formatRegistration(reg)).toEqual({
       node: {
         parent: "p",

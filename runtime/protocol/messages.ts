@@ -64,12 +64,18 @@ const slaFields = {
     .optional(),
   /** Paper-era name of `replicas` (always 1 there). */
   maxReplica: z.number().int().min(0).max(1000).optional(),
-  functionImage: z.string({ error: "a container image name" }).min(1, { error: "a non-empty container image name" }).max(512),
+  functionImage: z
+    .string({ error: "a container image name" })
+    .min(1, { error: "a non-empty container image name" })
+    .max(512),
   functionLiveName: z
     .string({ error: "a function name" })
     .min(1, { error: "a non-empty function name" })
     .max(256, { error: "a function name of at most 256 characters" }),
-  dataFlow: z.array(z.object({ from: dataFlowEnd, to: dataFlowEnd })).max(64).default([]),
+  dataFlow: z
+    .array(z.object({ from: dataFlowEnd, to: dataFlowEnd }))
+    .max(64)
+    .default([]),
   envVars: z
     .array(z.tuple([z.string().min(1).max(256), z.string().max(4096)]), {
       error: 'a list of `["NAME", "value"]` pairs',
@@ -171,15 +177,13 @@ export const accumulatedLatencySchema = z
     packetLoss: quantity("ratio", { positive: false }),
     bandwidth: quantity("bandwidth"),
   })
-  .transform(
-    (raw): AccumulatedLatency => ({
-      medianMs: raw.median,
-      averageMs: raw.average,
-      uncertaintyMs: raw.medianUncertainty,
-      packetLoss: raw.packetLoss,
-      bandwidthBps: raw.bandwidth,
-    }),
-  );
+  .transform((raw): AccumulatedLatency => ({
+    medianMs: raw.median,
+    averageMs: raw.average,
+    uncertaintyMs: raw.medianUncertainty,
+    packetLoss: raw.packetLoss,
+    bandwidthBps: raw.bandwidth,
+  }));
 
 export function formatAccumulatedLatency(acc: AccumulatedLatency): Record<string, string> {
   return {
@@ -288,7 +292,12 @@ export interface AcceptAck {
   signature?: string | undefined;
 }
 
-export const acceptAckSchema = z.object({ slaId: id, nodeId: id, bidId: id, signature: z.string().max(512).optional() });
+export const acceptAckSchema = z.object({
+  slaId: id,
+  nodeId: id,
+  bidId: id,
+  signature: z.string().max(512).optional(),
+});
 
 export function acceptSigningText(ack: Pick<AcceptAck, "slaId" | "nodeId" | "bidId">): string {
   return `giraff-accept\n${ack.slaId}\n${ack.nodeId}\n${ack.bidId}`;
@@ -355,7 +364,8 @@ export const registerNodeSchema = z
     { error: 'a registration `{"marketNode": {...}}` or `{"node": {"parent": ..., ...}}`' },
   )
   .transform((raw): NodeRegistration => {
-    const [kind, body] = "marketNode" in raw ? (["marketNode", raw.marketNode] as const) : (["node", raw.node] as const);
+    const [kind, body] =
+      "marketNode" in raw ? (["marketNode", raw.marketNode] as const) : (["node", raw.node] as const);
     return {
       kind,
       parent: "parent" in body ? body.parent : undefined,

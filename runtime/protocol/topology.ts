@@ -8,7 +8,8 @@ import { z } from "zod";
 import { ConfigError, ProtocolError } from "./errors.ts";
 import { id, parseWith } from "./validate.ts";
 
-const positive = (what: string) => z.number({ error: `a positive number (${what})` }).positive({ error: `a positive number (${what})` });
+const positive = (what: string) =>
+  z.number({ error: `a positive number (${what})` }).positive({ error: `a positive number (${what})` });
 const nonNegative = (what: string) =>
   z.number({ error: `a non-negative number (${what})` }).min(0, { error: `a non-negative number (${what})` });
 
@@ -64,28 +65,44 @@ export function parseTopology(json: unknown): Topology {
   const byId = new Map<string, TopologyNode>();
   const names = new Set<string>();
   topology.nodes.forEach((node, i) => {
-    if (byId.has(node.id)) throw new ProtocolError({ field: `nodes.${i}.id`, rule: "a unique node id", value: node.id });
-    if (names.has(node.name)) throw new ProtocolError({ field: `nodes.${i}.name`, rule: "a unique node name", value: node.name });
+    if (byId.has(node.id))
+      throw new ProtocolError({ field: `nodes.${i}.id`, rule: "a unique node id", value: node.id });
+    if (names.has(node.name))
+      throw new ProtocolError({ field: `nodes.${i}.name`, rule: "a unique node name", value: node.name });
     byId.set(node.id, node);
     names.add(node.name);
   });
   const roots = topology.nodes.filter((n) => n.parent === null);
   if (roots.length !== 1) {
-    throw new ProtocolError({ field: "nodes", rule: "a tree with exactly one root (parent: null)", value: `${roots.length} roots` });
+    throw new ProtocolError({
+      field: "nodes",
+      rule: "a tree with exactly one root (parent: null)",
+      value: `${roots.length} roots`,
+    });
   }
   topology.nodes.forEach((node, i) => {
     if (node.parent === null) {
-      if (node.link !== null) throw new ProtocolError({ field: `nodes.${i}.link`, rule: "null for the root", value: node.link });
+      if (node.link !== null)
+        throw new ProtocolError({ field: `nodes.${i}.link`, rule: "null for the root", value: node.link });
       return;
     }
     if (!byId.has(node.parent)) {
-      throw new ProtocolError({ field: `nodes.${i}.parent`, rule: "the id of another node of this topology", value: node.parent });
+      throw new ProtocolError({
+        field: `nodes.${i}.parent`,
+        rule: "the id of another node of this topology",
+        value: node.parent,
+      });
     }
-    if (node.link === null) throw new ProtocolError({ field: `nodes.${i}.link`, rule: "the link to the parent", value: null });
+    if (node.link === null)
+      throw new ProtocolError({ field: `nodes.${i}.link`, rule: "the link to the parent", value: null });
     let cursor: TopologyNode | undefined = node;
     for (let steps = 0; cursor !== undefined && cursor.parent !== null; steps++) {
       if (steps > topology.nodes.length) {
-        throw new ProtocolError({ field: `nodes.${i}.parent`, rule: "a parent chain that reaches the root (no cycle)", value: node.parent });
+        throw new ProtocolError({
+          field: `nodes.${i}.parent`,
+          rule: "a parent chain that reaches the root (no cycle)",
+          value: node.parent,
+        });
       }
       cursor = byId.get(cursor.parent);
     }
@@ -105,7 +122,9 @@ export function loadTopology(path: string): Topology {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new ConfigError("topology", `The topology file ${path} is not valid JSON: ${(cause as Error).message}.`, { cause });
+    throw new ConfigError("topology", `The topology file ${path} is not valid JSON: ${(cause as Error).message}.`, {
+      cause,
+    });
   }
   try {
     return parseTopology(json);
@@ -129,7 +148,8 @@ export function pathBetween(topology: Topology, from: string, to: string): PathM
   const byId = new Map(topology.nodes.map((n) => [n.id, n]));
   const ancestors = (start: string) => {
     const chain: TopologyNode[] = [];
-    for (let n = byId.get(start); n !== undefined; n = n.parent === null ? undefined : byId.get(n.parent)) chain.push(n);
+    for (let n = byId.get(start); n !== undefined; n = n.parent === null ? undefined : byId.get(n.parent))
+      chain.push(n);
     return chain;
   };
   const up = ancestors(from);

@@ -41,7 +41,11 @@ export async function putFunction(
   targetNode: string,
   sla: Record<string, unknown> = slaBody(),
 ): Promise<{ status: number; json: Json }> {
-  const answer = await request(`${marketUrl}/api/function`, { method: "PUT", body: { sla, targetNode }, timeoutMs: 30_000 });
+  const answer = await request(`${marketUrl}/api/function`, {
+    method: "PUT",
+    body: { sla, targetNode },
+    timeoutMs: 30_000,
+  });
   return { status: answer.status, json: answer.body.length ? answer.json() : undefined };
 }
 

@@ -80,7 +80,8 @@ export async function startRogueNode(opts: {
         path: "/api/accept/:slaId",
         handler: async (req) => {
           if (opts.behaviour.accept === "hang") return hang();
-          if (opts.behaviour.accept === "refuse") return { status: 409, json: { error: { message: "capacity changed" } } };
+          if (opts.behaviour.accept === "refuse")
+            return { status: 409, json: { error: { message: "capacity changed" } } };
           const body = req.body as { bidId: string };
           const ack = { slaId: req.params.slaId!, nodeId: id, bidId: body.bidId };
           return { json: { ...ack, signature: signText(keys, acceptSigningText(ack)) } };
@@ -101,7 +102,11 @@ export async function startRogueNode(opts: {
     signedAt: Date.now(),
   };
   const registration = { ...unsigned, signature: signText(keys, registrationSigningText(unsigned)) };
-  await requestJson(`${opts.parent.url}/api/register`, { method: "POST", body: formatRegistration(registration), timeoutMs: 10_000 });
+  await requestJson(`${opts.parent.url}/api/register`, {
+    method: "POST",
+    body: formatRegistration(registration),
+    timeoutMs: 10_000,
+  });
   return {
     ...identity,
     url: server.url,

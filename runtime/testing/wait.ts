@@ -2,7 +2,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** Polls `check` until it returns a truthy value (returned) or `timeoutMs` passes (throws, naming `what`). */
-export async function waitUntil<T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000, everyMs = 25): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 20_000,
+  everyMs = 25,
+): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -13,7 +18,9 @@ export async function waitUntil<T>(what: string, check: () => T | Promise<T>, ti
       last = err;
     }
     if (performance.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}.`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}.`,
+      );
     }
     await sleep(everyMs);
   }
