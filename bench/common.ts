@@ -50,7 +50,13 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<Omit<BenchResult, "name" | "completed" | "allTargetsMet" | "wallMs">>;
 }
 
-export function target(figure: string, op: Target["op"], value: number, unit: string, actual: number | null | undefined): Target {
+export function target(
+  figure: string,
+  op: Target["op"],
+  value: number,
+  unit: string,
+  actual: number | null | undefined,
+): Target {
   const a = actual ?? null;
   const met = a !== null && Number.isFinite(a) && (op === "<=" ? a <= value : a >= value);
   return { figure, op, value, unit, actual: a, met };

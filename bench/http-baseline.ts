@@ -22,14 +22,19 @@ export interface HttpBaseline {
 export async function measureHttpBaseline(host: string, count: number, warmup = 100): Promise<HttpBaseline> {
   const sla = { ...benchSla("baseline"), id: randomUUID() };
   const body = Buffer.from(
-    JSON.stringify(formatBidRequest({ nodeOrigin: randomUUID(), sla, accumulatedLatency: ZERO_LATENCY, budgetMs: 4950 })),
+    JSON.stringify(
+      formatBidRequest({ nodeOrigin: randomUUID(), sla, accumulatedLatency: ZERO_LATENCY, budgetMs: 4950 }),
+    ),
   );
   // one signed proposal and no refusals: what a leaf node answers
   const answerBytes = JSON.stringify({
     bids: [{ nodeId: randomUUID(), id: randomUUID(), bid: 0.123456789, price: 0.123456789, signature: "A".repeat(88) }],
     refusals: [],
   }).length;
-  const child = fork(ECHO, [host, String(answerBytes)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(ECHO, [host, String(answerBytes)], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const port = await new Promise<number>((resolve, reject) => {
@@ -39,7 +44,14 @@ export async function measureHttpBaseline(host: string, count: number, warmup = 
     const once = () =>
       new Promise<void>((resolve, reject) => {
         const req = request(
-          { host, port, path: "/api/bid", method: "POST", agent, headers: { "content-type": "application/json", "content-length": body.length } },
+          {
+            host,
+            port,
+            path: "/api/bid",
+            method: "POST",
+            agent,
+            headers: { "content-type": "application/json", "content-length": body.length },
+          },
           (res) => {
             res.on("data", () => {});
             res.on("end", () => resolve());

@@ -66,7 +66,14 @@ export const placementOverhead: Benchmark = {
     ctx.progress(`launching ${nodes} nodes`);
     // Link rate is not emulated here: the floor counts latency only, so serialisation delay would show up as
     // "overhead" although it is network time.
-    const options = { subnet: ctx.subnet, faas: false, logLevel: "error" as const, applyRate: false, probePeriodMs: 1000, run: "bench" };
+    const options = {
+      subnet: ctx.subnet,
+      faas: false,
+      logLevel: "error" as const,
+      applyRate: false,
+      probePeriodMs: 1000,
+      run: "bench",
+    };
     const settleMs = ctx.quick ? 15_000 : 40_000;
     const network = await launchFogNetwork(topology, options, { onProgress: ctx.progress });
     let realistic: Series;
@@ -86,7 +93,9 @@ export const placementOverhead: Benchmark = {
       }
       await sleep(IQR_SETTLE_MS);
       settledAfterMs = performance.now() - settling;
-      ctx.progress(`estimates exceed emulated latency by p50 ${estimates.p50} ms after ${Math.round(settledAfterMs)} ms`);
+      ctx.progress(
+        `estimates exceed emulated latency by p50 ${estimates.p50} ms after ${Math.round(settledAfterMs)} ms`,
+      );
       await runSeries(network, topology, `warm-${ctx.seed}`, warmup, realisticMs);
       ctx.progress(`realistic series: ${auctions} auctions, latencyMax ${realisticMs.join("–")} ms`);
       realistic = await runSeries(network, topology, `realistic-${ctx.seed}`, auctions, realisticMs);
@@ -117,7 +126,9 @@ export const placementOverhead: Benchmark = {
         auctionP50Ms: round(percentile(realistic.column("wallMs"), 50)),
         exploredNodesP50: percentile(realistic.column("explored"), 50),
         exploredNodesMean: round(realistic.column("explored").reduce((s, x) => s + x, 0) / Math.max(1, auctions), 2),
-        awardedRatio: round(realistic.rows.filter((r) => r.outcome === "awarded").length / Math.max(1, realistic.rows.length)),
+        awardedRatio: round(
+          realistic.rows.filter((r) => r.outcome === "awarded").length / Math.max(1, realistic.rows.length),
+        ),
         wideOverheadP50Ms: round(percentile(wide.column("overheadMs"), 50)),
         wideOverheadP99Ms: round(percentile(wide.column("overheadMs"), 99)),
         wideFloorP50Ms: round(percentile(wide.column("floorMs"), 50)),
@@ -133,7 +144,10 @@ export const placementOverhead: Benchmark = {
         wideOverheadByExploredNodes: byBucket(wide.rows),
         latencyEstimateExcessMs: { atReady, atStart: estimates },
       },
-      targets: [target("overheadP50Ms", "<=", 3, "ms", round(p50)), target("overheadP99Ms", "<=", 10, "ms", round(p99))],
+      targets: [
+        target("overheadP50Ms", "<=", 3, "ms", round(p50)),
+        target("overheadP99Ms", "<=", 10, "ms", round(p99)),
+      ],
       baseline: {
         what: "plain node:http POST round trip on loopback, bid-sized request and answer, other process, keep-alive",
         figures: {
@@ -142,7 +156,10 @@ export const placementOverhead: Benchmark = {
           roundTripP50Ms: baseline.roundTripMs.p50 ?? null,
           roundTripP99Ms: baseline.roundTripMs.p99 ?? null,
         },
-        ratio: { what: "overheadP50Ms / roundTripP50Ms", value: p50 === null || httpP50 === null ? null : round(p50 / httpP50, 2) },
+        ratio: {
+          what: "overheadP50Ms / roundTripP50Ms",
+          value: p50 === null || httpP50 === null ? null : round(p50 / httpP50, 2),
+        },
       },
     };
   },
@@ -205,15 +222,31 @@ async function runSeries(
 
 /** Overhead p50 by explored-region size, to show how it grows with the flood. */
 function byBucket(rows: readonly Row[]): Record<string, Record<string, number | null>> {
-  const buckets: [string, number, number][] = [["1", 1, 1], ["2-5", 2, 5], ["6-20", 6, 20], ["21-50", 21, 50], ["51+", 51, Infinity]];
+  const buckets: [string, number, number][] = [
+    ["1", 1, 1],
+    ["2-5", 2, 5],
+    ["6-20", 6, 20],
+    ["21-50", 21, 50],
+    ["51+", 51, Infinity],
+  ];
   const out: Record<string, Record<string, number | null>> = {};
   for (const [label, lo, hi] of buckets) {
     const inside = rows.filter((r) => r.explored >= lo && r.explored <= hi);
     if (inside.length === 0) continue;
     out[label] = {
       n: inside.length,
-      overheadP50Ms: round(percentile(inside.map((r) => r.overheadMs), 50)),
-      floorP50Ms: round(percentile(inside.map((r) => r.floorMs), 50)),
+      overheadP50Ms: round(
+        percentile(
+          inside.map((r) => r.overheadMs),
+          50,
+        ),
+      ),
+      floorP50Ms: round(
+        percentile(
+          inside.map((r) => r.floorMs),
+          50,
+        ),
+      ),
     };
   }
   return out;

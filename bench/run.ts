@@ -18,7 +18,12 @@ const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { only: { type: "string" }, quick: { type: "boolean" }, seed: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      only: { type: "string" },
+      quick: { type: "boolean" },
+      seed: { type: "string" },
+      help: { type: "boolean" },
+    },
     strict: true,
   });
   const names = BENCHMARKS.map((b) => b.name);
@@ -26,7 +31,10 @@ async function main(): Promise<number> {
     console.error(`Usage: npm run bench -- [--only <${names.join(",")}>] [--quick] [--seed <n>]`);
     return 0;
   }
-  const only = values.only?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const only = values.only
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   const unknown = only?.filter((n) => !names.includes(n)) ?? [];
   if (unknown.length > 0) {
     console.error(`Unknown benchmark ${unknown.join(", ")}; expected one of ${names.join(", ")}.`);
@@ -49,12 +57,30 @@ async function main(): Promise<number> {
     try {
       const out = await bench.run({ quick, subnet: bench.subnet, seed, progress });
       const wallMs = Math.round(performance.now() - t0);
-      results.push({ name: bench.name, completed: true, ...out, allTargetsMet: out.targets.every((t) => t.met), wallMs });
-      progress(`done: ${out.targets.map((t) => `${t.figure} ${t.actual} ${t.op} ${t.value} ${t.unit} ${t.met ? "met" : "MISSED"}`).join("; ")}`);
+      results.push({
+        name: bench.name,
+        completed: true,
+        ...out,
+        allTargetsMet: out.targets.every((t) => t.met),
+        wallMs,
+      });
+      progress(
+        `done: ${out.targets.map((t) => `${t.figure} ${t.actual} ${t.op} ${t.value} ${t.unit} ${t.met ? "met" : "MISSED"}`).join("; ")}`,
+      );
     } catch (err) {
       progress(`failed: ${err instanceof Error ? (err.stack ?? err.message) : errorMessage(err)}`);
       const wallMs = Math.round(performance.now() - t0);
-      results.push({ name: bench.name, completed: false, error: errorMessage(err), params: {}, figures: {}, details: {}, targets: [], allTargetsMet: false, wallMs });
+      results.push({
+        name: bench.name,
+        completed: false,
+        error: errorMessage(err),
+        params: {},
+        figures: {},
+        details: {},
+        targets: [],
+        allTargetsMet: false,
+        wallMs,
+      });
     }
   }
   const document = {
@@ -63,7 +89,14 @@ async function main(): Promise<number> {
     finishedAt: new Date().toISOString(),
     quick,
     seed,
-    host: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30) },
+    host: {
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memGiB: Math.round(totalmem() / 2 ** 30),
+    },
     allTargetsMet: results.every((r) => r.allTargetsMet),
     benchmarks: Object.fromEntries(results.map((r) => [r.name, r])),
   };

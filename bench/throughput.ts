@@ -33,9 +33,11 @@ export const throughput: Benchmark = {
     const explored: number[] = [];
     const outcomes: string[] = [];
     const reasons: string[] = [];
-    let measuredMs = 0;
+    let measuredMs: number;
     try {
-      ctx.progress(`ready after ${Math.round(network.readyAfterMs)} ms; ${inFlight} in flight for ${warmupMs} + ${durationMs} ms`);
+      ctx.progress(
+        `ready after ${Math.round(network.readyAfterMs)} ms; ${inFlight} in flight for ${warmupMs} + ${durationMs} ms`,
+      );
       const start = performance.now();
       const measureFrom = start + warmupMs;
       const end = measureFrom + durationMs;

@@ -9,7 +9,17 @@ import { planAddresses } from "../runtime/launcher/address-plan.ts";
 import { launchFogNetwork, type FogNetwork } from "../runtime/launcher/launch.ts";
 import { parseTopology } from "../runtime/protocol/topology.ts";
 import { seededRandom } from "../runtime/util/seeded-random.ts";
-import { benchSla, errorMessage, histogram, iotNodes, round, sleep, target, wireSla, type Benchmark } from "./common.ts";
+import {
+  benchSla,
+  errorMessage,
+  histogram,
+  iotNodes,
+  round,
+  sleep,
+  target,
+  wireSla,
+  type Benchmark,
+} from "./common.ts";
 import { benchTree } from "./tree.ts";
 
 const RETRY_MS = 50;
@@ -54,7 +64,9 @@ export const warmup: Benchmark = {
             failures.push(`HTTP ${answer.status}`);
           }
         } catch (err) {
-          failures.push(/refused|ECONNREFUSED/i.test(errorMessage(err)) ? "connection refused" : errorMessage(err).slice(0, 80));
+          failures.push(
+            /refused|ECONNREFUSED/i.test(errorMessage(err)) ? "connection refused" : errorMessage(err).slice(0, 80),
+          );
         }
         if (firstAwardMs === undefined) await sleep(Math.max(0, RETRY_MS - (performance.now() - sent)));
       }

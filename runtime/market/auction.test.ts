@@ -144,9 +144,9 @@ describe("auction state machine", () => {
           const remaining = valid.filter((p) => !refuses(p.nodeId));
           // the winner has the minimal bid among valid bidders that accept
           expect(record.winningBid).toBe(remaining[0]!.bid);
-          // the price is the next bid in the ranking after the winner (its own when it is last)
-          const index = valid.findIndex((p) => p.nodeId === record.winner);
-          expect(record.price).toBe((valid[index + 1] ?? valid[index])!.bid);
+          // the price is the lowest valid bid among those not yet offered the function (its own when none is left)
+          const after = valid.filter((p) => p.nodeId !== record.winner && !paid.includes(p.nodeId));
+          expect(record.price).toBe(after.length > 0 ? after[0]!.bid : record.winningBid);
           expect(record.price).toBeGreaterThanOrEqual(record.winningBid!);
         } else {
           expect(valid.every((p) => refuses(p.nodeId))).toBe(true);

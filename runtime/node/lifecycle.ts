@@ -148,8 +148,7 @@ export async function finishFunction(
   const record: FunctionRecord | undefined = state.table.get(slaId);
   if (record === undefined || !["Paid", "Provisioned", "Live"].includes(record.state)) return;
   state.table.finish(slaId, effects.now());
-  state.resources.finish(slaId);
-  emitResourceUsage(state);
+  // the function goes first, then its resources: a node never offers capacity that a process still holds
   if ((record.state === "Provisioned" || record.state === "Live") && effects.faas !== undefined) {
     try {
       await effects.faas.delete(record.faasName);
@@ -157,6 +156,8 @@ export async function finishFunction(
       errors.push(`deleting ${record.faasName}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  state.resources.finish(slaId);
+  emitResourceUsage(state);
   effects.events.emit({
     kind: "finished",
     slaId,
