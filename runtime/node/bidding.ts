@@ -41,7 +41,7 @@ export async function answerCallForBids(state: NodeState, request: BidRequest): 
       const left = budget - (performance.now() - started) - config.hopMarginMs;
       return ask(state, neighbourId, forwarded, left);
     },
-    random: seededRandom(`${request.sla.id}/${config.id}`),
+    random: seededRandom(request.sla.id, config.id),
   };
   return state.strategy.handle(ctx);
 }

@@ -14,6 +14,7 @@
  */
 import { ProtocolError } from "../protocol/errors.ts";
 import type { Sla } from "../protocol/messages.ts";
+import { functionName } from "../faas/giraff-deployment.ts";
 
 export type FunctionState = "Proposed" | "Paid" | "Provisioned" | "Live" | "Finished";
 
@@ -34,13 +35,8 @@ export interface FunctionRecord {
   readonly finishedAt?: number | undefined;
 }
 
-/** The FaaS name GIRAFF gives a function (also used for its k8s objects, §17.18). */
-export function faasNameOf(slaId: string): string {
-  return `fogfn-${slaId}`;
-}
-
 export function propose(sla: Sla, offer: { bidId: string; bid: number; price: number }, now: number): FunctionRecord {
-  return { state: "Proposed", sla, ...offer, faasName: faasNameOf(sla.id), proposedAt: now };
+  return { state: "Proposed", sla, ...offer, faasName: functionName(sla.id), proposedAt: now };
 }
 
 export function pay(record: FunctionRecord, now: number): FunctionRecord {

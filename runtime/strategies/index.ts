@@ -35,7 +35,7 @@ export * from "./types.ts";
 export { accumulate, IQR_PER_SIGMA } from "./accumulate.ts";
 export { LATENCY_MODELS, latencyModel, MSS_BYTES, type LatencyModelName } from "./latency-models.ts";
 export { latencyFeasible, type LatencyCheck } from "./feasibility.ts";
-export { seededRandom, shuffled } from "./random.ts";
+export { seededRandom, shuffled } from "../util/seeded-random.ts";
 export * from "./valuations/index.ts";
 export { flood } from "./placement/auction.ts";
 export { DEFAULT_PROPOSITIONS_REQUIRED } from "./placement/mincpurandom.ts";

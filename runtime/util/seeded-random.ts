@@ -13,9 +13,9 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** A generator of uniform numbers in [0, 1) from a seed. */
-export function seededRandom(seed: string | number): () => number {
-  let a = typeof seed === "number" ? seed >>> 0 : hash32(seed);
+/** Uniform numbers in [0, 1) from a seed: a 32-bit number, or string parts (e.g. the SLA id and the node id). */
+export function seededRandom(...parts: (string | number)[]): () => number {
+  let a = parts.length === 1 && typeof parts[0] === "number" ? parts[0] >>> 0 : hash32(parts.join("\u0000"));
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

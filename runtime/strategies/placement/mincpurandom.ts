@@ -2,7 +2,7 @@
  * `mincpurandom` (giraff.md §7, "power of two random choices"): a short random walk collects about
  * `nbPropositionsRequired` (2) candidates, each bidding its CPU utilisation; the market picks the least used.
  */
-import { shuffled } from "../random.ts";
+import { shuffled } from "../../util/seeded-random.ts";
 import { REASONS, type PlacementStrategy } from "../types.ts";
 import { merge, otherNeighbours, ownAnswer, refusal, refused, safeAsk, screen } from "./common.ts";
 

@@ -4,7 +4,7 @@
  * links carry a latency estimate (or none), a bandwidth, and can be made to drop or fail requests.
  */
 import { LATENCY_MODELS } from "../latency-models.ts";
-import { seededRandom } from "../random.ts";
+import { seededRandom } from "../../util/seeded-random.ts";
 import { ZERO_LATENCY } from "../../protocol/messages.ts";
 import {
   REASONS,
