@@ -6,7 +6,7 @@ import { RemoteError } from "../protocol/errors.ts";
 import { startGateway, type RunningGateway } from "./gateway.ts";
 import { functionName, giraffDeployment } from "./giraff-deployment.ts";
 import { OpenFaasClient } from "./openfaas-client.ts";
-import { isAlive, waitFor } from "./testing.ts";
+import { isAlive, waitUntil } from "../testing/wait.ts";
 import type { FunctionDeployment } from "./types.ts";
 
 const FUNCTIONS_DIR = fileURLToPath(new URL("../../functions", import.meta.url));
@@ -176,13 +176,13 @@ describe("OpenFaaS client against the embedded gateway", () => {
     await client.waitUntilLive(name, LIVE);
     const pid = pidOf(gateway, name);
     process.kill(pid, "SIGKILL");
-    const probe = await waitFor("health to fail", async () => {
+    const probe = await waitUntil("health to fail", async () => {
       const p = await client.health(name);
       return p.live ? undefined : p;
     });
     // 503 if the probe raced the exit (connection refused), 500 once the gateway has seen the exit.
     expect([500, 503]).toContain(probe.status);
-    const failed = await waitFor("the gateway to see the exit", () => {
+    const failed = await waitUntil("the gateway to see the exit", () => {
       const fn = gateway.list().find((f) => f.name === name);
       return fn?.process.status === "failed" && fn.process;
     });
@@ -214,7 +214,7 @@ describe("embedded gateway lifecycle", () => {
     try {
       const client = new OpenFaasClient({ baseUrl: gateway.url });
       await client.deploy({ service: "broken", image: "giraff:fn_crash" });
-      const answer = await waitFor("health to answer 500", async () => {
+      const answer = await waitUntil("health to answer 500", async () => {
         const a = await request(`${gateway.url}/function/broken/health`, { timeoutMs: 5_000 });
         return a.status === 500 ? a : undefined;
       });

@@ -6,7 +6,7 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { request, type HttpAnswer, type RequestOptions } from "../http/client.ts";
 import { RemoteError, isRemoteError } from "../protocol/errors.ts";
-import { backoffDelays, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.ts";
+import { backoffDelays, DEFAULT_BACKOFF, type BackoffOptions } from "../util/backoff.ts";
 import type { DeleteFunctionRequest, FunctionDeployment, FunctionStatus } from "./types.ts";
 
 /** What the fog node needs from a FaaS platform; the default implementation is {@link OpenFaasClient}. */

@@ -50,7 +50,9 @@ describe("npm run runtime", () => {
       "127.72",
       "--no-faas",
     ]);
-    const url = await waitUntil("the market URL on stdout", () => /^(http:\/\/\S+)$/m.exec(cli.out())?.[1], 60_000);
+    const url = await waitUntil("the market URL on stdout", () => /^(http:\/\/\S+)$/m.exec(cli.out())?.[1], {
+      timeoutMs: 60_000,
+    });
     const fog = await getJson(`${url}/api/fog`);
     expect(fog).toHaveLength(7);
     const workers = await childrenOf(cli.child.pid!);

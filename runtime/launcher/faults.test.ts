@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devTopology, getJson, idOf, putFunction, slaBody } from "../testing/fixtures.ts";
 import { startRogueNode, type RogueNode } from "../testing/rogue-node.ts";
-import { waitUntil } from "../testing/wait.ts";
+import { isAlive, waitUntil } from "../testing/wait.ts";
 import { launchFogNetwork, type FogNetwork } from "./launch.ts";
 
 const topology = devTopology();
@@ -118,14 +118,7 @@ describe("auction under faults", () => {
     const victim = network.workers.find((w) => w.nodeIds.includes(id("node_34")))!;
     expect(victim.nodeIds).not.toContain(id("node_2"));
     process.kill(victim.pid, "SIGKILL");
-    await waitUntil("the worker to die", () => {
-      try {
-        process.kill(victim.pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    await waitUntil("the worker to die", () => !isAlive(victim.pid));
     const { status, json } = await putFunction(network.marketUrl, id("node_2"), slaBody({ latencyMax: "5000 ms" }));
     expect(status).toBe(200);
     const record = network.market.records.get(json.sla.id)!;

@@ -8,6 +8,7 @@ import { requestJson } from "../http/client.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { formatRegistration, registrationSigningText, type NodeRegistration } from "../protocol/messages.ts";
 import { signText, verifyText } from "../protocol/signing.ts";
+import { backoffDelays } from "../util/backoff.ts";
 import type { NodeState } from "./node-state.ts";
 
 const REGISTER_TIMEOUT_MS = 10_000;
@@ -37,9 +38,12 @@ export function ownRegistration(state: NodeState): NodeRegistration {
   return { ...unsigned, signature: signText(effects.keys, registrationSigningText(unsigned)) };
 }
 
-/** Registers until it works (backoff 200 ms × 1.5 up to 5 s), or until the node closes. */
+/** GIRAFF backs off from 500 ms up to 60 s; a local tree registers in well under a second with these. */
+const REGISTER_BACKOFF = { initialMs: 200, factor: 1.5, maxMs: 5000 };
+
+/** Registers until it works, backing off between attempts, or until the node closes. */
 export async function registerWithRetry(state: NodeState, signal: AbortSignal): Promise<void> {
-  let delay = 200;
+  const delays = backoffDelays(REGISTER_BACKOFF);
   for (let attempt = 1; !signal.aborted; attempt++) {
     const { url, peer } = upstream(state);
     try {
@@ -57,8 +61,7 @@ export async function registerWithRetry(state: NodeState, signal: AbortSignal): 
       if (signal.aborted) return;
       if (attempt % 10 === 1)
         state.effects.logger.debug(`registration attempt ${attempt} failed: ${(err as Error).message}`);
-      await sleep(delay, undefined, { signal }).catch(() => undefined);
-      delay = Math.min(5000, delay * 1.5);
+      await sleep(delays.next().value, undefined, { signal }).catch(() => undefined);
     }
   }
 }

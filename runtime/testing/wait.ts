@@ -1,27 +1,39 @@
-/** Waiting for conditions in tests, instead of sleeping a fixed time. */
+/**
+ * Helpers for tests that drive real processes: poll for a condition instead of sleeping a fixed time, so that the
+ * tests pass on a loaded 2-core machine and stay fast on an idle one.
+ */
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** Polls `check` until it returns a truthy value (returned) or `timeoutMs` passes (throws, naming `what`). */
+/** Calls `probe` until it returns something other than undefined or false; rejects after `timeoutMs`, naming `what`. */
 export async function waitUntil<T>(
   what: string,
-  check: () => T | Promise<T>,
-  timeoutMs = 20_000,
-  everyMs = 25,
-): Promise<NonNullable<T>> {
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   const deadline = performance.now() + timeoutMs;
-  let last: unknown;
+  let lastError: unknown;
   for (;;) {
     try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
     } catch (err) {
-      last = err;
+      lastError = err;
     }
     if (performance.now() > deadline) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}.`,
-      );
+      const why = lastError instanceof Error ? `: ${lastError.message}` : "";
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${why}.`, { cause: lastError });
     }
-    await sleep(everyMs);
+    await sleep(opts.intervalMs ?? 25);
+  }
+}
+
+/** True while a process with this pid exists (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
