@@ -1,7 +1,7 @@
 /**
  * Delays with sub-millisecond accuracy for link emulation. Node's timers fire up to a millisecond late, which
  * would add about 1 ms to every emulated hop in each direction. All pending delays share one min-heap: a normal
- * timer wakes the scheduler 1.5 ms before the earliest deadline, then `setImmediate` turns until it is due, so at
+ * timer wakes the scheduler 1 ms before the earliest deadline, then `setImmediate` turns until it is due, so at
  * most one short spin runs at a time whatever the number of messages in flight.
  */
 
@@ -12,7 +12,7 @@ interface Entry {
   cancelled: boolean;
 }
 
-const EARLY_MS = 1.5;
+const EARLY_MS = 1;
 const heap: Entry[] = [];
 let seq = 0;
 let timer: NodeJS.Timeout | undefined;

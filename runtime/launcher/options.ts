@@ -2,6 +2,7 @@
  * Options of a local fog network, shared by the launcher (parent process) and its node workers (children).
  * Everything here is plain JSON so it can cross the IPC channel.
  */
+import type { RoundStatistic } from "../node/latency-estimator.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
 
 export interface FogNetworkOptions {
@@ -26,6 +27,11 @@ export interface FogNetworkOptions {
   /** Latency probes: sequential pings per round, and the period once warmed up. */
   pingsPerRound: number;
   probePeriodMs: number;
+  /**
+   * How a probe round becomes a latency sample. "min" by default here: emulated links have no jitter, so time above
+   * the fastest probe is the machine being busy, not the link. GIRAFF uses "mean".
+   */
+  roundStatistic: RoundStatistic;
   /** Apply each path's bottleneck rate on top of its delay (default true). */
   applyRate: boolean;
   /** Market timeouts. */
@@ -47,6 +53,7 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
   run: "local",
   pingsPerRound: 5,
   probePeriodMs: 15_000,
+  roundStatistic: "min",
   applyRate: true,
   bidTimeoutMs: 5000,
   paymentTimeoutMs: 3000,

@@ -79,9 +79,8 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
         faasUrl,
         latency: {
           pingsPerRound: options.pingsPerRound,
-          warmupRounds: 8,
           periodMs: options.probePeriodMs,
-          probeTimeoutMs: 1000,
+          roundStatistic: options.roundStatistic,
         },
       },
       {

@@ -71,6 +71,7 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
     table: new FunctionTable(),
     expiries: new Map(),
     registered: false,
+    whenRegistered: Promise.resolve(),
     closing: false,
   };
   state.monitor = new LatencyMonitor(
@@ -79,7 +80,7 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
       pingsPerRound: config.latency.pingsPerRound,
       periodMs: config.latency.periodMs,
       warmupRounds: config.latency.warmupRounds,
-      estimator: new LatencyEstimator({ roundStatistic: "median" }),
+      estimator: new LatencyEstimator({ roundStatistic: config.latency.roundStatistic }),
       onRound: (_id, s) => effects.events.emit({ kind: "neighbor_latency", nodeId: config.id, ...s }),
     },
   );
@@ -104,6 +105,7 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
   });
   const abort = new AbortController();
   const registered = registerWithRetry(state, abort.signal);
+  state.whenRegistered = registered;
   const housekeeping = setInterval(() => {
     const now = effects.now();
     state.table.expireProposals(now, config.proposalTtlMs);

@@ -7,6 +7,7 @@ import type { TopologyNode } from "../protocol/topology.ts";
 import { latencyModel, strategy as strategyByName, valuation as valuationByName } from "../strategies/index.ts";
 import type { ValuationParams } from "../strategies/types.ts";
 import { defaultMaxInFlight } from "./in-flight-limiter.ts";
+import type { RoundStatistic } from "./latency-estimator.ts";
 
 export interface NodeConfig {
   id: string;
@@ -43,12 +44,21 @@ export interface NodeConfig {
   /** Unpaid proposals are forgotten after this long. */
   proposalTtlMs: number;
   /** Latency probes: pings per round, rounds back to back at start, period afterwards, probe timeout. */
-  latency: { pingsPerRound: number; warmupRounds: number; periodMs: number; probeTimeoutMs: number };
+  latency: {
+    pingsPerRound: number;
+    warmupRounds: number;
+    periodMs: number;
+    probeTimeoutMs: number;
+    /** How a round's probes become its value (GIRAFF: mean); see `latency-estimator.ts`. */
+    roundStatistic: RoundStatistic;
+  };
   bodyLimit: number;
 }
 
-export type NodeConfigSpec = Partial<NodeConfig> &
-  Pick<NodeConfig, "id" | "name" | "ip" | "portHttp" | "situation" | "reservedCpuMilli" | "reservedMemoryBytes">;
+export type NodeConfigSpec = Omit<Partial<NodeConfig>, "latency"> & { latency?: Partial<NodeConfig["latency"]> } & Pick<
+    NodeConfig,
+    "id" | "name" | "ip" | "portHttp" | "situation" | "reservedCpuMilli" | "reservedMemoryBytes"
+  >;
 
 /** Fills defaults and checks names against the plugin registries (unknown names are config errors). */
 export function resolveNodeConfig(spec: NodeConfigSpec): NodeConfig {
@@ -70,7 +80,14 @@ export function resolveNodeConfig(spec: NodeConfigSpec): NodeConfig {
     proposalTtlMs: 60_000,
     bodyLimit: 64 * 1024,
     ...spec,
-    latency: { pingsPerRound: 5, warmupRounds: 8, periodMs: 15_000, probeTimeoutMs: 1000, ...spec.latency },
+    latency: {
+      pingsPerRound: 5,
+      warmupRounds: 8,
+      periodMs: 15_000,
+      probeTimeoutMs: 1000,
+      roundStatistic: "mean",
+      ...spec.latency,
+    },
   };
   const plugin = strategyByName(config.strategy);
   if (plugin.forcedValuation !== undefined) config.valuation = plugin.forcedValuation;

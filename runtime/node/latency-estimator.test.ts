@@ -72,3 +72,17 @@ describe("LatencyEstimator", () => {
     expect(() => new LatencyEstimator({ medianWindow: 2 })).toThrow(RangeError);
   });
 });
+
+describe("round statistics", () => {
+  it("turns a round into its mean, median or minimum", () => {
+    const round = { samplesMs: [5, 5.2, 40, 5.1, 5.3], sent: 5, now: 0 };
+    const value = (roundStatistic: "mean" | "median" | "min") => {
+      const e = new LatencyEstimator({ roundStatistic });
+      for (let i = 0; i < 4; i++) e.record("n", round);
+      return e.estimate("n")!.medianMs;
+    };
+    expect(value("mean")).toBeCloseTo(12.12, 9);
+    expect(value("median")).toBe(5.2);
+    expect(value("min")).toBe(5);
+  });
+});

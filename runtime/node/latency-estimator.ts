@@ -42,6 +42,8 @@ export interface NeighbourLatencySnapshot {
   packetLoss: number;
 }
 
+export type RoundStatistic = "mean" | "median" | "min";
+
 export interface LatencyEstimatorOptions {
   /** EMA weight of the newest round; GIRAFF: 0.3. */
   alpha?: number;
@@ -50,11 +52,11 @@ export interface LatencyEstimatorOptions {
   /** Rounds kept by the loss ring; GIRAFF: 50. */
   lossWindow?: number;
   /**
-   * How a round's samples become the round's latency. GIRAFF takes the mean of 100 pings; with a handful of
-   * probes sharing a process with other nodes, one delayed probe skews a mean, so nodes use the median, the
-   * latency most probes of the round experienced. Default "mean".
+   * How a round's samples become the round's latency. GIRAFF takes the mean of 100 pings ("mean", the default).
+   * "median" is what most probes of the round experienced. "min" suits emulated links, whose delay has no jitter:
+   * anything above the fastest probe is the host being busy (nodes starting, other processes), not the link.
    */
-  roundStatistic?: "mean" | "median";
+  roundStatistic?: RoundStatistic;
 }
 
 interface NeighbourState {
@@ -71,7 +73,7 @@ export class LatencyEstimator {
   readonly #alpha: number;
   readonly #medianWindow: number;
   readonly #lossWindow: number;
-  readonly #roundStatistic: "mean" | "median";
+  readonly #roundStatistic: RoundStatistic;
   readonly #neighbours = new Map<string, NeighbourState>();
 
   constructor(options: LatencyEstimatorOptions = {}) {
@@ -104,8 +106,7 @@ export class LatencyEstimator {
     state.rounds += 1;
     state.updatedAt = now;
     if (samplesMs.length > 0) {
-      state.rawMs =
-        this.#roundStatistic === "median" ? median([...samplesMs].sort((a, b) => a - b)) : meanOf(samplesMs);
+      state.rawMs = roundValue(this.#roundStatistic, samplesMs);
       state.ema.push(state.rawMs);
       state.median.push(state.rawMs);
     }
@@ -179,7 +180,9 @@ function snapshotOf(neighborId: string, state: NeighbourState): NeighbourLatency
   };
 }
 
-function meanOf(xs: readonly number[]): number {
+function roundValue(statistic: RoundStatistic, xs: readonly number[]): number {
+  if (statistic === "min") return Math.min(...xs);
+  if (statistic === "median") return median([...xs].sort((a, b) => a - b));
   let sum = 0;
   for (const x of xs) sum += x;
   return sum / xs.length;

@@ -48,6 +48,8 @@ export interface NodeState {
   /** Expiry timers of paid functions, by SLA id. */
   expiries: Map<string, NodeJS.Timeout>;
   registered: boolean;
+  /** Resolves when this node's own registration succeeded (children's registrations wait for it). */
+  whenRegistered: Promise<void>;
   closing: boolean;
 }
 

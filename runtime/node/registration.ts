@@ -94,6 +94,20 @@ export async function relayRegistration(state: NodeState, reg: NodeRegistration,
     });
     if (known === undefined) state.monitor.add(reg.nodeId);
   }
+  // The market refuses a child whose parent it does not know yet: relay only once this node is registered,
+  // instead of letting the child back off and retry (a tree of depth d would otherwise wait d backoffs).
+  if (!state.registered)
+    await withTimeout(state.whenRegistered, REGISTER_TIMEOUT_MS, `node ${config.name} to register`);
   const { url, peer } = upstream(state);
   await requestJson(url, { method: "POST", body, timeoutMs: REGISTER_TIMEOUT_MS, link: state.effects.linkTo(peer) });
+}
+
+function withTimeout(promise: Promise<void>, ms: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}.`)), ms);
+    promise.then(
+      () => (clearTimeout(timer), resolve()),
+      (err: unknown) => (clearTimeout(timer), reject(err instanceof Error ? err : new Error(String(err)))),
+    );
+  });
 }
