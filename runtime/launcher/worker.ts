@@ -88,10 +88,13 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
         logger: createLogger(`node ${node.name}`, { level: options.logLevel, ...(write ? { write } : {}) }),
         linkTo: (peer) => links(id, peer),
       },
+      // probes wait until every node of this worker is up: start-up work would inflate the first rounds
+      { probe: false },
     );
     nodes.push(running);
     started.nodes.push({ id, url: running.url, faasUrl });
   }
+  for (const n of nodes) n.startProbing();
   send(started);
 
   // ready = registered, and an estimate for every neighbour the topology gives this node

@@ -24,7 +24,7 @@ import { InFlightLimiter } from "./in-flight-limiter.ts";
 import { LatencyEstimator } from "./latency-estimator.ts";
 import { LatencyMonitor } from "./latency-monitor.ts";
 import { finishFunction } from "./lifecycle.ts";
-import { emitResourceUsage, type NodeEffects, type NodeState } from "./node-state.ts";
+import { emitResourceUsage, watchNeighbour, type NodeEffects, type NodeState } from "./node-state.ts";
 import { registerWithRetry } from "./registration.ts";
 import { ResourceTracker } from "./resource-tracker.ts";
 import { nodeRoutes } from "./routes.ts";
@@ -33,6 +33,8 @@ import { nodeStatus, type NodeStatus } from "./status.ts";
 export interface RunningNode {
   config: NodeConfig;
   url: string;
+  /** Starts the latency monitor for every neighbour known so far and every later one. */
+  startProbing(): void;
   /** Resolves once the node is registered with the market (through its parent). */
   registered: Promise<void>;
   status(): NodeStatus;
@@ -42,7 +44,16 @@ export interface RunningNode {
 const HOUSEKEEPING_MS = 5000;
 const FINISHED_RETENTION_MS = 60_000;
 
-export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<NodeEffects> = {}): Promise<RunningNode> {
+export interface StartOptions {
+  /** Start probing neighbours at once (default). A worker starting many nodes passes false, then `startProbing`. */
+  probe?: boolean;
+}
+
+export async function startNode(
+  spec: NodeConfigSpec,
+  partialEffects: Partial<NodeEffects> = {},
+  startOptions: StartOptions = {},
+): Promise<RunningNode> {
   const config = resolveNodeConfig(spec);
   const effects: NodeEffects = {
     events: partialEffects.events ?? nullEventSink,
@@ -71,6 +82,7 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
     table: new FunctionTable(),
     expiries: new Map(),
     registered: false,
+    probing: startOptions.probe ?? true,
     whenRegistered: Promise.resolve(),
     closing: false,
   };
@@ -92,7 +104,7 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
       url: config.situation.parentUrl,
       bandwidthBps: config.advertisedBandwidthBps,
     });
-    state.monitor.add(parentId);
+    watchNeighbour(state, parentId);
   }
 
   const server: RunningServer = await startJsonServer({
@@ -119,6 +131,11 @@ export async function startNode(spec: NodeConfigSpec, partialEffects: Partial<No
     url: server.url,
     registered,
     status: () => nodeStatus(state),
+    startProbing() {
+      if (state.probing || state.closing) return;
+      state.probing = true;
+      for (const id of state.neighbours.keys()) state.monitor.add(id);
+    },
     async close() {
       if (state.closing) return;
       state.closing = true;

@@ -48,6 +48,8 @@ export interface NodeState {
   /** Expiry timers of paid functions, by SLA id. */
   expiries: Map<string, NodeJS.Timeout>;
   registered: boolean;
+  /** False until `startProbing`: a worker starting many nodes holds probes until all are up. */
+  probing: boolean;
   /** Resolves when this node's own registration succeeded (children's registrations wait for it). */
   whenRegistered: Promise<void>;
   closing: boolean;
@@ -63,4 +65,9 @@ export function emitResourceUsage(state: NodeState): void {
     memoryUsedBytes: view.memoryUsedBytes,
     memoryAvailableBytes: view.memoryAvailableBytes,
   });
+}
+
+/** Starts measuring a neighbour, unless probing is held (then `startProbing` picks it up). */
+export function watchNeighbour(state: NodeState, neighbourId: string): void {
+  if (state.probing) state.monitor.add(neighbourId);
 }

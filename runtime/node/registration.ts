@@ -9,7 +9,7 @@ import { ProtocolError } from "../protocol/errors.ts";
 import { formatRegistration, registrationSigningText, type NodeRegistration } from "../protocol/messages.ts";
 import { signText, verifyText } from "../protocol/signing.ts";
 import { backoffDelays } from "../util/backoff.ts";
-import type { NodeState } from "./node-state.ts";
+import { watchNeighbour, type NodeState } from "./node-state.ts";
 
 const REGISTER_TIMEOUT_MS = 10_000;
 
@@ -92,7 +92,7 @@ export async function relayRegistration(state: NodeState, reg: NodeRegistration,
       url: `http://${reg.ip}:${reg.portHttp}`,
       bandwidthBps: reg.advertisedBandwidthBps,
     });
-    if (known === undefined) state.monitor.add(reg.nodeId);
+    if (known === undefined) watchNeighbour(state, reg.nodeId);
   }
   // The market refuses a child whose parent it does not know yet: relay only once this node is registered,
   // instead of letting the child back off and retry (a tree of depth d would otherwise wait d backoffs).
