@@ -69,6 +69,11 @@ export const eventSchemas = {
   /** One request through one proxy (GIRAFF's `proxy`). */
   proxy_hop: z.object({ ...base, kind: z.literal("proxy_hop"), reqId: z.string(), slaId: z.string(), tags: z.string(),
     firstHop: z.boolean(), receivedAt: z.number(), respondedAt: z.number(), serviceStatus: z.number(), status: z.number() }),
+  /** One step of the workload replayer for one chain (giraff.md §12.1 "Replay"): what it did, whether it worked. */
+  replay_step: z.object({ ...base, kind: z.literal("replay_step"), chainId: z.string(),
+    step: z.enum(["submit", "provision", "wire", "start-iot", "abort", "done"]), ok: z.boolean(), durationMs: z.number(),
+    functionIndex: z.number().optional(), slaId: z.string().optional(), nodeId: z.string().optional(),
+    detail: z.string().optional() }),
   /** The IoT emulator could not send a request (GIRAFF's `proxy_send`). */
   send_failure: z.object({ ...base, kind: z.literal("send_failure"), slaId: z.string(), reason: z.string() }),
 };
