@@ -72,9 +72,7 @@ export async function provisionFunction(state: NodeState, slaId: string): Promis
   const record = state.table.provision(slaId, effects.now());
   const sla = record.sla;
   const answer = { functionName: record.faasName, ip: config.ip, port: String(config.portFaas) };
-  if (effects.faas === undefined) {
-    // placement-only node (benchmarks): nothing to run, the reservation alone is the product
-    state.table.markLive(slaId, effects.now());
+  const emitProvisioned = () =>
     effects.events.emit({
       kind: "provisioned",
       slaId,
@@ -82,6 +80,10 @@ export async function provisionFunction(state: NodeState, slaId: string): Promis
       nodeId: config.id,
       faasName: record.faasName,
     });
+  if (effects.faas === undefined) {
+    // placement-only node (benchmarks): nothing to run, the reservation alone is the product
+    state.table.markLive(slaId, effects.now());
+    emitProvisioned();
     effects.events.emit({ kind: "live", slaId, functionName: sla.functionLiveName, nodeId: config.id, waitedMs: 0 });
     return answer;
   }
@@ -106,13 +108,7 @@ export async function provisionFunction(state: NodeState, slaId: string): Promis
         },
       }),
     );
-    effects.events.emit({
-      kind: "provisioned",
-      slaId,
-      functionName: sla.functionLiveName,
-      nodeId: config.id,
-      faasName: record.faasName,
-    });
+    emitProvisioned();
     await effects.faas.waitUntilLive(record.faasName, { timeoutMs: config.liveTimeoutMs });
   } catch (err) {
     await finishFunction(state, slaId, "liveness-failed", [err instanceof Error ? err.message : String(err)]);

@@ -2,7 +2,7 @@
  * Placement strategies and valuations, chosen by name from the node's configuration. Everything the node agent
  * needs is exported from here.
  */
-import { ConfigError } from "../protocol/errors.ts";
+import { pickByName } from "../util/registry.ts";
 import { auction } from "./placement/auction.ts";
 import { cloudOnly } from "./placement/cloud-only.ts";
 import { edgeFirst } from "./placement/edge-first.ts";
@@ -26,9 +26,7 @@ export type StrategyName = keyof typeof STRATEGIES;
 
 /** The strategy registered under `name`; an unknown name is a configuration error. */
 export function strategy(name: string): PlacementStrategy {
-  if (Object.hasOwn(STRATEGIES, name)) return STRATEGIES[name as StrategyName];
-  const allowed = Object.keys(STRATEGIES).join(", ");
-  throw new ConfigError("strategy", `Expected \`strategy\` to be one of ${allowed}, got ${JSON.stringify(name)}.`);
+  return pickByName(STRATEGIES, "strategy", name);
 }
 
 export * from "./types.ts";

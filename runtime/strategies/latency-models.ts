@@ -2,7 +2,7 @@
  * Worst-case delivery-time models used to prune forwarding (giraff.md §5.8): a neighbour whose estimate exceeds
  * `sla.latencyMaxMs` is not asked, and neither is its subtree. Chosen by name (`latencyModel` in the node config).
  */
-import { ConfigError } from "../protocol/errors.ts";
+import { pickByName } from "../util/registry.ts";
 import type { AccumulatedLatency, LatencyModel } from "./types.ts";
 
 /** TCP maximum segment size: a 1500 B Ethernet MTU minus 40 B of IP and TCP headers. */
@@ -54,10 +54,5 @@ export type LatencyModelName = keyof typeof LATENCY_MODELS;
 
 /** The model registered under `name`; an unknown name is a configuration error. */
 export function latencyModel(name: string): LatencyModel {
-  if (Object.hasOwn(LATENCY_MODELS, name)) return LATENCY_MODELS[name as LatencyModelName];
-  const allowed = Object.keys(LATENCY_MODELS).join(", ");
-  throw new ConfigError(
-    "latencyModel",
-    `Expected \`latencyModel\` to be one of ${allowed}, got ${JSON.stringify(name)}.`,
-  );
+  return pickByName(LATENCY_MODELS, "latencyModel", name);
 }

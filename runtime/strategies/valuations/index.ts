@@ -1,5 +1,5 @@
 /** The valuation registry: pick a plugin by the name in the node's config; an unknown name is a config error. */
-import { ConfigError } from "../../protocol/errors.ts";
+import { pickByName } from "../../util/registry.ts";
 import type { ValuationPlugin } from "../types.ts";
 import { cpuUtilisation } from "./cpu-utilisation.ts";
 import { linear } from "./linear.ts";
@@ -14,9 +14,7 @@ export const VALUATIONS = {
 export type ValuationName = keyof typeof VALUATIONS;
 
 export function valuation(name: string): ValuationPlugin {
-  if (Object.hasOwn(VALUATIONS, name)) return VALUATIONS[name as ValuationName];
-  const allowed = Object.keys(VALUATIONS).join(", ");
-  throw new ConfigError("valuation", `Expected \`valuation\` to be one of ${allowed}, got ${JSON.stringify(name)}.`);
+  return pickByName(VALUATIONS, "valuation", name);
 }
 
 export { committedLoad, quadraticValue, QUADRATIC_PARAMS } from "./quadratic.ts";
