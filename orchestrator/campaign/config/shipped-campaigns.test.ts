@@ -1,0 +1,53 @@
+/** The campaigns shipped in `experiments/` load without errors or warnings, and match what their READMEs say. */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { expandRuns } from "./expand-runs.ts";
+import { loadCampaign } from "./load-campaign.ts";
+
+const experiments = fileURLToPath(new URL("../../../experiments/", import.meta.url));
+const load = (name: string, env: Record<string, string> = {}) => loadCampaign(`${experiments}${name}`, { env });
+
+describe("shipped campaigns", () => {
+  it.each(["default", "giraff-europar", "giraff-thesis"])("%s loads without warnings", async (name) => {
+    const campaign = await load(name);
+    expect(campaign.warnings).toEqual([]);
+    expect(expandRuns(campaign).length).toBeGreaterThan(0);
+  });
+
+  it("default: 7 strategies × 1 size × 1 repetition × 1 variation, short enough for ten minutes", async () => {
+    const campaign = await load("default");
+    const runs = expandRuns(campaign);
+    expect(runs.map((r) => r.label)).toEqual([
+      "x1-r1-base-auction",
+      "x1-r1-base-edge-first",
+      "x1-r1-base-edge-furthest",
+      "x1-r1-base-edge-ward",
+      "x1-r1-base-mincpurandom",
+      "x1-r1-base-max-cpu",
+      "x1-r1-base-cloud-only",
+    ]);
+    expect(new Set(runs.map((r) => r.planKey)).size).toBe(1);
+    expect(campaign.deployment.provider).toBe("local");
+    expect(campaign.topology).toEqual({ kind: "preset", preset: "current" });
+    const { workload, pacing } = campaign.matrix.variations[0]!;
+    const nominal = runs.length * (pacing.warmupS + workload.experimentDurationS + pacing.waitTimeS);
+    expect(nominal).toBeLessThanOrEqual(7 * 60);
+  });
+
+  it("giraff-europar: 5 strategies × 2 sizes, and its three variation files all load", async () => {
+    const campaign = await load("giraff-europar");
+    expect(expandRuns(campaign)).toHaveLength(10);
+    const all = await load("giraff-europar", { GIRAFF_ENV_VARIATIONS: ".env.1 .env.2 .env.3" });
+    expect(all.matrix.variations.map((v) => v.workload.pipelines.map((p) => p.chainsPerIotNode))).toEqual([
+      [4, 4, 4, 4],
+      [6, 6, 6, 6],
+      [12, 12, 12, 12],
+    ]);
+    expect(expandRuns(all)).toHaveLength(30);
+  });
+
+  it("giraff-thesis: the auction at two load levels", async () => {
+    const runs = expandRuns(await load("giraff-thesis"));
+    expect(runs.map((r) => r.label)).toEqual(["x4-r1-.env.1-auction", "x4-r1-.env.3-auction"]);
+  });
+});

@@ -1,0 +1,135 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../runtime/protocol/errors.ts";
+import { pathBetween } from "../../../runtime/protocol/topology.ts";
+import { generateTopology } from "./generate.ts";
+import { combineLossGiraff, combineLossProbabilistic, IOT_SOURCE_ID, pathMatrix } from "./path-matrix.ts";
+import { tree } from "./testing.ts";
+
+//   root ─10ms,5%─ a ─10ms,10%─ c (iot)
+//     └──2ms,50%─ b ─1ms,1%── d (iot)
+const small = () =>
+  tree([
+    ["root", null],
+    ["a", "root", { latencyMs: 10, lossPct: 5, rateBps: 500e6 }],
+    ["b", "root", { latencyMs: 2, lossPct: 50, rateBps: 1e9 }],
+    ["c", "a", { latencyMs: 10, lossPct: 10, rateBps: 100e6, iot: true }],
+    ["d", "b", { latencyMs: 1, lossPct: 1, rateBps: 10e6, iot: true }],
+  ]);
+
+describe("loss combinations", () => {
+  it("combines by hand-checked values", () => {
+    expect(combineLossGiraff(10, 10)).toBe(19); // 20 − ⌊1⌋
+    expect(combineLossGiraff(5, 5)).toBe(10); // 10 − ⌊0.25⌋: the product term is rounded away
+    expect(combineLossGiraff(0, 7)).toBe(7);
+    expect(combineLossProbabilistic(10, 10)).toBeCloseTo(19, 12);
+    expect(combineLossProbabilistic(5, 5)).toBeCloseTo(9.75, 12);
+    expect(combineLossProbabilistic(50, 50)).toBeCloseTo(75, 12);
+    expect(combineLossProbabilistic(100, 3)).toBe(100);
+  });
+
+  it("makes GIRAFF's combination an error at 100 % or more, as GIRAFF does", () => {
+    // 50 + 99 − ⌊49.5⌋ = 100, where the probabilistic combination gives 99.5
+    expect(() => combineLossGiraff(50, 99)).toThrow(/gives 100 %/);
+    expect(combineLossProbabilistic(50, 99)).toBeCloseTo(99.5, 12);
+    expect(combineLossGiraff(50, 50)).toBe(75);
+  });
+});
+
+describe("pathMatrix", () => {
+  it("sums delays, takes the narrowest rate and combines losses along the tree path", () => {
+    const m = pathMatrix(small());
+    expect(m.ids).toEqual(["root", "a", "b", "c", "d", IOT_SOURCE_ID]);
+    expect(m.lossModel).toBe("probabilistic");
+    const cd = m.get("c", "d");
+    expect(cd.latencyMs).toBe(23);
+    expect(cd.rateBps).toBe(10e6);
+    // 1 − 0.9 × 0.95 × 0.5 × 0.99
+    expect(cd.lossPct).toBeCloseTo(100 * (1 - 0.9 * 0.95 * 0.5 * 0.99), 10);
+    // the reverse path: same delay and rate, same loss up to rounding (the factors multiply in the other order)
+    expect(m.get("d", "c")).toMatchObject({ latencyMs: 23, rateBps: 10e6 });
+    expect(m.get("d", "c").lossPct).toBeCloseTo(cd.lossPct, 10);
+    expect(m.get("a", "a")).toEqual({ latencyMs: 0, rateBps: Infinity, lossPct: 0 });
+  });
+
+  it("replays GIRAFF's rounded combination from the source outwards when asked", () => {
+    const m = pathMatrix(small(), { loss: "giraff" });
+    // c → a → root → b → d: 10, then 10 + 5 − 0 = 15, then 15 + 50 − 7 = 58, then 58 + 1 − 0 = 59
+    expect(m.get("c", "d").lossPct).toBe(59);
+    // d → b → root → a → c: 1, then 1 + 50 − 0 = 51, then 51 + 5 − 2 = 54, then 54 + 10 − 5 = 59
+    expect(m.get("d", "c").lossPct).toBe(59);
+    // a → root → b: 5 + 50 − 2 = 53, where the probabilistic model gives 52.5
+    expect(m.get("a", "b").lossPct).toBe(53);
+    expect(pathMatrix(small()).get("a", "b").lossPct).toBeCloseTo(52.5, 10);
+  });
+
+  it("fails GIRAFF's model with the path named when a path reaches 100 %", () => {
+    const t = tree([
+      ["root", null],
+      ["x", "root", { lossPct: 50 }],
+      ["y", "root", { lossPct: 99 }],
+    ]);
+    expect(() => pathMatrix(t, { loss: "giraff" })).toThrow(ConfigError);
+    expect(() => pathMatrix(t, { loss: "giraff" })).toThrow(/path from x to y/);
+    expect(pathMatrix(t).get("x", "y").lossPct).toBeCloseTo(99.5, 10);
+  });
+
+  it("links the IoT source to the nearest IoT-connected node with 0 ms, 1 Gb/s and no loss", () => {
+    const m = pathMatrix(small());
+    // root is nearer d (3 ms via b) than c (20 ms via a)
+    expect(m.get(IOT_SOURCE_ID, "root")).toEqual(m.get("d", "root"));
+    expect(m.get("root", IOT_SOURCE_ID)).toEqual(m.get("root", "d"));
+    expect(m.get(IOT_SOURCE_ID, "a")).toEqual(m.get("c", "a"));
+    expect(m.get(IOT_SOURCE_ID, "c")).toEqual({ latencyMs: 0, rateBps: 1e9, lossPct: 0 });
+    expect(m.get(IOT_SOURCE_ID, IOT_SOURCE_ID).latencyMs).toBe(0);
+    // never a shortcut: c and d stay 23 ms apart although both are 0 ms from the IoT source
+    expect(m.get("c", "d").latencyMs).toBe(23);
+    expect([...m.pairs()]).toHaveLength(6 * 5);
+  });
+
+  it("has no IoT vertex when no node is IoT-connected", () => {
+    const m = pathMatrix(
+      tree([
+        ["root", null],
+        ["a", "root"],
+      ]),
+    );
+    expect(m.ids).toEqual(["root", "a"]);
+    expect(() => m.get(IOT_SOURCE_ID, "a")).toThrow(/No vertex/);
+  });
+
+  it("agrees with pathBetween on random pairs of generated topologies", () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 2 }),
+        fc.array(fc.nat(), { minLength: 10, maxLength: 10 }),
+        (seed, sm, picks) => {
+          const t = generateTopology({ preset: "current", sizeMultiplier: sm, seed });
+          const m = pathMatrix(t);
+          for (let i = 0; i + 1 < picks.length; i += 2) {
+            const from = t.nodes[picks[i]! % t.nodes.length]!.id;
+            const to = t.nodes[picks[i + 1]! % t.nodes.length]!.id;
+            const expected = pathBetween(t, from, to);
+            const got = m.get(from, to);
+            expect(got.latencyMs).toBe(expected.latencyMs);
+            expect(got.rateBps).toBe(expected.rateBps);
+            expect(got.lossPct / 100).toBeCloseTo(expected.loss, 12);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("fills the matrix of a 663-node network well under a second", () => {
+    let seed = 0;
+    let t = generateTopology({ preset: "current", sizeMultiplier: 4, seed });
+    while (t.nodes.length < 663) t = generateTopology({ preset: "current", sizeMultiplier: 4, seed: ++seed });
+    const start = performance.now();
+    const m = pathMatrix(t);
+    const elapsed = performance.now() - start;
+    expect(m.size).toBe(t.nodes.length + 1);
+    expect(elapsed).toBeLessThan(1000);
+  });
+});
