@@ -1,0 +1,141 @@
+/**
+ * GIRAFF's function contract (`reference/giraff.md` §8) shared by the functions that do real work: `POST /` runs the
+ * handler, `POST /reconfigure` sets the next hop of a chain, `GET /health` answers 200, every response carries
+ * `GIRAFF-TAGS` / `GIRAFF-SLA-ID` (and `GIRAFF-Redirect` / `GIRAFF-Redirect-Proxy` once reconfigured), and SIGTERM
+ * exits 0. Only `node:*` imports, so that a function starts fast (every provisioning starts a process).
+ * `functions/echo/` predates this module and keeps its own copy of the same rules.
+ */
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { RequestError, json, type Reply } from "./reply.ts";
+
+/** What a handler sees of a `POST /`. */
+export interface FunctionRequest {
+  headers: IncomingHttpHeaders;
+  query: URLSearchParams;
+  body: Buffer;
+}
+
+export type Handler = (request: FunctionRequest) => Promise<Reply> | Reply;
+
+export interface ServeOptions {
+  /** Runs `POST /`. Throw {@link RequestError} for a 4xx that names the field and the rule. */
+  handle: Handler;
+  /** Largest body accepted, in bytes (413 above). Default 16 MiB, the gateway's proxy limit. */
+  bodyLimit?: number;
+  /** Extra `GET` routes (for example `/stats`), answered with the GIRAFF headers too. */
+  routes?: Record<string, () => Reply>;
+}
+
+/** Starts the function's HTTP server on `PORT` / `HOST` and prints `{"listening": port}` once bound. */
+export function serveFunction(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Server {
+  const bodyLimit = options.bodyLimit ?? 16 << 20;
+  const proxyPort = /^\d{1,5}$/.test(env["PROXY_PORT"] ?? "") ? Number(env["PROXY_PORT"]) : 3128;
+  const identity = { tags: nonEmpty(env["NAME"]) ?? "<no-tags>", slaId: nonEmpty(env["ID"]) ?? "<no-sla-id>" };
+  const state: { next?: URL } = {};
+
+  const send = (res: ServerResponse, reply: Reply) => {
+    const headers: Record<string, string | number> = {
+      ...reply.headers,
+      "content-type": reply.type,
+      "content-length": reply.body.length,
+      "GIRAFF-TAGS": identity.tags,
+      "GIRAFF-SLA-ID": identity.slaId,
+    };
+    if (state.next !== undefined) {
+      headers["GIRAFF-Redirect"] = state.next.href;
+      headers["GIRAFF-Redirect-Proxy"] = `http://${state.next.hostname}:${proxyPort}/`;
+    }
+    res.writeHead(reply.status, headers);
+    res.end(reply.body);
+  };
+
+  const route = async (req: IncomingMessage, body: Buffer): Promise<Reply> => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (req.method === "POST" && url.pathname === "/") {
+      return options.handle({ headers: req.headers, query: url.searchParams, body });
+    }
+    if (req.method === "POST" && url.pathname === "/reconfigure") {
+      state.next = parseNextFunctionUrl(body);
+      return json(200, { nextFunctionUrl: state.next.href });
+    }
+    if (req.method === "GET" && url.pathname === "/health") {
+      return { status: 200, body: Buffer.from("OK"), type: "text/plain" };
+    }
+    const extra = req.method === "GET" ? options.routes?.[url.pathname] : undefined;
+    if (extra !== undefined) return extra();
+    return json(404, { error: { message: `No route for ${req.method} ${url.pathname}.` } });
+  };
+
+  const server = createServer((req, res) => {
+    readBody(req, bodyLimit)
+      .then((body) => route(req, body))
+      .catch(errorReply)
+      .then((reply) => send(res, reply));
+  });
+
+  // GIRAFF's watchdog forwards to port 5000; PORT=0 asks for a free port, reported as a JSON line on stdout.
+  server.listen(Number(env["PORT"] ?? "5000"), env["HOST"] ?? "127.0.0.1", () => {
+    process.stdout.write(`${JSON.stringify({ listening: (server.address() as AddressInfo).port })}\n`);
+  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    });
+  }
+  return server;
+}
+
+/** `{"nextFunctionUrl": "http://…"}` → the URL; a 400 naming `nextFunctionUrl` otherwise. */
+export function parseNextFunctionUrl(body: Buffer): URL {
+  const rule = "`nextFunctionUrl` must be an http(s) URL such as `http://10.0.0.2:31112/function/fogfn-<id>`";
+  let candidate: unknown;
+  try {
+    candidate = (JSON.parse(body.toString("utf8")) as { nextFunctionUrl?: unknown } | null)?.nextFunctionUrl;
+  } catch {
+    throw new RequestError({ field: "nextFunctionUrl", message: `The body must be JSON: ${rule}.` });
+  }
+  const url = typeof candidate === "string" && URL.canParse(candidate) ? new URL(candidate) : undefined;
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new RequestError({ field: "nextFunctionUrl", message: `${rule}.`, value: candidate ?? null });
+  }
+  return url;
+}
+
+/** A {@link RequestError} becomes its 4xx; anything else is a 500 that names the failure, and the server goes on. */
+function errorReply(err: unknown): Reply {
+  if (err instanceof RequestError) return json(err.status, { error: err.toJSON() });
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`function error: ${err instanceof Error ? (err.stack ?? message) : message}\n`);
+  return json(500, { error: { message: `The function failed: ${message}` } });
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new RequestError({ status: 413, field: "body", message: `The body must be at most ${limit} bytes.` }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
