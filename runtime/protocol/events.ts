@@ -68,14 +68,21 @@ export const eventSchemas = {
     parent: z.string().optional(), ip: z.string(), portHttp: z.string() }),
   /** One request through one proxy (GIRAFF's `proxy`). */
   proxy_hop: z.object({ ...base, kind: z.literal("proxy_hop"), reqId: z.string(), slaId: z.string(), tags: z.string(),
-    firstHop: z.boolean(), receivedAt: z.number(), respondedAt: z.number(), serviceStatus: z.number(), status: z.number() }),
+    firstHop: z.boolean(), receivedAt: z.number(), respondedAt: z.number(), serviceStatus: z.number(), status: z.number(),
+    /** The URL this proxy sent to (the function's, or the next proxy's target for the entry proxy). */
+    url: z.string().optional(),
+    /** Why the call or the redirect after it failed: "timeout", "unreachable", "transport", "redirect" (bad header).
+     * `serviceStatus` is 0 when the upstream itself did not answer. */
+    error: z.string().optional() }),
   /** One step of the workload replayer for one chain (giraff.md §12.1 "Replay"): what it did, whether it worked. */
   replay_step: z.object({ ...base, kind: z.literal("replay_step"), chainId: z.string(),
     step: z.enum(["submit", "provision", "wire", "start-iot", "abort", "done"]), ok: z.boolean(), durationMs: z.number(),
     functionIndex: z.number().optional(), slaId: z.string().optional(), nodeId: z.string().optional(),
     detail: z.string().optional() }),
   /** The IoT emulator could not send a request (GIRAFF's `proxy_send`). */
-  send_failure: z.object({ ...base, kind: z.literal("send_failure"), slaId: z.string(), reason: z.string() }),
+  send_failure: z.object({ ...base, kind: z.literal("send_failure"), slaId: z.string(), reason: z.string(),
+    /** The sentence behind `reason` ("timeout", "unreachable", "overflow", "transport"), e.g. the socket error. */
+    detail: z.string().optional() }),
 };
 
 export type EventKind = keyof typeof eventSchemas;
