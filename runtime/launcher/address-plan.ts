@@ -10,12 +10,14 @@ export interface AddressPlan {
   /** `127.a.b`: the first two octets after 127 of every address of this network. */
   subnet: string;
   market: { ip: string; port: number };
+  /** The IoT emulator, next to the market. */
+  iot: { ip: string; port: number };
   nodes: Map<string, { ip: string; portHttp: number; portFaas: number }>;
 }
 
-export const PORTS = { node: 30003, faas: 31112, market: 30008 } as const;
+export const PORTS = { node: 30003, faas: 31112, market: 30008, proxy: 3128, iot: 3003 } as const;
 
-/** Node i (in topology order) gets 127.A.B+⌊(i+1)/254⌋.((i+1) mod 254)+… ; the market gets 127.A.B.254 of the last block. */
+/** Node i (in topology order) gets 127.A.B+⌊(i+1)/254⌋.((i+1) mod 254)+… ; the market gets 127.A.255.254, the IoT emulator 127.A.255.253. */
 export function planAddresses(topology: Topology, subnet = "127.77", ports: Partial<typeof PORTS> = {}): AddressPlan {
   const match = /^127\.(\d{1,3})$/.exec(subnet);
   if (match === null || Number(match[1]) > 255) {
@@ -34,5 +36,10 @@ export function planAddresses(topology: Topology, subnet = "127.77", ports: Part
     const fourth = (i % 250) + 1;
     nodes.set(node.id, { ip: `${subnet}.${third}.${fourth}`, portHttp: p.node, portFaas: p.faas });
   });
-  return { subnet, market: { ip: `${subnet}.255.254`, port: p.market }, nodes };
+  return {
+    subnet,
+    market: { ip: `${subnet}.255.254`, port: p.market },
+    iot: { ip: `${subnet}.255.253`, port: p.iot },
+    nodes,
+  };
 }

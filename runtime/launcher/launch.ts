@@ -15,14 +15,23 @@ import { startMarket, type RunningMarket } from "../market/market.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { parseTopology, type Topology } from "../protocol/topology.ts";
 import { strategy as strategyByName } from "../strategies/index.ts";
-import { planAddresses } from "./address-plan.ts";
-import { DEFAULT_FOG_OPTIONS, type FogNetworkOptions, type FromWorker, type ToWorker } from "./options.ts";
+import { planAddresses, PORTS } from "./address-plan.ts";
+import { startIotEmulator, type RunningIotEmulator } from "../iot/emulator.ts";
+import {
+  DEFAULT_FOG_OPTIONS,
+  type FogNetworkOptions,
+  type FromWorker,
+  type StartedNode,
+  type ToWorker,
+} from "./options.ts";
 
 export interface FogNetwork {
   marketUrl: string;
   market: RunningMarket;
   topology: Topology;
-  nodes: { id: string; name: string; url: string; faasUrl: string | undefined }[];
+  nodes: (StartedNode & { name: string })[];
+  /** The IoT emulator's URL (`PUT /api/cron`), when the network runs one. */
+  iotUrl: string | undefined;
   /** The node worker processes and the nodes each hosts. */
   workers: { pid: number; nodeIds: string[] }[];
   /** Milliseconds from the call to the network being ready. */
@@ -77,7 +86,14 @@ export async function launchFogNetwork(
   const workerInfo: FogNetwork["workers"] = [];
   const nodes: FogNetwork["nodes"] = [];
   const names = new Map(topology.nodes.map((n) => [n.id, n.name]));
+  let iot: RunningIotEmulator | undefined;
+  const iotEvents =
+    options.iot && options.runDir !== undefined
+      ? fileEventWriter(join(options.runDir, "events", "iot.jsonl"), { run: options.run, source: "iot" })
+      : nullEventSink;
   const stop = async () => {
+    await iot?.close();
+    await iotEvents.close();
     await Promise.all(workers.map((w) => stopWorker(w)));
     await market.close();
     await market.opts.events.close();
@@ -105,6 +121,20 @@ export async function launchFogNetwork(
     await stop();
     throw err;
   }
+  if (options.iot) {
+    try {
+      iot = await startIotEmulator({
+        host: plan.iot.ip,
+        port: plan.iot.port,
+        proxyPort: PORTS.proxy,
+        seed: options.run,
+        events: iotEvents,
+      });
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
   if (market.registry.size !== topology.nodes.length) {
     await stop();
     throw new Error(`Only ${market.registry.size} of ${topology.nodes.length} nodes registered with the market.`);
@@ -114,6 +144,7 @@ export async function launchFogNetwork(
     market,
     topology,
     nodes,
+    iotUrl: iot?.url,
     workers: workerInfo,
     readyAfterMs: performance.now() - t0,
     stop,

@@ -20,6 +20,10 @@ export interface FogNetworkOptions {
   processes: number;
   /** Start an embedded FaaS gateway next to every node (default true). */
   faas: boolean;
+  /** Start GIRAFF's chaining proxy on every node, port 3128 (default true). */
+  proxies: boolean;
+  /** Start the IoT emulator (`PUT /api/cron`) next to the market (default true). */
+  iot: boolean;
   /** Where `events/*.jsonl` and `logs/*.log` go; undefined = nowhere. */
   runDir: string | undefined;
   /** Run name stamped on events. */
@@ -49,6 +53,8 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
   subnet: "127.77",
   processes: 0,
   faas: true,
+  proxies: true,
+  iot: true,
   runDir: undefined,
   run: "local",
   pingsPerRound: 5,
@@ -74,7 +80,15 @@ export type ToWorker =
 
 /** Messages from a worker to the launcher. */
 export type FromWorker =
-  | { type: "started"; nodes: { id: string; url: string; faasUrl: string | undefined }[] }
+  | { type: "started"; nodes: StartedNode[] }
   | { type: "ready" }
   | { type: "failed"; message: string }
   | { type: "stopped" };
+
+/** Where a started node answers: its agent, and its gateway and proxy when the network runs them. */
+export interface StartedNode {
+  id: string;
+  url: string;
+  faasUrl: string | undefined;
+  proxyUrl: string | undefined;
+}

@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 import { createWriteStream } from "node:fs";
 import { fileEventWriter, nullEventSink, type EventSink } from "../events/writer.ts";
 import { startGateway, type RunningGateway } from "../faas/gateway.ts";
+import { startProxy, type RunningProxy } from "../proxy/proxy.ts";
 import { createLogger } from "../log.ts";
 import { parseTopology } from "../protocol/topology.ts";
 import { startNode, type RunningNode } from "../node/agent.ts";
 import { nodeSpecFromTopology } from "../node/config.ts";
-import { planAddresses } from "./address-plan.ts";
+import { planAddresses, PORTS } from "./address-plan.ts";
 import { topologyLinks } from "./links.ts";
 import type { FromWorker, ToWorker } from "./options.ts";
 
@@ -21,6 +22,7 @@ const FUNCTIONS_DIR = resolve(fileURLToPath(import.meta.url), "../../../function
 const send = (m: FromWorker) => process.send?.(m);
 let nodes: RunningNode[] = [];
 let gateways: RunningGateway[] = [];
+let proxies: RunningProxy[] = [];
 let events: EventSink = nullEventSink;
 let readyPoll: NodeJS.Timeout | undefined;
 
@@ -40,6 +42,7 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
   const plan = planAddresses(topology, options.subnet);
   const links = topologyLinks(topology, { applyRate: options.applyRate });
   const byId = new Map(topology.nodes.map((n) => [n.id, n]));
+  const nodeByIp = new Map([...plan.nodes].map(([id, where]) => [where.ip, id]));
   const source = `nodes-${msg.worker}`;
   if (options.runDir !== undefined)
     events = fileEventWriter(join(options.runDir, "events", `${source}.jsonl`), { run: options.run, source });
@@ -59,10 +62,27 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
         host: where.ip,
         port: where.portFaas,
         functionsDir: FUNCTIONS_DIR,
+        // functions name their successor's proxy in GIRAFF-Redirect-Proxy; ours listen on GIRAFF's port
+        env: { PROXY_PORT: String(PORTS.proxy) },
         ...(options.runDir === undefined ? {} : { logsDir: join(options.runDir, "logs", "functions") }),
       });
       gateways.push(gateway);
       faasUrl = gateway.url;
+    }
+    let proxyUrl: string | undefined;
+    if (options.proxies) {
+      const proxy = await startProxy({
+        host: where.ip,
+        port: PORTS.proxy,
+        events,
+        // requests this proxy sends to another node's address cross the emulated tree path between the two nodes
+        linkTo: (host) => {
+          const peer = nodeByIp.get(host);
+          return peer === undefined ? undefined : links(id, peer);
+        },
+      });
+      proxies.push(proxy);
+      proxyUrl = proxy.url;
     }
     const parent = node.parent === null ? undefined : plan.nodes.get(node.parent)!;
     const situation =
@@ -92,7 +112,7 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
       { probe: false },
     );
     nodes.push(running);
-    started.nodes.push({ id, url: running.url, faasUrl });
+    started.nodes.push({ id, url: running.url, faasUrl, proxyUrl });
   }
   for (const n of nodes) n.startProbing();
   send(started);
@@ -122,9 +142,11 @@ function stop(): Promise<void> {
     clearInterval(readyPoll);
     await Promise.allSettled(nodes.map((n) => n.close()));
     await Promise.allSettled(gateways.map((g) => g.close()));
+    await Promise.allSettled(proxies.map((p) => p.close()));
     await events.close();
     nodes = [];
     gateways = [];
+    proxies = [];
     send({ type: "stopped" });
     process.disconnect?.();
     process.exitCode = 0;
