@@ -47,6 +47,12 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** Registries of the gateways of this process that are still open; one exit handler kills their functions. */
+const liveRegistries = new Set<FunctionRegistry>();
+process.on("exit", () => {
+  for (const registry of liveRegistries) registry.killAllSync();
+});
+
 /** `/system` bodies are small JSON documents; invocations may carry media (GIRAFF's audio and images). */
 export const SYSTEM_BODY_LIMIT = 1 << 20;
 export const INVOCATION_BODY_LIMIT = 16 << 20;
@@ -144,8 +150,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     ...(opts.onServerError === undefined ? {} : { onServerError: opts.onServerError }),
   });
   // If the gateway's process dies without close(), its functions must not outlive it.
-  const onExit = () => registry.killAllSync();
-  process.on("exit", onExit);
+  liveRegistries.add(registry);
 
   return {
     url: server.url,
@@ -154,7 +159,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     list: () => registry.list(),
     close: async () => {
       await registry.close();
-      process.off("exit", onExit);
+      liveRegistries.delete(registry);
       await server.close();
     },
   };

@@ -24,11 +24,15 @@ export function functionFolderOfImage(image: string): string | undefined {
   return /^[A-Za-z0-9][\w.-]*$/.test(folder) ? folder : undefined;
 }
 
-/** The `index.ts` to run for `image` under `functionsDir`; a 400 naming `image` when there is none. */
+/**
+ * The `index.ts` to run for `image` under `functionsDir`; a 400 naming `image` when there is none. Image names use
+ * `_` where our folders use `-` (`giraff:fn_image_transform` is `functions/image-transform`), so both are tried.
+ */
 export function resolveFunctionEntry(functionsDir: string, image: string): string {
   const folder = functionFolderOfImage(image);
-  const entry = folder === undefined ? undefined : join(functionsDir, folder, "index.ts");
-  if (entry === undefined || !existsSync(entry)) {
+  const candidates = folder === undefined ? [] : [folder, folder.replaceAll("_", "-")];
+  const entry = candidates.map((f) => join(functionsDir, f, "index.ts")).find((path) => existsSync(path));
+  if (entry === undefined) {
     const known = folder === undefined ? "" : ` (no ${join(functionsDir, folder, "index.ts")})`;
     throw new ProtocolError({
       field: "image",

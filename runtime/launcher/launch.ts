@@ -6,7 +6,7 @@
  *   launchFogNetwork ──► market (this process) ◄──register── workers ──► nodes (+ gateways) on 127.A.x.y
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fileEventWriter, nullEventSink } from "../events/writer.ts";
@@ -51,11 +51,18 @@ export async function launchFogNetwork(
   const topology = parseTopology(topologyInput);
   const plugin = strategyByName(options.strategy); // unknown names fail here, before any process starts
   const plan = planAddresses(topology, options.subnet);
-  const logger = effects.logger ?? createLogger("launcher", { level: options.logLevel });
   if (options.runDir !== undefined) {
     mkdirSync(join(options.runDir, "events"), { recursive: true });
     mkdirSync(join(options.runDir, "logs"), { recursive: true });
   }
+  // with a run directory, the market's log lines go to its logs/ folder rather than the terminal
+  const logFile = options.runDir === undefined ? undefined : join(options.runDir, "logs", "launcher.log");
+  const logger =
+    effects.logger ??
+    createLogger("launcher", {
+      level: options.logLevel,
+      ...(logFile === undefined ? {} : { write: (line: string) => appendFileSync(logFile, line) }),
+    });
   const market = await startMarket({
     host: plan.market.ip,
     port: plan.market.port,

@@ -81,6 +81,7 @@ export async function startNode(
     limiter: new InFlightLimiter(config.maxInFlight),
     table: new FunctionTable(),
     expiries: new Map(),
+    provisioning: new Map(),
     registered: false,
     probing: startOptions.probe ?? true,
     whenRegistered: Promise.resolve(),

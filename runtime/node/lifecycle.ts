@@ -109,7 +109,13 @@ export async function provisionFunction(state: NodeState, slaId: string): Promis
       }),
     );
     emitProvisioned();
-    await effects.faas.waitUntilLive(record.faasName, { timeoutMs: config.liveTimeoutMs });
+    const waiting = new AbortController();
+    state.provisioning.set(slaId, waiting);
+    try {
+      await effects.faas.waitUntilLive(record.faasName, { timeoutMs: config.liveTimeoutMs, signal: waiting.signal });
+    } finally {
+      state.provisioning.delete(slaId);
+    }
   } catch (err) {
     await finishFunction(state, slaId, "liveness-failed", [err instanceof Error ? err.message : String(err)]);
     throw new RemoteError({
@@ -141,6 +147,8 @@ export async function finishFunction(
   const timer = state.expiries.get(slaId);
   if (timer !== undefined) clearTimeout(timer);
   state.expiries.delete(slaId);
+  // a function that ends while still starting (its reservation expired) stops the wait for it to become live
+  state.provisioning.get(slaId)?.abort(new Error(`the reservation of SLA ${slaId} ended (${reason})`));
   const record: FunctionRecord | undefined = state.table.get(slaId);
   if (record === undefined || !["Paid", "Provisioned", "Live"].includes(record.state)) return;
   state.table.finish(slaId, effects.now());

@@ -47,6 +47,8 @@ export interface NodeState {
   table: FunctionTable;
   /** Expiry timers of paid functions, by SLA id. */
   expiries: Map<string, NodeJS.Timeout>;
+  /** Provisionings waiting for their function to become live, by SLA id; finishing the function aborts the wait. */
+  provisioning: Map<string, AbortController>;
   registered: boolean;
   /** False until `startProbing`: a worker starting many nodes holds probes until all are up. */
   probing: boolean;

@@ -75,6 +75,14 @@ function fn(
   return { replicas: 1, inputMaxSize: "1500 B", envVars: {}, ...f };
 }
 
+/**
+ * busy-spin stands in for GIRAFF's CPU-bound models. The Azure law it draws from describes whole functions across
+ * a cloud (median 0.68 s, p99 166 s); scaled by 0.1 and capped at 1 s it matches a SqueezeNet inference on a fog
+ * core (tens to hundreds of ms), by 0.3 and capped at 3 s a small speech-to-text model.
+ */
+const SQUEEZENET_LIKE = { EXECUTION_SCALE: "0.1", MAX_EXECUTION_MS: "1000" };
+const SPEECH_LIKE = { EXECUTION_SCALE: "0.3", MAX_EXECUTION_MS: "3000" };
+
 /** GIRAFF's four Euro-Par pipelines with our images (`images` overrides any role). */
 export function giraffPipelines(images: Partial<FunctionImages> = {}): Pipeline[] {
   const img = { ...DEFAULT_IMAGES, ...images };
@@ -112,6 +120,7 @@ export function giraffPipelines(images: Partial<FunctionImages> = {}): Pipeline[
         inputMaxSize: "16 KiB",
         replicas: 2,
         expectedRequestIntervalMs: 2000,
+        envVars: SQUEEZENET_LIKE,
         latencyClass: higher ? "NO_LATENCY" : "HIGH_LATENCY",
       }),
       echo(higher ? "NO_LATENCY" : "HIGHER_LATENCY"),
@@ -131,6 +140,7 @@ export function giraffPipelines(images: Partial<FunctionImages> = {}): Pipeline[
         inputMaxSize: "32 KiB",
         replicas: 2,
         expectedRequestIntervalMs: 3500,
+        envVars: SPEECH_LIKE,
         latencyClass: higher ? "SUPER_NO_LATENCY" : "LOW_LATENCY",
       }),
       fn({

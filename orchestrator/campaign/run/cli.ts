@@ -1,0 +1,110 @@
+/**
+ * `npx zx run-campaign.mjs [experiments/<name>] [--provider local|grid5000] [--resume | --resume-failed |
+ * --retry-failed | --fresh] [--jobs N] [--retries N] [--halt <rule>] [--out <dir>] [--dry-run]`.
+ * Exit status: the number of failed runs (at most 101), 2 for a bad campaign or bad options (before anything
+ * starts), 130 when interrupted.
+ */
+import { parseArgs } from "node:util";
+import { isBatchError, type BatchMode } from "../../batch/index.ts";
+import { isCampaignConfigError } from "../config/index.ts";
+import { ConfigError, ProtocolError } from "../../../runtime/protocol/errors.ts";
+import { runCampaign, UnavailableProviderError } from "./run-campaign.ts";
+
+export const USAGE = `Usage: npx zx run-campaign.mjs [experiments/<name>] [options]
+
+  --provider local|grid5000   where to run (default: the campaign's PROVIDER)
+  --resume                    skip runs already finished (GNU parallel --resume)
+  --resume-failed             rerun failed runs and run the rest
+  --retry-failed              rerun only the failed runs
+  --fresh                     start over; earlier results move to <out>/archive/
+  --jobs N                    runs at a time (default NB_IN_PARALLEL)
+  --retries N                 attempts per run (default 1)
+  --halt RULE                 GNU-style halt rule, e.g. soon,fail=1 (default never)
+  --out DIR                   results folder (default metrics-arks/<campaign>)
+  --dry-run                   print the runs, topologies and what would be reserved; change nothing`;
+
+export async function main(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        provider: { type: "string" },
+        resume: { type: "boolean" },
+        "resume-failed": { type: "boolean" },
+        "retry-failed": { type: "boolean" },
+        fresh: { type: "boolean" },
+        jobs: { type: "string" },
+        retries: { type: "string" },
+        halt: { type: "string" },
+        out: { type: "string" },
+        "dry-run": { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const fail = (message: string) => (console.error(message), 2);
+  if (positionals.length > 1)
+    return fail(`Expected at most one campaign folder, got ${positionals.join(", ")}.\n\n${USAGE}`);
+  const modes = (["resume", "resume-failed", "retry-failed", "fresh"] as const).filter((m) => values[m]);
+  if (modes.length > 1) return fail(`The options --${modes.join(" and --")} contradict each other: choose one.`);
+  const mode: BatchMode = modes[0] === undefined || modes[0] === "fresh" ? "fresh" : modes[0];
+  if (values.provider !== undefined && values.provider !== "local" && values.provider !== "grid5000") {
+    return fail(`Expected --provider to be local or grid5000, got ${JSON.stringify(values.provider)}.`);
+  }
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
+    return fail(`Expected --jobs to be a positive integer, got ${JSON.stringify(values.jobs)}.`);
+  const retries = values.retries === undefined ? 1 : Number(values.retries);
+  if (!(Number.isInteger(retries) && retries >= 1))
+    return fail(`Expected --retries to be a positive integer, got ${JSON.stringify(values.retries)}.`);
+
+  const controller = new AbortController();
+  const onSignal = (signal: string) => {
+    console.error(`\n${signal}: stopping the running runs; they are recorded as cancelled and --resume reruns them.`);
+    controller.abort(new Error(signal));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const { exitCode } = await runCampaign({
+      folder: positionals[0] ?? "experiments/default",
+      out: values.out,
+      provider: values.provider,
+      mode,
+      force: values.fresh ?? false,
+      jobs,
+      retries,
+      halt: values.halt ?? "never",
+      dryRun: values["dry-run"] ?? false,
+      signal: controller.signal,
+      print: (line) => console.log(line),
+      log: (line) => console.error(line),
+    });
+    return exitCode;
+  } catch (err) {
+    if (
+      isCampaignConfigError(err) ||
+      err instanceof ConfigError ||
+      err instanceof ProtocolError ||
+      err instanceof UnavailableProviderError
+    ) {
+      return fail(err.message);
+    }
+    if (isBatchError(err)) return fail(err.message);
+    throw err;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
