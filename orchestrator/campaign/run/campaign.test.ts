@@ -12,6 +12,9 @@ import { metricEventSchema } from "../../../runtime/protocol/events.ts";
 import { waitUntil } from "../../../runtime/testing/wait.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const ZX = join(ROOT, "node_modules", "zx", "build", "cli.js");
+/** Campaign runs start real fog networks: minutes on a loaded 2-core machine. */
+const LONG = 300_000;
 const scratch = mkdtempSync(join(tmpdir(), "giraff-campaign-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -24,7 +27,8 @@ const SHORT = {
 };
 
 function campaign(args: string[], env: Record<string, string> = {}) {
-  const child = spawn("npx", ["zx", "run-campaign.mjs", ...args], {
+  // node runs zx directly (not through npx), so that a signal reaches the campaign process itself
+  const child = spawn(process.execPath, [ZX, "run-campaign.mjs", ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -51,76 +55,98 @@ function joblogKeys(out: string): string[] {
 describe("run-campaign.mjs on the local provider", () => {
   const out = join(scratch, "default");
 
-  it("runs the default campaign end to end and prints a summary per strategy", async () => {
-    const c = campaign(["experiments/default", "--out", out], SHORT);
-    expect(await c.exited, c.err()).toBe(0);
-    expect(c.out()).toMatch(/auction\s+1\s+\d+\/\d+/);
-    expect(c.out()).toMatch(/edge-first\s+1\s+\d+\/\d+/);
-    const dirs = runDirs(out);
-    expect(dirs).toHaveLength(2);
-    expect(joblogKeys(out).sort()).toEqual([...dirs].sort());
-    expect(readFileSync(join(out, "runs.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
-    for (const dir of dirs) {
-      const run = join(out, dir);
-      for (const file of ["manifest.json", "topology.json", "plan.json", "scenario.json", "events/market.jsonl"]) {
-        expect(existsSync(join(run, file)), `${dir}/${file}`).toBe(true);
-      }
-      const scenario = JSON.parse(readFileSync(join(run, "scenario.json"), "utf8"));
-      expect(scenario.functions.placed).toBeGreaterThan(0);
-      for (const file of readdirSync(join(run, "events"))) {
-        for (const line of readFileSync(join(run, "events", file), "utf8")
-          .split("\n")
-          .filter(Boolean)) {
-          metricEventSchema.parse(JSON.parse(line));
+  it(
+    "runs the default campaign end to end and prints a summary per strategy",
+    async () => {
+      const c = campaign(["experiments/default", "--out", out], SHORT);
+      expect(await c.exited, c.err()).toBe(0);
+      expect(c.out()).toMatch(/auction\s+1\s+\d+\/\d+/);
+      expect(c.out()).toMatch(/edge-first\s+1\s+\d+\/\d+/);
+      const dirs = runDirs(out);
+      expect(dirs).toHaveLength(2);
+      expect(joblogKeys(out).sort()).toEqual([...dirs].sort());
+      expect(readFileSync(join(out, "runs.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
+      for (const dir of dirs) {
+        const run = join(out, dir);
+        for (const file of ["manifest.json", "topology.json", "plan.json", "scenario.json", "events/market.jsonl"]) {
+          expect(existsSync(join(run, file)), `${dir}/${file}`).toBe(true);
+        }
+        const scenario = JSON.parse(readFileSync(join(run, "scenario.json"), "utf8"));
+        expect(scenario.functions.placed).toBeGreaterThan(0);
+        for (const file of readdirSync(join(run, "events"))) {
+          for (const line of readFileSync(join(run, "events", file), "utf8")
+            .split("\n")
+            .filter(Boolean)) {
+            metricEventSchema.parse(JSON.parse(line));
+          }
         }
       }
-    }
-    // both strategies replayed the same topology and plan
-    const [a, b] = dirs.map((d) => readFileSync(join(out, d, "plan.json"), "utf8"));
-    expect(a).toBe(b);
-  });
+      // both strategies replayed the same topology and plan
+      const [a, b] = dirs.map((d) => readFileSync(join(out, d, "plan.json"), "utf8"));
+      expect(a).toBe(b);
+    },
+    LONG,
+  );
 
-  it("resumes without redoing finished runs", async () => {
-    const before = runDirs(out).map((d) => readFileSync(join(out, d, "manifest.json"), "utf8"));
-    const c = campaign(["experiments/default", "--out", out, "--resume"], SHORT);
-    expect(await c.exited, c.err()).toBe(0);
-    expect(c.err()).toContain("2 runs, 2 already done, 0 to run");
-    expect(runDirs(out).map((d) => readFileSync(join(out, d, "manifest.json"), "utf8"))).toEqual(before);
-  });
+  it(
+    "resumes without redoing finished runs",
+    async () => {
+      const before = runDirs(out).map((d) => readFileSync(join(out, d, "manifest.json"), "utf8"));
+      const c = campaign(["experiments/default", "--out", out, "--resume"], SHORT);
+      expect(await c.exited, c.err()).toBe(0);
+      expect(c.err()).toContain("2 runs, 2 already done, 0 to run");
+      expect(runDirs(out).map((d) => readFileSync(join(out, d, "manifest.json"), "utf8"))).toEqual(before);
+    },
+    LONG,
+  );
 
-  it("finishes every run exactly once after a SIGKILL mid-campaign", async () => {
-    const killed = join(scratch, "killed");
-    const first = campaign(["experiments/default", "--out", killed], SHORT);
-    await waitUntil("the first run to be replaying", () => first.err().includes("runScenario"), { timeoutMs: 60_000 });
-    first.child.kill("SIGKILL");
-    await first.exited;
-    const again = campaign(["experiments/default", "--out", killed, "--resume"], SHORT);
-    expect(await again.exited, again.err()).toBe(0);
-    const dirs = runDirs(killed);
-    expect(dirs).toHaveLength(2);
-    expect(joblogKeys(killed).sort()).toEqual([...dirs].sort());
-    expect(readdirSync(killed).filter((n) => n.includes(".tmp-"))).toEqual([]);
-  });
+  it(
+    "finishes every run exactly once after a SIGKILL mid-campaign",
+    async () => {
+      const killed = join(scratch, "killed");
+      const first = campaign(["experiments/default", "--out", killed], SHORT);
+      await waitUntil("the first run to be replaying", () => first.err().includes("runScenario"), {
+        timeoutMs: 60_000,
+      });
+      first.child.kill("SIGKILL");
+      await first.exited;
+      const again = campaign(["experiments/default", "--out", killed, "--resume"], SHORT);
+      expect(await again.exited, again.err()).toBe(0);
+      const dirs = runDirs(killed);
+      expect(dirs).toHaveLength(2);
+      expect(joblogKeys(killed).sort()).toEqual([...dirs].sort());
+      expect(readdirSync(killed).filter((n) => n.includes(".tmp-"))).toEqual([]);
+    },
+    LONG,
+  );
 
-  it("prints the plan on --dry-run and changes nothing", async () => {
-    const dry = join(scratch, "dry");
-    const c = campaign(["experiments/default", "--out", dry, "--dry-run"]);
-    expect(await c.exited, c.err()).toBe(0);
-    expect(c.out()).toMatch(/7 runs, provider local/);
-    expect(c.out()).toMatch(/topology \w+ \(size ×1, repetition 1\): \d+ nodes/);
-    expect(c.out()).toContain("nothing was started, reserved or written");
-    expect(existsSync(dry)).toBe(false);
-  });
+  it(
+    "prints the plan on --dry-run and changes nothing",
+    async () => {
+      const dry = join(scratch, "dry");
+      const c = campaign(["experiments/default", "--out", dry, "--dry-run"]);
+      expect(await c.exited, c.err()).toBe(0);
+      expect(c.out()).toMatch(/7 runs, provider local/);
+      expect(c.out()).toMatch(/topology \w+ \(size ×1, repetition 1\): \d+ nodes/);
+      expect(c.out()).toContain("nothing was started, reserved or written");
+      expect(existsSync(dry)).toBe(false);
+    },
+    LONG,
+  );
 
   it.each([
     [["experiments/nope"], {}, /experiments\/nope/],
-    [["experiments/default"], { GIRAFF_STRATEGIES: "auction cheapest" }, /`STRATEGIES`.*cheapest/],
+    [["experiments/default"], { GIRAFF_STRATEGIES: "auction cheapest" }, /STRATEGIES`.*cheapest/],
     [["experiments/default", "--resume", "--fresh"], {}, /--resume and --fresh contradict/],
     [["experiments/default", "--jobs", "0"], {}, /--jobs to be a positive integer/],
-  ])("exits 2 with a sentence for %j %j", async (args, env, message) => {
-    const c = campaign([...args, "--out", join(scratch, "never")], env);
-    expect(await c.exited).toBe(2);
-    expect(c.err()).toMatch(message);
-    expect(existsSync(join(scratch, "never"))).toBe(false);
-  });
+  ])(
+    "exits 2 with a sentence for %j %j",
+    async (args, env, message) => {
+      const c = campaign([...args, "--out", join(scratch, "never")], env);
+      expect(await c.exited).toBe(2);
+      expect(c.err()).toMatch(message);
+      expect(existsSync(join(scratch, "never"))).toBe(false);
+    },
+    LONG,
+  );
 });

@@ -1,0 +1,129 @@
+/**
+ * Opening one SSH connection, directly or through a jump host (the access gateway): the jump connection opens a
+ * `direct-tcpip` channel to the target (`forwardOut`), and the target's SSH session runs over that channel.
+ * Every failure becomes a `RemoteCommandError` whose flags say why (unreachable, auth, host key, timeout, cancel).
+ */
+import ssh2 from "ssh2";
+import type { Client as SshClient, ConnectConfig } from "ssh2";
+import type { Duplex } from "node:stream";
+import { RemoteCommandError } from "./errors.ts";
+import { hostVerifier, type HostKeyVerdict } from "./host-keys.ts";
+import type { HostKeyPolicy, KnownHosts } from "./types.ts";
+
+const { Client } = ssh2;
+
+/** A resolved endpoint: the host's name for messages plus where and as whom to connect. */
+export interface Endpoint {
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+}
+
+/** What a connection needs besides the endpoint. `privateKey` is already loaded; it never reaches a message. */
+export interface ConnectSettings {
+  privateKey: Buffer;
+  passphrase?: string | undefined;
+  hostKeyPolicy: HostKeyPolicy;
+  knownHosts: KnownHosts;
+  keepaliveIntervalMs: number;
+}
+
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EPIPE",
+]);
+
+/** Connects to `target`, through `jump` when given; rejects after `timeoutMs` or when `signal` aborts. */
+export function connect(
+  target: Endpoint,
+  settings: ConnectSettings,
+  opts: { timeoutMs: number; signal?: AbortSignal | undefined; jump?: SshClient | undefined; jumpName?: string },
+): Promise<SshClient> {
+  const started = performance.now();
+  const fail = (fields: Partial<ConstructorParameters<typeof RemoteCommandError>[0]>) =>
+    new RemoteCommandError({
+      host: target.name,
+      command: "ssh connect",
+      durationMs: Math.round(performance.now() - started),
+      ...fields,
+    });
+  if (opts.signal?.aborted === true) return Promise.reject(fail({ isCanceled: true, cause: opts.signal.reason }));
+
+  return new Promise<SshClient>((resolve, reject) => {
+    const client = new Client();
+    const verdict: HostKeyVerdict = {};
+    let settled = false;
+    const settle = (err: RemoteCommandError | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      if (err === undefined) return resolve(client);
+      client.end();
+      client.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => settle(fail({ isUnreachable: true, timedOut: true, timeoutMs: opts.timeoutMs })),
+      opts.timeoutMs,
+    );
+    const onAbort = () => settle(fail({ isCanceled: true, cause: opts.signal?.reason }));
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+
+    client.once("ready", () => settle(undefined));
+    client.on("error", (err: Error & { level?: string; code?: string }) => settle(classify(err, verdict, fail)));
+    client.once("close", () =>
+      settle(fail({ isUnreachable: true, detail: "The connection closed during the handshake." })),
+    );
+
+    const config: ConnectConfig = {
+      host: target.address,
+      port: target.port,
+      username: target.user,
+      privateKey: settings.privateKey,
+      passphrase: settings.passphrase,
+      hostVerifier: hostVerifier(settings.hostKeyPolicy, settings.knownHosts, target.address, target.port, verdict),
+      readyTimeout: opts.timeoutMs,
+      keepaliveInterval: settings.keepaliveIntervalMs,
+    };
+    const start = (sock?: Duplex) => {
+      try {
+        client.connect(sock === undefined ? config : { ...config, sock });
+      } catch (err) {
+        // ssh2 parses the key synchronously; its messages name the problem, never the key material.
+        const reason = err instanceof Error ? err.message : String(err);
+        settle(fail({ isAuthFailure: true, detail: `The private key could not be used: ${reason}.`, cause: err }));
+      }
+    };
+    if (opts.jump === undefined) return start();
+    opts.jump.forwardOut("127.0.0.1", 0, target.address, target.port, (err, stream) => {
+      if (err !== undefined && err !== null) {
+        const via = opts.jumpName ?? "the jump host";
+        const detail = `${via} could not open a connection to ${target.address}:${target.port}: ${err.message}.`;
+        return settle(fail({ isUnreachable: true, detail, cause: err }));
+      }
+      if (settled) return stream.destroy();
+      start(stream);
+    });
+  });
+}
+
+function classify(
+  err: Error & { level?: string; code?: string },
+  verdict: HostKeyVerdict,
+  fail: (fields: Partial<ConstructorParameters<typeof RemoteCommandError>[0]>) => RemoteCommandError,
+): RemoteCommandError {
+  if (verdict.rejected !== undefined) return fail({ isHostKeyRejected: true, detail: verdict.rejected, cause: err });
+  if (err.level === "client-authentication") return fail({ isAuthFailure: true, cause: err });
+  if (err.level === "client-timeout") return fail({ isUnreachable: true, timedOut: true, cause: err });
+  if (err.code !== undefined && UNREACHABLE_CODES.has(err.code)) return fail({ isUnreachable: true, cause: err });
+  if (err.level === "client-socket") return fail({ isUnreachable: true, cause: err });
+  return fail({ isUnreachable: true, detail: `The SSH handshake failed: ${err.message}.`, cause: err });
+}

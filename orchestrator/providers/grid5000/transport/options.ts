@@ -1,0 +1,38 @@
+/** Options of `SshTransport` and its calls, with the defaults that suit a Grid'5000 campaign. */
+import type { Credentials, ExecOptions, HostKeyPolicy, HostLike, KnownHosts, TransportEffects } from "./types.ts";
+
+export interface SshTransportOptions {
+  /** Login on targets and on the jump host unless they name another. Default `root` (deploy jobs, VMs). */
+  user?: string;
+  credentials: Credentials;
+  /** The access gateway, e.g. `{name: "access.grid5000.fr", user: "<login>"}`; omit when running inside G5K. */
+  jump?: HostLike;
+  /** Default `accept-new`. */
+  hostKeyPolicy?: HostKeyPolicy;
+  /** Shared with the caller, who may persist it. Default: an empty map. */
+  knownHosts?: KnownHosts;
+  /** Hosts served at once by `execAll` unless it says otherwise. Default 100 (GIRAFF's Ansible forks). */
+  concurrency?: number;
+  /** Default 20 s. */
+  connectTimeoutMs?: number;
+  /** Default time limit of `exec`, `put`, `get`, `syncDir`. Default 10 min. */
+  timeoutMs?: number;
+  /** Bytes of stdout/stderr kept per command. Default 64 KiB. */
+  tailBytes?: number;
+  /** Concurrent channels per connection, below sshd's `MaxSessions` 10. Default 8. */
+  sessionsPerHost?: number;
+  /** Default 15 s. */
+  keepaliveIntervalMs?: number;
+  effects?: Partial<TransportEffects>;
+}
+
+export interface TransferOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecAllOptions extends ExecOptions {
+  concurrency?: number;
+  /** Return failures among the results instead of throwing one `FanOutError`. */
+  continueOnError?: boolean;
+}

@@ -1,0 +1,128 @@
+/**
+ * Directory sync with `rsync -e ssh`, for trees where SFTP file-by-file would be slow (images, `~/enosvm/`,
+ * metrics archives). It goes through the same jump host as the SSH connections, with an OpenSSH `ProxyCommand`
+ * (`ssh -W %h:%p` on the jump host) rather than `-J`, because `-J` does not pass `-i` to the jump connection.
+ * The key and the known hosts are written to a private temp dir for the duration of the call.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Endpoint } from "./connect.ts";
+import { RemoteCommandError } from "./errors.ts";
+import { knownHostsFile } from "./host-keys.ts";
+import { TailBuffer } from "./tail.ts";
+import type { HostKeyPolicy, KnownHosts } from "./types.ts";
+
+export interface RsyncSettings {
+  privateKey: Buffer;
+  hostKeyPolicy: HostKeyPolicy;
+  knownHosts: KnownHosts;
+  jump: Endpoint | undefined;
+  connectTimeoutMs: number;
+}
+
+export interface SyncDirOptions {
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** Delete remote files that are not in `localDir` (rsync `--delete`). Default false. */
+  delete?: boolean;
+  /** `pull` copies `remoteDir` into `localDir` instead. Default `push`. */
+  direction?: "push" | "pull";
+}
+
+/** Syncs the contents of `localDir` to `remoteDir` on `target` (or back, with `direction: "pull"`). */
+export async function rsyncDir(
+  target: Endpoint,
+  localDir: string,
+  remoteDir: string,
+  settings: RsyncSettings,
+  opts: SyncDirOptions,
+): Promise<{ durationMs: number; stdoutTail: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "giraff-rsync-"));
+  const started = performance.now();
+  try {
+    const keyPath = join(dir, "key");
+    const knownPath = join(dir, "known_hosts");
+    await writeFile(keyPath, settings.privateKey, { mode: 0o600 });
+    await writeFile(knownPath, knownHostsFile(settings.knownHosts), { mode: 0o600 });
+    const common = sshOptions(keyPath, knownPath, settings);
+    const proxy =
+      settings.jump === undefined
+        ? []
+        : [
+            `-o "ProxyCommand=ssh ${common.join(" ")} -p ${settings.jump.port} -W %h:%p ${settings.jump.user}@${settings.jump.address}"`,
+          ];
+    const ssh = ["ssh", ...common, "-p", String(target.port), ...proxy].join(" ");
+    const remote = `${target.user}@${target.address}:${remoteDir.replace(/\/?$/, "/")}`;
+    const local = localDir.replace(/\/?$/, "/");
+    const [from, to] = opts.direction === "pull" ? [remote, local] : [local, remote];
+    const args = ["-az", ...(opts.delete === true ? ["--delete"] : []), "-e", ssh, from, to];
+    const command = `rsync -az ${from} ${to}`;
+    return await runRsync(args, { host: target.name, command, started, ...opts });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function sshOptions(keyPath: string, knownPath: string, settings: RsyncSettings): string[] {
+  for (const path of [keyPath, knownPath]) {
+    if (/\s/.test(path))
+      throw new Error(`Expected a temp dir without spaces for rsync's ssh options, got \`${path}\`.`);
+  }
+  const strict = { "accept-new": "accept-new", strict: "yes", off: "no" }[settings.hostKeyPolicy];
+  return [
+    `-i ${keyPath}`,
+    "-o IdentitiesOnly=yes",
+    "-o BatchMode=yes",
+    `-o StrictHostKeyChecking=${strict}`,
+    `-o UserKnownHostsFile=${settings.hostKeyPolicy === "off" ? "/dev/null" : knownPath}`,
+    `-o ConnectTimeout=${Math.max(1, Math.ceil(settings.connectTimeoutMs / 1000))}`,
+  ];
+}
+
+function runRsync(
+  args: string[],
+  opts: SyncDirOptions & { host: string; command: string; started: number },
+): Promise<{ durationMs: number; stdoutTail: string }> {
+  return new Promise((resolve, reject) => {
+    const stdout = new TailBuffer(16 * 1024);
+    const stderr = new TailBuffer(16 * 1024);
+    const child = spawn("rsync", args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      signal: opts.signal,
+      timeout: opts.timeoutMs,
+    });
+    child.stdout.on("data", (c: Buffer) => stdout.push(c));
+    child.stderr.on("data", (c: Buffer) => stderr.push(c));
+    const base = () => ({
+      host: opts.host,
+      command: opts.command,
+      durationMs: Math.round(performance.now() - opts.started),
+      stdoutTail: stdout.toString(),
+      stderrTail: stderr.toString(),
+    });
+    child.once("error", (err: NodeJS.ErrnoException) => {
+      if (err.name === "AbortError") return; // reported by "close" with the signal
+      const detail = err.code === "ENOENT" ? "rsync is not installed on this machine." : `rsync could not start.`;
+      reject(new RemoteCommandError({ ...base(), detail, cause: err }));
+    });
+    child.once("close", (code, signal) => {
+      if (code === 0) return resolve({ durationMs: base().durationMs, stdoutTail: base().stdoutTail });
+      const isCanceled = opts.signal?.aborted === true;
+      const timedOut = !isCanceled && signal !== null;
+      const unreachable = code === 255 || /Connection refused|Connection timed out|No route/.test(stderr.toString());
+      reject(
+        new RemoteCommandError({
+          ...base(),
+          exitCode: code ?? undefined,
+          signal: timedOut || isCanceled ? undefined : (signal ?? undefined),
+          timedOut,
+          timeoutMs: timedOut ? opts.timeoutMs : undefined,
+          isCanceled,
+          isUnreachable: unreachable,
+        }),
+      );
+    });
+  });
+}

@@ -1,0 +1,222 @@
+/**
+ * `SshTransport`: commands and files on Grid'5000 machines over SSH (reference/grid5000.md §6.1 `Transport`).
+ * One pooled connection per host, optionally through the access gateway; bounded fan-out; every call with a time
+ * limit and an AbortSignal; every failure a `RemoteCommandError`. `close()` ends every connection.
+ */
+import { readFile } from "node:fs/promises";
+import ssh2 from "ssh2";
+import type { Endpoint } from "./connect.ts";
+import { withDeadline, type StopReason } from "./deadline.ts";
+import { defaultEffects } from "./effects.ts";
+import { RemoteCommandError } from "./errors.ts";
+import { runOnClient } from "./exec.ts";
+import { fanOut, type ExecAllResults } from "./fan-out.ts";
+import { ConnectionPool } from "./pool.ts";
+import { rsyncDir, type SyncDirOptions } from "./rsync.ts";
+import { getFile, openSftp, putFile } from "./sftp.ts";
+import type { ExecAllOptions, SshTransportOptions, TransferOptions } from "./options.ts";
+import type { ExecOptions, ExecResult, HostLike, KnownHosts, TransportEffects } from "./types.ts";
+import { waitForSsh, type WaitForSshOptions } from "./wait-for-ssh.ts";
+
+const { utils } = ssh2;
+
+export class SshTransport {
+  private readonly pool: ConnectionPool;
+  private readonly effects: TransportEffects;
+  private readonly jump: Endpoint | undefined;
+  readonly knownHosts: KnownHosts;
+
+  private constructor(
+    private readonly options: SshTransportOptions,
+    private readonly privateKey: Buffer,
+  ) {
+    this.effects = { ...defaultEffects, ...options.effects };
+    this.knownHosts = options.knownHosts ?? new Map();
+    this.jump = options.jump === undefined ? undefined : this.endpoint(options.jump);
+    this.pool = new ConnectionPool(
+      {
+        privateKey,
+        passphrase: options.credentials.passphrase,
+        hostKeyPolicy: options.hostKeyPolicy ?? "accept-new",
+        knownHosts: this.knownHosts,
+        keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
+      },
+      this.jump,
+      {
+        connectTimeoutMs: this.connectTimeoutMs,
+        sessionsPerHost: options.sessionsPerHost ?? 8,
+        logger: this.effects.logger,
+      },
+    );
+  }
+
+  /** Loads the private key (from its path when given one) and returns a transport; connects lazily. */
+  static async create(options: SshTransportOptions): Promise<SshTransport> {
+    const { privateKey, privateKeyPath } = options.credentials;
+    if ((privateKey === undefined) === (privateKeyPath === undefined)) {
+      throw new TypeError("Expected exactly one of `credentials.privateKey` and `credentials.privateKeyPath`.");
+    }
+    const key = privateKey !== undefined ? Buffer.from(privateKey) : await readFile(privateKeyPath as string);
+    // Fail now on a bad key or passphrase rather than on every host; ssh2's reasons never quote the key.
+    const parsed = utils.parseKey(key, options.credentials.passphrase);
+    if (parsed instanceof Error) {
+      const which = privateKeyPath ?? "given as a buffer";
+      throw new Error(`The private key (${which}) could not be used: ${parsed.message.replace(/\.?$/, ".")}`);
+    }
+    return new SshTransport(options, key);
+  }
+
+  /** Runs `command` on `host`; resolves with its result on exit 0, rejects with a `RemoteCommandError` otherwise. */
+  async exec(host: HostLike, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const target = this.endpoint(host);
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const started = performance.now();
+    const fail = (reason: StopReason) =>
+      new RemoteCommandError({ host: target.name, command, durationMs: since(started), timeoutMs, ...reason });
+    const { client, sessions } = await withDeadline(
+      (signal) => this.pool.acquire(target, signal),
+      { timeoutMs, signal: opts.signal },
+      fail,
+    ).catch((err: unknown) => {
+      throw err instanceof RemoteCommandError ? err.withCommand(command, since(started)) : err;
+    });
+    const settings = { timeoutMs, tailBytes: this.options.tailBytes ?? 64 * 1024, logger: this.effects.logger };
+    return sessions(() =>
+      runOnClient(
+        client,
+        target.name,
+        command,
+        { ...opts, timeoutMs: Math.max(1, timeoutMs - since(started)) },
+        settings,
+      ),
+    );
+  }
+
+  /** Runs `command` on every host, at most `concurrency` at once; see `ExecAllResults` and `FanOutError`. */
+  execAll(hosts: readonly HostLike[], command: string, opts: ExecAllOptions = {}): Promise<ExecAllResults> {
+    const { concurrency, continueOnError, ...execOptions } = opts;
+    return fanOut(
+      hosts,
+      (h) => this.endpoint(h).name,
+      command,
+      (h) => this.exec(h, command, execOptions),
+      {
+        concurrency: concurrency ?? this.options.concurrency ?? 100,
+        continueOnError: continueOnError ?? false,
+      },
+    );
+  }
+
+  /** Uploads a local file (keeping its mode) or a buffer (0o644) to `remotePath`; `mode` overrides. */
+  put(host: HostLike, source: string | Buffer, remotePath: string, opts: TransferOptions & { mode?: number } = {}) {
+    const from = typeof source === "string" ? source : `<${source.length} bytes>`;
+    return this.transfer(host, `sftp put ${from} → ${remotePath}`, opts, (sftp) =>
+      putFile(sftp, source, remotePath, opts.mode),
+    );
+  }
+
+  /** Downloads `remotePath` to `localPath`, with the remote file's mode bits. */
+  get(host: HostLike, remotePath: string, localPath: string, opts: TransferOptions = {}) {
+    return this.transfer(host, `sftp get ${remotePath} → ${localPath}`, opts, (sftp) =>
+      getFile(sftp, remotePath, localPath),
+    );
+  }
+
+  /** Syncs a directory with `rsync -e ssh` through the same jump host (needs rsync on both sides). */
+  syncDir(host: HostLike, localDir: string, remoteDir: string, opts: Partial<SyncDirOptions> = {}) {
+    const settings = {
+      privateKey: this.privateKey,
+      hostKeyPolicy: this.options.hostKeyPolicy ?? "accept-new",
+      knownHosts: this.knownHosts,
+      jump: this.jump,
+      connectTimeoutMs: this.connectTimeoutMs,
+    };
+    return rsyncDir(this.endpoint(host), localDir, remoteDir, settings, { timeoutMs: this.timeoutMs, ...opts });
+  }
+
+  /** Retries fresh connections running `true` until one succeeds or `timeoutMs` passes. */
+  waitForSsh(host: HostLike, opts: WaitForSshOptions) {
+    const target = this.endpoint(host);
+    return waitForSsh(
+      target.name,
+      (timeoutMs) => {
+        this.pool.evict(target.name);
+        return this.exec(target, "true", { timeoutMs, signal: opts.signal });
+      },
+      { ...opts, ...this.effects, connectTimeoutMs: this.connectTimeoutMs },
+    );
+  }
+
+  /** Number of open (or opening) target connections. */
+  get connections(): number {
+    return this.pool.size;
+  }
+
+  /** Ends every connection, the jump host's last. Later calls reconnect. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async transfer<T>(
+    host: HostLike,
+    command: string,
+    opts: TransferOptions,
+    work: (sftp: Awaited<ReturnType<typeof openSftp>>) => Promise<T>,
+  ): Promise<T & { host: string; durationMs: number }> {
+    const target = this.endpoint(host);
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const started = performance.now();
+    const fail = (reason: StopReason) =>
+      new RemoteCommandError({ host: target.name, command, durationMs: since(started), timeoutMs, ...reason });
+    return withDeadline(
+      async (signal) => {
+        const { client, sessions } = await this.pool.acquire(target, signal);
+        return sessions(async () => {
+          const sftp = await openSftp(client, signal);
+          try {
+            return { ...(await work(sftp)), host: target.name, durationMs: since(started) };
+          } catch (err) {
+            const detail = `The transfer failed: ${err instanceof Error ? err.message : String(err)}.`;
+            throw new RemoteCommandError({
+              host: target.name,
+              command,
+              durationMs: since(started),
+              detail,
+              cause: err,
+            });
+          } finally {
+            sftp.end();
+          }
+        });
+      },
+      { timeoutMs, signal: opts.signal },
+      fail,
+    ).catch((err: unknown) => {
+      throw err instanceof RemoteCommandError && err.command !== command
+        ? err.withCommand(command, since(started))
+        : err;
+    });
+  }
+
+  private endpoint(host: HostLike): Endpoint {
+    const spec = typeof host === "string" ? { name: host } : host;
+    return {
+      name: spec.name,
+      address: spec.address ?? spec.name,
+      port: spec.port ?? 22,
+      user: spec.user ?? this.options.user ?? "root",
+    };
+  }
+
+  private get connectTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? 20_000;
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? 600_000;
+  }
+}
+
+function since(started: number): number {
+  return Math.round(performance.now() - started);
+}
