@@ -9,13 +9,14 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { errorMessage, type BenchResult, type Benchmark } from "./common.ts";
 import { density } from "./density.ts";
+import { ingestBench } from "./ingest.ts";
 import { iotRate } from "./iot-rate.ts";
 import { placementOverhead } from "./placement-overhead.ts";
 import { proxyOverhead } from "./proxy-overhead.ts";
 import { throughput } from "./throughput.ts";
 import { warmup } from "./warmup.ts";
 
-const BENCHMARKS: Benchmark[] = [placementOverhead, throughput, density, warmup, proxyOverhead, iotRate];
+const BENCHMARKS: Benchmark[] = [placementOverhead, throughput, density, warmup, proxyOverhead, iotRate, ingestBench];
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
 async function main(): Promise<number> {

@@ -1,0 +1,218 @@
+/**
+ * Ingestion benchmark: N metric events (10 M, or 1 M with --quick) in a realistic mix of kinds, spread over run
+ * directories of a temporary campaign, are ingested into a file DuckDB and every view is computed. Reports events/s,
+ * the total time with the views, the peak RSS (VmHWM, read before the baseline runs) and the ratio against the
+ * plain in-memory approach (JSON.parse of every line into per-kind arrays) on the same files.
+ */
+import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rows, withConnection } from "../orchestrator/analysis/connection.ts";
+import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
+import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
+import { VIEW_NAMES } from "../orchestrator/analysis/views.ts";
+import { round, target, type Benchmark } from "./common.ts";
+
+const RUNS = 20;
+const hwmMiB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? NaN) / 1024;
+
+/** One event of a run: proxy hops dominate, as in GIRAFF's archives. */
+function event(run: string, i: number): Record<string, unknown> {
+  const t = 1.7e12 + i;
+  const sla = `sla-${i % 5000}`;
+  const node = `n${i % 50}`;
+  const base = { t, run, source: node };
+  const r = i % 20;
+  if (r < 10) {
+    const first = i % 3 === 0;
+    return {
+      ...base,
+      kind: "proxy_hop",
+      reqId: `req-${Math.floor(i / 3)}`,
+      slaId: sla,
+      tags: "<no-tags>",
+      firstHop: first,
+      receivedAt: t,
+      respondedAt: t + 3,
+      serviceStatus: 200,
+      status: 200,
+    };
+  }
+  if (r < 13)
+    return {
+      ...base,
+      kind: "bid",
+      slaId: sla,
+      functionName: `f-i0-c1-m1-l${i % 300}-a0-r1-d1`,
+      nodeId: node,
+      bidId: `b${i}`,
+      bid: i % 97,
+      price: i % 89,
+      strategy: "auction",
+      valuation: "quadratic",
+    };
+  if (r < 15)
+    return {
+      ...base,
+      kind: "bid_request_seen",
+      slaId: sla,
+      nodeId: node,
+      from: "n0",
+      accumulatedMedianMs: 3,
+      accumulatedUncertaintyMs: 1,
+    };
+  if (r < 17)
+    return {
+      ...base,
+      kind: "neighbor_latency",
+      nodeId: node,
+      neighborId: "n0",
+      rawMs: 5,
+      averageMs: 5,
+      medianMs: 5,
+      iqrMs: 1,
+      rawPacketLoss: 0,
+      packetLoss: 0,
+    };
+  if (r < 18)
+    return {
+      ...base,
+      kind: "resource_usage",
+      nodeId: node,
+      cpuUsedMilli: i % 1000,
+      cpuAvailableMilli: 1000,
+      memoryUsedBytes: 1e8,
+      memoryAvailableBytes: 1e9,
+    };
+  if (r < 19)
+    return {
+      ...base,
+      kind: "sla_submitted",
+      slaId: `s${i}`,
+      functionName: `f-i0-c1-m1-l${i % 300}-a0-r1-d1`,
+      targetNode: node,
+      memoryBytes: 1e7,
+      cpuMilli: 10,
+      latencyMaxMs: i % 300,
+      durationMs: 6e4,
+      inputMaxSizeBytes: 1500,
+      replicas: 1,
+    };
+  return {
+    ...base,
+    kind: "auction_result",
+    slaId: `s${i - 1}`,
+    functionName: "f",
+    targetNode: node,
+    rule: "second-price",
+    startedAt: t - 40,
+    durationMs: 40,
+    outcome: "awarded",
+    winner: node,
+    winningBidId: `b${i}`,
+    winningBid: 3,
+    price: 4,
+    bids: [{ nodeId: node, bidId: `b${i}`, bid: 3, verdict: "valid" }],
+    refusals: [],
+    paymentAttempts: [{ nodeId: node, ok: true }],
+  };
+}
+
+export async function writeCampaign(dir: string, total: number): Promise<void> {
+  const perRun = Math.ceil(total / RUNS);
+  for (let k = 0; k < RUNS; k++) {
+    const key = `run${String(k).padStart(3, "0")}`;
+    await mkdir(join(dir, key, "events"), { recursive: true });
+    const files = ["market", "nodes-0", "nodes-1", "iot"].map((f) =>
+      createWriteStream(join(dir, key, "events", `${f}.jsonl`)),
+    );
+    for (let i = 0; i < perRun && k * perRun + i < total; i++) {
+      const stream = files[i % files.length]!;
+      if (!stream.write(`${JSON.stringify(event(key, i))}\n`))
+        await new Promise<void>((r) => stream.once("drain", () => r()));
+    }
+    await Promise.all(files.map((s) => new Promise((r) => s.end(r))));
+    const params = { strategy: k % 2 === 0 ? "auction" : "random", size: 1 + (k % 2), repetition: k };
+    await writeFile(join(dir, key, "manifest.json"), JSON.stringify({ version: 1, record: { runKey: key, params } }));
+  }
+}
+
+/** The baseline: every line JSON.parse'd into per-kind arrays in memory. */
+function parseAll(dir: string): number {
+  const byKind = new Map<string, unknown[]>();
+  let n = 0;
+  for (const run of readdirSync(dir).filter((d) => d.startsWith("run"))) {
+    for (const file of readdirSync(join(dir, run, "events"))) {
+      for (const line of readFileSync(join(dir, run, "events", file), "utf8").split("\n")) {
+        if (line === "") continue;
+        const e = JSON.parse(line) as { kind: string };
+        let list = byKind.get(e.kind);
+        if (list === undefined) byKind.set(e.kind, (list = []));
+        list.push(e);
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+export const ingestBench: Benchmark = {
+  name: "ingest",
+  subnet: "127.207",
+  async run(ctx) {
+    const total = ctx.quick ? 1_000_000 : 10_000_000;
+    const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
+    try {
+      ctx.progress(`generating ${total} events in ${RUNS} runs`);
+      await writeCampaign(dir, total);
+      ctx.progress("ingesting");
+      const t0 = performance.now();
+      const report = await ingestCampaign(dir, { effects: noopAnalysisEffects });
+      const ingestMs = performance.now() - t0;
+      ctx.progress(`ingested ${report.events} events in ${Math.round(ingestMs)} ms; computing views`);
+      const viewMs: Record<string, number> = {};
+      await withConnection(report.dbPath, async (con) => {
+        for (const view of VIEW_NAMES.filter((v) => v !== "t975")) {
+          const v0 = performance.now();
+          await rows(con, `SELECT count(*) AS n FROM ${view}`);
+          viewMs[view] = Math.round(performance.now() - v0);
+        }
+      });
+      const totalMs = performance.now() - t0;
+      const peakMiB = hwmMiB();
+      ctx.progress("baseline: JSON.parse of every line");
+      const b0 = performance.now();
+      const parsed = parseAll(dir);
+      const baselineMs = performance.now() - b0;
+      const eventsPerS = report.events / (ingestMs / 1000);
+      return {
+        params: { events: total, runs: RUNS, quick: ctx.quick },
+        figures: {
+          eventsPerS: round(eventsPerS, 0),
+          ingestMs: round(ingestMs, 0),
+          totalWithViewsMs: round(totalMs, 0),
+          peakRssMiB: round(peakMiB, 0),
+          invalidLines: report.invalidLines,
+        },
+        details: { viewMs },
+        targets: [
+          target("eventsPerS", ">=", 1_000_000, "events/s", eventsPerS),
+          target("totalWithViewsMs", "<=", 20_000, "ms", totalMs),
+          target("peakRssMiB", "<=", 2048, "MiB", peakMiB),
+        ],
+        baseline: {
+          what: "JSON.parse of every line into per-kind arrays (no database, no views)",
+          figures: {
+            parseMs: round(baselineMs, 0),
+            events: parsed,
+            eventsPerS: round(parsed / (baselineMs / 1000), 0),
+          },
+          ratio: { what: "ingestion time / baseline time", value: round(ingestMs / baselineMs, 2) },
+        },
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "./cli.ts";
+import { writeFixtureCampaign } from "./test-fixtures.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "analysis-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(...argv: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const code = await main(argv, (l) => lines.push(l));
+  return { code, out: lines.join("\n") };
+}
+
+describe("analysis CLI", () => {
+  it("exits 2 with a sentence for bad arguments", async () => {
+    expect(await run()).toMatchObject({ code: 2, out: expect.stringMatching(/^Expected a command/) });
+    expect(await run("frobnicate")).toMatchObject({
+      code: 2,
+      out: expect.stringMatching(/Unknown command `frobnicate`/),
+    });
+    expect(await run("ingest")).toMatchObject({
+      code: 2,
+      out: expect.stringMatching(/exactly one campaign directory/),
+    });
+    expect(await run("import-giraff", "a.tar.xz")).toMatchObject({ code: 2, out: expect.stringMatching(/needs --db/) });
+    expect(await run("ingest", join(dir, "nope"))).toMatchObject({
+      code: 2,
+      out: expect.stringMatching(/Cannot read/),
+    });
+    expect(await run("ingest", "x", "--bogus")).toMatchObject({ code: 2 });
+  });
+
+  it("ingests a campaign and prints the per-strategy summary", async () => {
+    const campaign = join(dir, "c");
+    writeFixtureCampaign(campaign);
+    const ingest = await run("ingest", campaign);
+    expect(ingest.code).toBe(0);
+    expect(ingest.out).toMatch(/Ingested 30 events of 2 new and 0 changed run\(s\)/);
+    const summary = await run("summary", campaign);
+    expect(summary.code).toBe(0);
+    expect(summary.out).toContain("sla_violation_pct\tauction\t3\t2\t50\t[-585.31, 685.31]");
+  });
+});

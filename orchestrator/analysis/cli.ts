@@ -1,0 +1,94 @@
+/**
+ * `npx tsx orchestrator/analysis/cli.ts ingest <campaignDir> [--db path]`
+ * `npx tsx orchestrator/analysis/cli.ts import-giraff <archive...> --db path`
+ * `npx tsx orchestrator/analysis/cli.ts summary <campaignDir> [--db path]`
+ * Exit 0 on success (invalid lines and skipped runs are reported, not failures), 2 with a sentence for bad
+ * arguments or unreadable input, 1 for anything else.
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { rows, withConnection } from "./connection.ts";
+import { AnalysisError } from "./errors.ts";
+import { importGiraffArchive } from "./giraff/import-archive.ts";
+import { ingestCampaign } from "./ingest.ts";
+import { createViews } from "./views.ts";
+
+const USAGE =
+  "Usage: cli.ts ingest <campaignDir> [--db path] | import-giraff <archive...> --db path | summary <campaignDir> [--db path]";
+
+export async function main(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    out(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { command, args, db } = parsed;
+  try {
+    if (command === "ingest") {
+      const report = await ingestCampaign(args[0]!, db === undefined ? {} : { dbPath: db });
+      out(
+        `Ingested ${report.events} events of ${report.added.length} new and ${report.replaced.length} changed run(s) ` +
+          `into ${report.dbPath}; ${report.unchanged.length} unchanged, ${report.skipped.length} skipped, ` +
+          `${report.invalidLines} invalid line(s), in ${Math.round(report.ms)} ms.`,
+      );
+      for (const s of report.skipped) out(`  skipped ${s.name}: ${s.reason} (${s.detail})`);
+      return 0;
+    }
+    if (command === "import-giraff") {
+      if (db === undefined)
+        throw new AnalysisError("import-giraff needs --db <path> to know where to write.", { exitCode: 2 });
+      await withConnection(db, async (con) => {
+        for (const archive of args) {
+          const r = await importGiraffArchive(archive, con);
+          out(
+            `Imported ${archive} as run ${r.runKey}: ${Object.entries(r.measurements)
+              .map(([m, n]) => `${m} ${n}`)
+              .join(", ")}.`,
+          );
+          if (r.unmapped.length > 0) out(`  not mapped: ${r.unmapped.join(", ")}`);
+        }
+        await createViews(con);
+      });
+      return 0;
+    }
+    const summary = await withConnection(db ?? join(args[0]!, "campaign.duckdb"), async (con) => {
+      await createViews(con);
+      return rows(con, "SELECT * FROM strategy_summary ORDER BY metric, strategy, nodes");
+    });
+    out(["metric", "strategy", "nodes", "runs", "mean", "ci95"].join("\t"));
+    for (const r of summary) {
+      const ci = r.ci_low === null ? "-" : `[${fmt(r.ci_low)}, ${fmt(r.ci_high)}]`;
+      out([r.metric, r.strategy, r.nodes, r.runs, fmt(r.mean), ci].join("\t"));
+    }
+    return 0;
+  } catch (err) {
+    out(AnalysisError.is(err) ? err.message : `Failed: ${(err as Error).message}`);
+    return AnalysisError.is(err) ? err.exitCode : 1;
+  }
+}
+
+function parse(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { db: { type: "string" } },
+    allowPositionals: true,
+  });
+  const [command, ...args] = positionals;
+  if (command === undefined) throw new Error("Expected a command: ingest, import-giraff or summary.");
+  if (!["ingest", "import-giraff", "summary"].includes(command)) {
+    throw new Error(`Unknown command \`${command}\`; expected ingest, import-giraff or summary.`);
+  }
+  if (command !== "import-giraff" && args.length !== 1) {
+    throw new Error(`\`${command}\` takes exactly one campaign directory, got ${args.length}.`);
+  }
+  if (command === "import-giraff" && args.length === 0) throw new Error("`import-giraff` needs at least one archive.");
+  return { command, args, db: values.db };
+}
+
+const fmt = (v: unknown) => (typeof v === "number" ? (Math.round(v * 1000) / 1000).toString() : String(v));
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv.slice(2));
+}

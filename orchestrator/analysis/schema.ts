@@ -1,0 +1,52 @@
+/**
+ * The tables of a campaign database (README.md lists their columns). Event tables are named after their kind and
+ * start with the columns every row has whatever its origin: `run_key` (the run directory, or the GIRAFF archive),
+ * `source_format` (`giraff-ts` for our JSONL, `giraff` for imported archives) and `source_file`.
+ * Created with IF NOT EXISTS, so opening an existing database for an incremental ingest changes nothing.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { EVENT_KINDS } from "../../runtime/protocol/events.ts";
+import { EVENT_COLUMNS } from "./event-columns.ts";
+import { quoteIdentifier as q } from "./sql.ts";
+
+export const ORIGIN_COLUMNS = ["run_key VARCHAR", "source_format VARCHAR", "source_file VARCHAR"];
+
+// prettier-ignore
+export const RUN_TABLES: Record<string, string[]> = {
+  /** One row per run: the manifest's record, its params flattened where the summaries group by them. */
+  runs: ["run_key VARCHAR", "source_format VARCHAR", "seq INTEGER", "attempt INTEGER",
+    "strategy VARCHAR", "valuation VARCHAR", "market_rule VARCHAR", "size_multiplier DOUBLE", "repetition INTEGER",
+    "variation VARCHAR", "nodes INTEGER", "started_at DOUBLE", "ended_at DOUBLE", "duration_ms DOUBLE",
+    "exit INTEGER", "signal INTEGER", "timed_out BOOLEAN", "params JSON",
+    "metric_group VARCHAR", "giraff_run VARCHAR", "env VARCHAR", "env_live VARCHAR"],
+  /** One row per node of the run's topology.json (or GIRAFF's node_levels/network_shape). */
+  topologies: ["run_key VARCHAR", "source_format VARCHAR", "node_id VARCHAR", "name VARCHAR", "level INTEGER",
+    "parent VARCHAR", "latency_ms DOUBLE", "rate_bps DOUBLE", "loss_pct DOUBLE", "iot_connected BOOLEAN",
+    "is_cloud BOOLEAN", "cores DOUBLE", "mem_mib DOUBLE", "reserved_cores DOUBLE", "reserved_mem_mib DOUBLE"],
+  /** One row per function of the run's plan.json. */
+  plans: ["run_key VARCHAR", "chain_id VARCHAR", "pipeline VARCHAR", "target_node_id VARCHAR", "arrival_s DOUBLE",
+    "chain_duration_ms DOUBLE", "function_index INTEGER", "function_name VARCHAR", "latency_max_ms DOUBLE",
+    "memory_mib DOUBLE", "cpu_milli DOUBLE", "request_interval_ms DOUBLE", "replicas INTEGER"],
+  /** What incremental ingestion compares: the manifest's SHA-256 and mtime when the run was loaded. */
+  ingested_runs: ["run_key VARCHAR", "manifest_sha256 VARCHAR", "manifest_mtime_ms DOUBLE",
+    "ingested_at DOUBLE", "events BIGINT", "invalid_lines BIGINT"],
+  /** One row per events file of an ingested run: lines seen, rows kept, lines rejected, torn tail. */
+  ingest_files: ["run_key VARCHAR", "file VARCHAR", "bytes BIGINT", "lines BIGINT", "ingested BIGINT",
+    "invalid BIGINT", "torn_last_line BOOLEAN"],
+};
+
+/** Every table a run's rows live in, for deleting a run before it is loaded again. */
+export const TABLES_WITH_RUN_KEY = [...EVENT_KINDS, ...Object.keys(RUN_TABLES)];
+
+export function eventTableDdl(kind: (typeof EVENT_KINDS)[number]): string {
+  const columns = [...ORIGIN_COLUMNS, ...EVENT_COLUMNS[kind].map((c) => `${q(c.column)} ${c.type}`)];
+  return `CREATE TABLE IF NOT EXISTS ${q(kind)} (${columns.join(", ")})`;
+}
+
+/** Creates every table that does not exist yet. */
+export async function createTables(con: DuckDBConnection): Promise<void> {
+  for (const kind of EVENT_KINDS) await con.run(eventTableDdl(kind));
+  for (const [table, columns] of Object.entries(RUN_TABLES)) {
+    await con.run(`CREATE TABLE IF NOT EXISTS ${q(table)} (${columns.join(", ")})`);
+  }
+}

@@ -1,0 +1,30 @@
+-- One row per function hop of an end-user request (GIRAFF §14.2): hops of a request are ordered entry proxy first,
+-- then by receive time. in_flight_ms = receive time − (the entry proxy's receive time for the first function, the
+-- previous function proxy's response time for later ones). acceptable = service status 200 AND in-flight ≤ bound
+-- + 1 ms (false when the bound is unknown); acceptable_chained = cumulative AND along the chain.
+CREATE OR REPLACE VIEW hop_in_flight AS
+WITH ordered AS (
+  SELECT run_key, req_id, sla_id, first_hop, received_at, responded_at, service_status, status,
+    row_number() OVER (PARTITION BY run_key, req_id ORDER BY first_hop DESC, received_at, responded_at) AS rank
+  FROM proxy_hop
+), framed AS (
+  SELECT *,
+    first_value(received_at) OVER w AS entry_received_at,
+    first_value(first_hop) OVER w AS has_entry,
+    lag(responded_at) OVER w AS previous_responded_at
+  FROM ordered WINDOW w AS (PARTITION BY run_key, req_id ORDER BY rank)
+), measured AS (
+  SELECT f.run_key, f.req_id, f.sla_id, CAST(f.rank - 1 AS INTEGER) AS position, f.received_at, f.responded_at,
+    f.service_status, f.status, s.latency_max_ms,
+    CASE WHEN NOT f.has_entry THEN NULL
+      WHEN f.rank = 2 THEN f.received_at - f.entry_received_at
+      ELSE f.received_at - f.previous_responded_at END AS in_flight_ms
+  FROM framed f LEFT JOIN function_slas s USING (run_key, sla_id)
+  WHERE NOT f.first_hop
+)
+SELECT *,
+  coalesce(in_flight_ms <= latency_max_ms + 1, false) AS on_time,
+  coalesce(service_status = 200 AND in_flight_ms <= latency_max_ms + 1, false) AS acceptable,
+  bool_and(coalesce(service_status = 200 AND in_flight_ms <= latency_max_ms + 1, false))
+    OVER (PARTITION BY run_key, req_id ORDER BY position ROWS UNBOUNDED PRECEDING) AS acceptable_chained
+FROM measured;

@@ -1,0 +1,13 @@
+-- Spending per chain, two ways: spending_charged sums the price the market charged (the second price);
+-- spending_reference sums the winner's own `price` from its bid, as GIRAFF's R code computed "cost".
+CREATE OR REPLACE VIEW chain_spending AS
+WITH awarded AS (
+  SELECT a.run_key, a.sla_id, a.winner, a.price AS charged,
+    coalesce((SELECT any_value(b.price) FROM bid b
+      WHERE b.run_key = a.run_key AND b.sla_id = a.sla_id AND b.bid_id = a.winning_bid_id), a.winning_bid) AS reference
+  FROM auction_result a WHERE a.outcome = 'awarded'
+)
+SELECT c.run_key, c.chain_id, count(w.sla_id) AS awarded_functions,
+  sum(w.charged) AS spending_charged, sum(w.reference) AS spending_reference
+FROM chain_functions c JOIN awarded w USING (run_key, sla_id)
+GROUP BY ALL;
