@@ -1,0 +1,162 @@
+/**
+ * The Grid'5000 REST client's core: one `call` that adds authentication, applies a timeout, retries idempotent
+ * verbs on 5xx and transport failures with backoff, and turns every failure into a readable {@link Grid5000Error}.
+ * POSTs are never retried here: the verbs that submit (jobs.ts, storage.ts) check the server's state instead.
+ */
+import { isRemoteError } from "../../../../runtime/protocol/errors.ts";
+import { backoffDelays, type BackoffOptions } from "../../../../runtime/util/backoff.ts";
+import { defaultGrid5000Effects, type Grid5000Effects, type HttpReply } from "./effects.ts";
+import { Grid5000Error } from "./errors.ts";
+import { mapHttpError } from "./map-error.ts";
+import { makeRedactor, type Redactor } from "./redact.ts";
+
+/** Outside Grid'5000: HTTP Basic with the G5K login; inside: no credentials, the front proxy identifies the user. */
+export type Grid5000Auth =
+  { mode: "basic"; username: string; password: string } | { mode: "inside"; username?: string | undefined };
+
+export interface Grid5000ClientOptions {
+  /** `https://api.grid5000.fr/stable`, or the fake's URL; without credentials in it. */
+  baseUrl: string;
+  auth: Grid5000Auth;
+  /** Per-call timeouts in ms. */
+  timeouts?: { read?: number; write?: number };
+  /** Attempts for idempotent verbs (python-grid5000 retries 5 times) and the delays between them. */
+  retry?: { attempts?: number; backoff?: BackoffOptions };
+  /** Delays between polls of a job or deployment (EnOSlib starts at 5 s and grows). */
+  poll?: BackoffOptions;
+}
+
+export interface CallOptions {
+  method: "GET" | "POST" | "DELETE" | "PUT";
+  /** Relative to the base URL: `/sites/nancy/jobs`. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+}
+
+export interface CallResult {
+  status: number;
+  json: unknown;
+  headers: HttpReply["headers"];
+}
+
+export const DEFAULT_POLL: BackoffOptions = { initialMs: 5_000, factor: 1.5, maxMs: 60_000 };
+const DEFAULT_RETRY: BackoffOptions = { initialMs: 300, factor: 2, maxMs: 10_000 };
+const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
+
+export class Grid5000Client {
+  readonly baseUrl: string;
+  /** The G5K login, when known: used to filter listings and to name the NFS home. */
+  readonly username: string | undefined;
+  readonly effects: Grid5000Effects;
+  readonly redact: Redactor;
+  readonly poll: BackoffOptions;
+  readonly #authorization: string | undefined;
+  readonly #timeouts: { read: number; write: number };
+  readonly #attempts: number;
+  readonly #retryBackoff: BackoffOptions;
+
+  constructor(options: Grid5000ClientOptions, effects: Grid5000Effects = defaultGrid5000Effects) {
+    const url = new URL(options.baseUrl);
+    if (url.username !== "" || url.password !== "") {
+      throw new Grid5000Error("The Grid'5000 base URL must not carry credentials; pass them as `auth`.", {
+        reason: "bad-request",
+      });
+    }
+    this.baseUrl = url.toString().replace(/\/+$/, "");
+    this.username = options.auth.username;
+    const secrets: string[] = [];
+    if (options.auth.mode === "basic") {
+      const token = Buffer.from(`${options.auth.username}:${options.auth.password}`).toString("base64");
+      this.#authorization = `Basic ${token}`;
+      secrets.push(token, options.auth.password);
+    }
+    this.redact = makeRedactor(secrets);
+    this.effects = effects;
+    this.#timeouts = { read: options.timeouts?.read ?? 30_000, write: options.timeouts?.write ?? 120_000 };
+    this.#attempts = options.retry?.attempts ?? 5;
+    this.#retryBackoff = options.retry?.backoff ?? DEFAULT_RETRY;
+    this.poll = options.poll ?? DEFAULT_POLL;
+  }
+
+  /** Logs one line through the effects, redacted. */
+  log(line: string): void {
+    this.effects.log(this.redact(line));
+  }
+
+  /** One API call; idempotent verbs are retried on 5xx and transport failures, POST never. */
+  async call(opts: CallOptions): Promise<CallResult> {
+    const label = `${opts.method} ${opts.path}`;
+    const idempotent = opts.method !== "POST";
+    const delays = backoffDelays(this.#retryBackoff);
+    for (let attempt = 1; ; attempt++) {
+      let reply: HttpReply;
+      try {
+        reply = await this.#send(opts);
+      } catch (err) {
+        const error = this.#transportError(label, err, opts.signal);
+        if (!idempotent || attempt >= this.#attempts || error.reason === "cancelled") throw error;
+        await this.#pause(label, attempt, error.message, delays.next().value, opts.signal);
+        continue;
+      }
+      if (reply.status >= 200 && reply.status < 300)
+        return { status: reply.status, json: parse(reply.text), headers: reply.headers };
+      if (idempotent && RETRIED_STATUSES.has(reply.status) && attempt < this.#attempts) {
+        await this.#pause(label, attempt, `answered ${reply.status}`, delays.next().value, opts.signal);
+        continue;
+      }
+      throw mapHttpError(label, reply.status, this.redact(reply.text), attempt);
+    }
+  }
+
+  #send(opts: CallOptions): Promise<HttpReply> {
+    const url = new URL(this.baseUrl + opts.path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.#authorization !== undefined) headers["authorization"] = this.#authorization;
+    const timeoutMs = opts.method === "GET" ? this.#timeouts.read : this.#timeouts.write;
+    return this.effects.http(url.toString(), {
+      method: opts.method,
+      headers,
+      body: opts.body,
+      timeoutMs,
+      signal: opts.signal,
+    });
+  }
+
+  async #pause(label: string, attempt: number, why: string, ms: number, signal: AbortSignal | undefined) {
+    this.log(`${label} ${why} (attempt ${attempt} of ${this.#attempts}); retrying in ${ms} ms.`);
+    try {
+      await this.effects.sleep(ms, signal);
+    } catch (cause) {
+      throw new Grid5000Error(`${label} was cancelled while waiting to retry.`, {
+        reason: "cancelled",
+        call: label,
+        cause,
+      });
+    }
+  }
+
+  #transportError(label: string, err: unknown, signal: AbortSignal | undefined): Grid5000Error {
+    if (signal?.aborted) return new Grid5000Error(`${label} was cancelled.`, { reason: "cancelled", call: label });
+    const remote = isRemoteError(err) ? err : undefined;
+    const detail = this.redact(err instanceof Error ? err.message : String(err)).replace(/\.$/, "");
+    if (remote?.timedOut) {
+      return new Grid5000Error(`${label} got no answer from Grid'5000 in time (${detail}).`, {
+        reason: "timeout",
+        call: label,
+      });
+    }
+    return new Grid5000Error(`${label} could not reach Grid'5000 (${detail}).`, { reason: "unreachable", call: label });
+  }
+}
+
+function parse(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The fake's gantt, reduced to what tests need: every job holds claims on nodes and subnets over an interval, a
+ * request fits at a time if enough of them are unclaimed for its whole duration, and the earliest fitting start is
+ * what `scheduled_at` predicts and what a refused reservation "could run at".
+ */
+import { fqdn, siteSubnets, type FakeSite } from "./fixtures.ts";
+import type { ResourceRequest } from "./oar-resources.ts";
+
+export interface Claim {
+  nodes: string[];
+  subnets: string[];
+  /** Unix seconds, [from, to). */
+  from: number;
+  to: number;
+}
+
+export interface Allocation {
+  nodes: string[];
+  subnets: string[];
+}
+
+/** Nodes and subnets for `req` over [from, from + duration), or undefined when they are not all free. */
+export function allocate(
+  site: FakeSite,
+  req: ResourceRequest,
+  claims: readonly Claim[],
+  from: number,
+  duration: number,
+): Allocation | undefined {
+  const overlapping = claims.filter((c) => c.from < from + duration && from < c.to);
+  const busyNodes = new Set(overlapping.flatMap((c) => c.nodes));
+  const busySubnets = new Set(overlapping.flatMap((c) => c.subnets));
+  const nodes: string[] = [];
+  for (const part of req.nodes) {
+    const candidates =
+      part.hosts ??
+      site.clusters
+        .filter((c) => part.cluster === undefined || c.uid === part.cluster)
+        .flatMap((c) => Array.from({ length: c.nodes }, (_, i) => fqdn(c.uid, i + 1, site.uid)));
+    const free = candidates.filter((n) => !busyNodes.has(n) && !nodes.includes(n));
+    if (free.length < part.count) return undefined;
+    nodes.push(...free.slice(0, part.count));
+  }
+  const subnets = siteSubnets(site)
+    .filter((s) => !busySubnets.has(s))
+    .slice(0, req.slash22);
+  if (subnets.length < req.slash22) return undefined;
+  return { nodes, subnets };
+}
+
+/** The earliest start at or after `from` when `req` fits; undefined if it never can (not enough nodes at all). */
+export function earliestStart(
+  site: FakeSite,
+  req: ResourceRequest,
+  claims: readonly Claim[],
+  from: number,
+  duration: number,
+): number | undefined {
+  const candidates = [from, ...claims.map((c) => c.to).filter((t) => t > from)].sort((a, b) => a - b);
+  return candidates.find((t) => allocate(site, req, claims, t, duration) !== undefined);
+}
+
+/** True when the site has enough nodes and subnets for `req` with nothing else running. */
+export function couldEverFit(site: FakeSite, req: ResourceRequest): boolean {
+  return allocate(site, req, [], 0, 1) !== undefined;
+}

@@ -1,0 +1,152 @@
+/**
+ * A FAKE Grid'5000 API (grid5000.md §6.2) on an ephemeral loopback port, for tests and local development: the
+ * routes the client uses, job and deployment state machines on a {@link VirtualClock}, both auth modes, fault
+ * injection and a request log. It is a fake of the public contract, not the real service.
+ */
+import type { JsonRequest, JsonResponse } from "../../../../runtime/http/server.ts";
+import { startJsonServer, type RunningServer } from "../../../../runtime/http/server.ts";
+import { identify, type FakeAuth } from "./auth.ts";
+import { VirtualClock } from "./clock.ts";
+import { DeploymentStore } from "./deployments.ts";
+import { Faults } from "./faults.ts";
+import { NANCY, type FakeSite } from "./fixtures.ts";
+import { FakeHttpError } from "./http-error.ts";
+import { DEFAULT_TIMING, JobStore, type FakeTiming } from "./jobs.ts";
+import type { FakeHandler } from "./respond.ts";
+import { fakeRoutes, type StorageRule } from "./routes.ts";
+
+export interface FakeGrid5000Options {
+  auth?: FakeAuth;
+  clock?: VirtualClock;
+  site?: FakeSite;
+  timing?: Partial<FakeTiming>;
+  /** Virtual seconds a deployment takes. */
+  deploymentS?: number;
+}
+
+/** One request as the fake saw it; `user` is the identity it resolved, never the credentials. */
+export interface LoggedRequest {
+  method: string;
+  /** Without `/stable`. */
+  path: string;
+  query: string;
+  user: string | undefined;
+  body: unknown;
+  status: number | "hung";
+  atMs: number;
+}
+
+export interface FakeGrid5000 {
+  /** The base URL to give the client: `http://127.0.0.1:<port>/stable`. */
+  baseUrl: string;
+  clock: VirtualClock;
+  faults: Faults;
+  jobs: JobStore;
+  deployments: DeploymentStore;
+  storage: Map<string, StorageRule>;
+  /** Requests that reached a route, in arrival order. */
+  requests: LoggedRequest[];
+  /** Every HTTP request the server received, routed or not. */
+  rawRequestCount(): number;
+  /** Client effects on the virtual clock: `sleep` advances it instead of waiting. */
+  virtualTime: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
+  close(): Promise<void>;
+}
+
+export const DEFAULT_FAKE_AUTH: FakeAuth = { mode: "outside", users: { alice: "s3cret-Pa55" } };
+
+export async function startFakeGrid5000(options: FakeGrid5000Options = {}): Promise<FakeGrid5000> {
+  const auth = options.auth ?? DEFAULT_FAKE_AUTH;
+  const clock = options.clock ?? new VirtualClock();
+  const site = options.site ?? NANCY;
+  const faults = new Faults();
+  const jobs = new JobStore(site, { ...DEFAULT_TIMING, ...options.timing }, faults);
+  const deployments = new DeploymentStore(site, jobs, faults, options.deploymentS);
+  clock.watch(jobs);
+  clock.watch(deployments);
+  const storage = new Map<string, StorageRule>();
+  const requests: LoggedRequest[] = [];
+
+  const wrap =
+    (handler: FakeHandler) =>
+    async (req: JsonRequest): Promise<JsonResponse> => {
+      const entry: LoggedRequest = {
+        method: req.method,
+        path: req.path.replace(/^\/stable/, ""),
+        query: req.query.toString(),
+        user: undefined,
+        body: req.body,
+        status: 0,
+        atMs: clock.now(),
+      };
+      requests.push(entry);
+      const answer = answerFor(req, entry, handler);
+      if (answer === "hang") {
+        entry.status = "hung";
+        return new Promise<never>(() => undefined);
+      }
+      entry.status = answer.status ?? 200;
+      return answer;
+    };
+
+  function answerFor(req: JsonRequest, entry: LoggedRequest, handler: FakeHandler): JsonResponse | "hang" {
+    try {
+      entry.user = identify(auth, req.headers);
+      clock.settle();
+      const fault = faults.take(req.method, entry.path);
+      if (fault?.kind === "fail" && !fault.afterEffect) return failure(fault.status);
+      const answer = handler(req, entry.user, clock.nowS());
+      clock.settle();
+      if (fault?.kind === "fail") return failure(fault.status);
+      if (fault?.kind === "hang") return "hang";
+      return answer;
+    } catch (err) {
+      if (err instanceof FakeHttpError) {
+        const headers: Record<string, string> =
+          err.status === 401 ? { "www-authenticate": 'Basic realm="Grid5000"' } : {};
+        return { status: err.status, text: err.message, headers };
+      }
+      throw err;
+    }
+  }
+
+  const server: RunningServer = await startJsonServer({
+    host: "127.0.0.1",
+    port: 0,
+    routes: fakeRoutes(site, jobs, deployments, storage).map((r) => ({
+      method: r.method,
+      path: r.path,
+      handler: wrap(r.handler),
+    })),
+  });
+  let raw = 0;
+  server.server.on("request", () => raw++);
+  return {
+    baseUrl: `${server.url}/stable`,
+    clock,
+    faults,
+    jobs,
+    deployments,
+    storage,
+    requests,
+    rawRequestCount: () => raw,
+    virtualTime: {
+      now: () => clock.now(),
+      sleep: async (ms, signal) => {
+        if (signal?.aborted) throw signal.reason;
+        clock.advance(ms);
+      },
+    },
+    close: () => server.close(),
+  };
+}
+
+function failure(status: number): JsonResponse {
+  const reason: Record<number, string> = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+  };
+  return { status, text: `${status} ${reason[status] ?? "Error"}: the fake injected this failure.` };
+}

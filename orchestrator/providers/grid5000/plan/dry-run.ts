@@ -1,0 +1,50 @@
+/**
+ * `--dry-run` for Grid'5000: every line a person needs to check a reservation before paying for it (hosts, the OAR
+ * request, where each VM goes, the exact API bodies), and the provider contract's {@link ProviderPlan}. Printing
+ * makes no call; the client is not even needed.
+ */
+import type { ProviderPlan } from "../../types.ts";
+import type { Grid5000Plan } from "./plan.ts";
+
+export function dryRunLines(plan: Grid5000Plan, baseUrl = "https://api.grid5000.fr/stable"): string[] {
+  const lines = [
+    `Grid'5000 dry run: nothing is reserved and no API call is made.`,
+    `Site ${plan.site}, cluster ${plan.cluster}: ${plan.hosts} hosts (${plan.packing.hosts.length} for fog-node VMs, 1 for the IoT emulator), walltime ${plan.walltime}.`,
+    `OAR resources: ${plan.submission.resources}`,
+    `Job types: ${plan.submission.types.join(" ")}; name ${plan.submission.name}; queue ${plan.submission.queue ?? "default"}` +
+      (plan.submission.reservation === undefined
+        ? "."
+        : `; reservation ${plan.submission.reservation} (Europe/Paris).`),
+    `VMs (${plan.vms.length}); addresses from the job's /22, skipping network, broadcast and first host; MAC = 00:16:3E + last 3 IP bytes:`,
+  ];
+  for (const vm of plan.vms) {
+    const where = vm.hostFqdn ?? `host ${vm.host}`;
+    const address = vm.ip === undefined ? `address ${vm.slot} of the /22` : `${vm.ip} ${vm.mac}`;
+    lines.push(`  ${vm.name} (${vm.role}, ${vm.cores} cores, ${vm.memMiB} MiB) on ${where}: ${address}`);
+  }
+  lines.push("API requests:");
+  for (const r of plan.requests) {
+    lines.push(`  ${r.method} ${baseUrl}${r.path}${r.exact ? "" : "  (placeholders filled once the job runs)"}`);
+    lines.push(`    ${JSON.stringify(r.body)}`);
+  }
+  return lines;
+}
+
+/** The provider contract's view of the plan. */
+export function toProviderPlan(plan: Grid5000Plan, baseUrl = "https://api.grid5000.fr/stable"): ProviderPlan {
+  return {
+    provider: "grid5000",
+    hosts: plan.hosts,
+    summary: dryRunLines(plan, baseUrl),
+    requests: plan.requests.map((r) => ({ method: r.method, url: `${baseUrl}${r.path}`, body: r.body })),
+    details: JSON.parse(
+      JSON.stringify({
+        site: plan.site,
+        cluster: plan.cluster,
+        walltime: plan.walltime,
+        vms: plan.vms,
+        packing: plan.packing,
+      }),
+    ) as Record<string, unknown>,
+  };
+}
