@@ -12,10 +12,13 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { runBatch, type BatchMode, type BatchSummary } from "../../batch/index.ts";
 import { localProvider } from "../../providers/local/local-provider.ts";
+import { planGrid5000, toProviderPlan } from "../../providers/grid5000/plan/index.ts";
 import type { Provider, ProviderPlan } from "../../providers/types.ts";
+import type { Topology } from "../../../runtime/protocol/topology.ts";
 import { expandRuns, loadCampaign, type RunSpec } from "../config/index.ts";
 import type { Campaign } from "../config/schema.ts";
 import { planFor, topologyFor, writeJsonAtomic } from "./prepare.ts";
+import { analyseCampaign } from "./analysis-summary.ts";
 import { campaignProgress } from "./progress.ts";
 import { runOne } from "./run-one.ts";
 import { formatSummary, readScenarios, summarise } from "./summary.ts";
@@ -108,6 +111,17 @@ export async function runCampaign(opts: RunCampaignOptions): Promise<{ exitCode:
   opts.print("");
   opts.print(formatSummary(summarise(readScenarios(out))));
   opts.print("");
+  if (!summary.interrupted) {
+    try {
+      await analyseCampaign(out, opts.print);
+    } catch (err) {
+      opts.log(
+        `The analysis of ${out} failed; the runs are intact, rerun it with ` +
+          `\`npx tsx orchestrator/analysis/cli.ts ingest ${out}\`: ${(err as Error).message}`,
+      );
+    }
+    opts.print("");
+  }
   opts.print(
     `${summary.succeeded} runs succeeded, ${summary.failed} failed, ${summary.skipped} skipped; results in ${out}/`,
   );
@@ -152,18 +166,48 @@ async function dryRun(
     print(
       `plan ${r.planKey}: ${plan.chains.length} chains, ${plan.chains.reduce((s, c) => s + c.functions.length, 0)} functions`,
     );
-    const p: ProviderPlan = await localProvider({ subnet: "127.30", run: "dry-run" }).plan({
-      campaign: campaign.name,
-      topologyKey: r.topologyKey,
-      topology,
-      stateDir: "",
-      walltimeS: campaign.deployment.walltime.seconds,
-    });
-    for (const line of provider === "local" ? p.summary : [`${provider}: reservation planning is not available yet`])
-      print(`reserve: ${line}`);
+    const p = await providerPlan(provider, campaign, r.topologyKey, topology);
+    for (const line of p.summary) print(`reserve: ${line}`);
+    for (const req of p.requests) print(`reserve: ${req.method} ${req.url} ${JSON.stringify(req.body)}`);
   }
   print("");
   print("Dry run: nothing was started, reserved or written.");
+}
+
+/** Grid'5000 sites of the clusters GIRAFF used (giraff.md §11.1). */
+const SITES: Record<string, string> = {
+  gros: "nancy",
+  grisou: "nancy",
+  parasilo: "rennes",
+  paravance: "rennes",
+  ecotype: "nantes",
+};
+
+/** What the provider would reserve for one topology: nothing is called, nothing is written. */
+async function providerPlan(
+  provider: string,
+  campaign: Campaign,
+  topologyKey: string,
+  topology: Topology,
+): Promise<ProviderPlan> {
+  if (provider === "grid5000") {
+    const cluster = campaign.deployment.cluster;
+    return toProviderPlan(
+      planGrid5000(topology, {
+        cluster,
+        site: SITES[cluster] ?? "nancy",
+        walltime: campaign.deployment.walltime.text,
+        jobName: `giraff-ts-${campaign.name}-${topologyKey}`,
+      }),
+    );
+  }
+  return localProvider({ subnet: "127.30", run: "dry-run" }).plan({
+    campaign: campaign.name,
+    topologyKey,
+    topology,
+    stateDir: "",
+    walltimeS: campaign.deployment.walltime.seconds,
+  });
 }
 
 function describeCampaign(campaign: Campaign, runs: RunSpec[]): Record<string, unknown> {
