@@ -8,6 +8,7 @@ import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { errorMessage, type BenchResult, type Benchmark } from "./common.ts";
+import { campaignDefault, orchestrationOverhead } from "./campaign.ts";
 import { density } from "./density.ts";
 import { ingestBench } from "./ingest.ts";
 import { iotRate } from "./iot-rate.ts";
@@ -16,7 +17,17 @@ import { proxyOverhead } from "./proxy-overhead.ts";
 import { throughput } from "./throughput.ts";
 import { warmup } from "./warmup.ts";
 
-const BENCHMARKS: Benchmark[] = [placementOverhead, throughput, density, warmup, proxyOverhead, iotRate, ingestBench];
+const BENCHMARKS: Benchmark[] = [
+  placementOverhead,
+  throughput,
+  density,
+  warmup,
+  proxyOverhead,
+  iotRate,
+  ingestBench,
+  orchestrationOverhead,
+  campaignDefault,
+];
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
 async function main(): Promise<number> {
