@@ -1,0 +1,12 @@
+/** Rows of the spending figure: the charged and reference means of `chain_spending`, via `run_metrics`. */
+import type { DuckDBConnection } from "../../analysis/connection.ts";
+import { metricRows } from "../query-rows.ts";
+import type { FigureRows } from "../types.ts";
+import { SPENDING_PANELS } from "./spec.ts";
+
+export function querySpending(con: DuckDBConnection): Promise<FigureRows> {
+  return metricRows(con, [
+    { metric: "mean_spending_charged", panel: SPENDING_PANELS[0] },
+    { metric: "mean_spending_reference", panel: SPENDING_PANELS[1] },
+  ]);
+}
