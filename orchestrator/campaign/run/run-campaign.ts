@@ -18,6 +18,7 @@ import type { Topology } from "../../../runtime/protocol/topology.ts";
 import { expandRuns, loadCampaign, type RunSpec } from "../config/index.ts";
 import type { Campaign } from "../config/schema.ts";
 import { planFor, topologyFor, writeJsonAtomic } from "./prepare.ts";
+import { writeFigures } from "../../figures/write-figures.ts";
 import { analyseCampaign } from "./analysis-summary.ts";
 import { campaignProgress } from "./progress.ts";
 import { runOne } from "./run-one.ts";
@@ -114,6 +115,8 @@ export async function runCampaign(opts: RunCampaignOptions): Promise<{ exitCode:
   if (!summary.interrupted) {
     try {
       await analyseCampaign(out, opts.print);
+      const figures = await writeFigures(out);
+      opts.print(`Figures: ${figures.map((f) => f.svg).join(", ")} (and their .png and .json).`);
     } catch (err) {
       opts.log(
         `The analysis of ${out} failed; the runs are intact, rerun it with ` +
