@@ -82,10 +82,10 @@ describe("run-campaign.mjs on the local provider", () => {
         }
       }
       // the campaign ends with its analysis: the DuckDB file, the metrics table and the figures
-    expect(existsSync(join(out, "campaign.duckdb"))).toBe(true);
-    expect(c.out()).toMatch(/SLA violations %/);
-    expect(existsSync(join(out, "figures", "sla-violations.svg"))).toBe(true);
-    // both strategies replayed the same topology and plan
+      expect(existsSync(join(out, "campaign.duckdb"))).toBe(true);
+      expect(c.out()).toMatch(/SLA violations %/);
+      expect(existsSync(join(out, "figures", "sla-violations.svg"))).toBe(true);
+      // both strategies replayed the same topology and plan
       const [a, b] = dirs.map((d) => readFileSync(join(out, d, "plan.json"), "utf8"));
       expect(a).toBe(b);
     },
