@@ -1,0 +1,162 @@
+# The fog-node VM (giraff.md §11.3): k3s with GIRAFF's flags, OpenFaaS applied at boot, the GIRAFF-TS fog-node
+# agent and proxy as services, GIRAFF's sysctls, sshd with keys from the NFS home or a file, DHCP on eth0 (the
+# MAC plan gives each VM its address), and the kernel modules network emulation needs (tc HTB, netem, u32).
+{ config, lib, pkgs, ... }:
+
+let
+  cfg = config.giraff;
+  repo = "${cfg.package}/lib/giraff-ts";
+  # One service per runtime entry point, run from the packaged repository with tsx, configured by the
+  # environment file the deployment writes (so one image serves every node and strategy).
+  runtimeService = description: entry: {
+    inherit description;
+    after = [ "network-online.target" "k3s.service" ];
+    wants = [ "network-online.target" ];
+    wantedBy = [ "multi-user.target" ];
+    unitConfig.ConditionPathExists = cfg.envFile;
+    serviceConfig = {
+      WorkingDirectory = repo;
+      EnvironmentFile = cfg.envFile;
+      ExecStart = "${pkgs.nodejs_20}/bin/node --import tsx ${repo}/${entry}";
+      Restart = "on-failure";
+      RestartSec = 2;
+      LimitNOFILE = 1048576;
+    };
+  };
+in
+{
+  options.giraff = with lib; {
+    package = mkOption {
+      type = types.package;
+      description = "The packaged repository (nix/giraff-ts.nix).";
+    };
+    site = mkOption {
+      type = types.str;
+      default = "nancy";
+      description = "Grid'5000 site: NTP server and NFS home.";
+    };
+    login = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      description = "Grid'5000 login whose NFS home (/nfs) provides root's SSH keys, as GIRAFF does; null: no NFS.";
+    };
+    authorizedKeysFile = mkOption {
+      type = types.nullOr types.path;
+      default = null;
+      description = "A file of SSH public keys baked into the image for root (instead of, or besides, NFS).";
+    };
+    envFile = mkOption {
+      type = types.str;
+      default = "/etc/giraff/node.env";
+      description = "Environment of the runtime services, written by the deployment; they start once it exists.";
+    };
+    nodeEntry = mkOption {
+      type = types.str;
+      default = "runtime/node/cli.ts";
+      description = "Fog-node agent entry point, relative to the repository.";
+    };
+    proxyEntry = mkOption {
+      type = types.str;
+      default = "runtime/proxy/cli.ts";
+      description = "Chaining proxy entry point, relative to the repository.";
+    };
+  };
+
+  config = {
+    system.stateVersion = "24.11";
+
+    boot.kernelModules = [ "sch_htb" "sch_netem" "cls_u32" ];
+    boot.growPartition = true;
+    boot.kernel.sysctl = {
+      "kernel.threads-max" = 2000000;
+      "kernel.pid_max" = 2000000;
+      "vm.max_map_count" = 6000000;
+      "net.core.default_qdisc" = "cake";
+      "net.ipv4.tcp_ecn" = 1;
+      "net.ipv4.tcp_sack" = 1;
+      "net.ipv4.tcp_dsack" = 1;
+      "net.ipv4.ip_forward" = 1;
+      # Emulated delay keeps packets queued: larger socket buffers keep senders from stalling.
+      "net.core.rmem_max" = 12582912;
+      "net.core.wmem_max" = 12582912;
+    };
+
+    networking = {
+      hostName = "";
+      useDHCP = true;
+      usePredictableInterfaceNames = false;
+      firewall.enable = false;
+    };
+    services.chrony = {
+      enable = true;
+      servers = [ "ntp.${cfg.site}.grid5000.fr" ];
+    };
+
+    services.openssh = {
+      enable = true;
+      settings.PermitRootLogin = "prohibit-password";
+      settings.PasswordAuthentication = false;
+    };
+    users.users.root.openssh.authorizedKeys.keyFiles = lib.optional (cfg.authorizedKeysFile != null) cfg.authorizedKeysFile;
+
+    fileSystems."/nfs" = lib.mkIf (cfg.login != null) {
+      device = "nfs:/export/home/${cfg.login}";
+      fsType = "nfs";
+      options = [ "ro" "nofail" "_netdev" "x-systemd.mount-timeout=60" ];
+    };
+    systemd.services.giraff-nfs-keys = lib.mkIf (cfg.login != null) {
+      description = "Copy root's SSH keys from the NFS home (GIRAFF's key injection)";
+      after = [ "nfs.mount" ];
+      requires = [ "nfs.mount" ];
+      wantedBy = [ "multi-user.target" ];
+      serviceConfig.Type = "oneshot";
+      script = ''
+        install -d -m 700 /root/.ssh
+        install -m 600 /nfs/.ssh/authorized_keys /root/.ssh/authorized_keys
+      '';
+    };
+
+    services.k3s = {
+      enable = true;
+      role = "server";
+      extraFlags = lib.concatStringsSep " " [
+        "--disable traefik,local-storage,servicelb"
+        "--flannel-backend=host-gw"
+        "--disable-network-policy"
+        "--disable-cloud-controller"
+        "--write-kubeconfig-mode=0644"
+      ];
+    };
+    environment.etc."rancher/k3s/registries.yaml".text = ''
+      mirrors:
+        docker.io:
+          endpoint: ["http://docker-cache.grid5000.fr"]
+        registry.k8s.io:
+          endpoint: ["http://docker-cache.grid5000.fr"]
+    '';
+
+    systemd.services.openfaas-apply = {
+      description = "Apply the OpenFaaS manifests to k3s";
+      after = [ "k3s.service" ];
+      requires = [ "k3s.service" ];
+      wantedBy = [ "multi-user.target" ];
+      path = [ pkgs.k3s pkgs.coreutils ];
+      environment.KUBECONFIG = "/etc/rancher/k3s/k3s.yaml";
+      serviceConfig = {
+        Type = "oneshot";
+        RemainAfterExit = true;
+        TimeoutStartSec = 600;
+      };
+      script = ''
+        until kubectl get --raw /readyz >/dev/null 2>&1; do sleep 2; done
+        kubectl apply -f ${./openfaas}/namespaces.yml
+        kubectl apply -f ${./openfaas}
+      '';
+    };
+
+    systemd.services.giraff-node = runtimeService "GIRAFF-TS fog-node agent" cfg.nodeEntry;
+    systemd.services.giraff-proxy = runtimeService "GIRAFF-TS chaining proxy" cfg.proxyEntry;
+
+    environment.systemPackages = with pkgs; [ nodejs_20 iproute2 iputils jq k3s ];
+  };
+}

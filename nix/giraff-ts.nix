@@ -1,0 +1,33 @@
+# The repository as the fog-node VM runs it: sources plus node_modules (dev dependencies included, since the
+# services run TypeScript through `node --import tsx`). Nothing is compiled.
+#
+# npmDepsHash is a PLACEHOLDER (lib.fakeHash). On a machine with network, run `nix build .#giraff-ts`, copy the
+# hash from the "hash mismatch ... got: sha256-..." error into npmDepsHash, and commit it; repeat whenever
+# package-lock.json changes.
+{ lib, buildNpmPackage, nodejs_20, python3, src }:
+
+buildNpmPackage {
+  pname = "giraff-ts";
+  version = "0.1.0";
+  src = lib.cleanSourceWith {
+    inherit src;
+    filter = path: _type:
+      let name = baseNameOf path; in
+      !(builtins.elem name [ "node_modules" "metrics-arks" "result" ".git" ]);
+  };
+  nodejs = nodejs_20;
+  npmDepsHash = lib.fakeHash;
+  # ssh2's optional native addon builds with node-gyp when it can; it falls back to JavaScript otherwise.
+  nativeBuildInputs = [ python3 ];
+  dontNpmBuild = true;
+  installPhase = ''
+    runHook preInstall
+    mkdir -p $out/lib/giraff-ts
+    cp -r . $out/lib/giraff-ts
+    runHook postInstall
+  '';
+  meta = {
+    description = "GIRAFF-TS runtime and orchestrator sources with their node_modules";
+    platforms = lib.platforms.linux;
+  };
+}

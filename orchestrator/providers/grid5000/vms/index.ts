@@ -1,0 +1,20 @@
+/** VMs on Grid'5000 hosts: see ../README.md, section "VMs". */
+export { execOverTransport, type ExecOutcome, type ExecTransport, type RemoteExec, type RunOptions } from "./exec.ts";
+export { isVmError, VmError, type VmErrorReason } from "./errors.ts";
+export {
+  ALREADY_STAGED,
+  LIST_COMMAND,
+  STAGED,
+  cleanupCommand,
+  createCommand,
+  destroyCommand,
+  domstateCommand,
+  overlayCommand,
+  parseDomainNames,
+  stageImageCommand,
+  type ImageSource,
+} from "./commands.ts";
+export { domainXml, writeDomainCommand } from "./domain-xml.ts";
+export { startVms, stopVms, type LaunchOptions, type StartReport } from "./launcher.ts";
+export { BOOT_ID_COMMAND, REBOOT_COMMAND, resetVm, resetVms, type ResetOptions, type ResetResult } from "./reset.ts";
+export { DEFAULT_LAYOUT, byHost, vmSpecsOf, type HostLayout, type VmSpec } from "./spec.ts";
