@@ -1,0 +1,138 @@
+/**
+ * Builds the campaign report, fully offline: `npm run report -- metrics-arks/<campaign>` (or
+ * `npx tsx notebooks/build.ts <campaignDir>`) writes the static site to `<campaignDir>/report/`.
+ *
+ * Framework builds into `notebooks/dist/build-<pid>/` (inside its working directory, so it may clear it), then the
+ * site is copied to `<campaignDir>/report.tmp-<pid>` and renamed over `report/`, so a failed build never leaves a
+ * half-written report. The loaders' cache (`src/.observablehq/cache/data`) is emptied first: Framework reuses cached
+ * loader output newer than the loader, which would otherwise be another campaign's data. Builds of the same checkout
+ * must therefore not run at the same time.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { cp, mkdir, rename, rm, rmdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CAMPAIGN_ENV } from "./lib/campaign-db.ts";
+
+export const NOTEBOOKS_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO_DIR = dirname(NOTEBOOKS_DIR);
+const SRC_DIR = join(NOTEBOOKS_DIR, "src");
+
+/**
+ * Names the Framework client bundle only version-resolves on the npm registry (reference/toolchain.md §2, point 2);
+ * an empty `<name>@0.0.0-offline` cache directory answers that lookup locally.
+ */
+export const VERSION_ONLY_NPM_NAMES = [
+  "react-dom",
+  "react",
+  "topojson-client",
+  "@observablehq/sample-datasets",
+  "mapbox-gl",
+  "d3-dsv",
+  "leaflet",
+  "echarts",
+  "arquero",
+  "lodash",
+];
+
+/** A refusal to build, with the sentence to print; the CLI exits with `exitCode`. */
+export class ReportError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Checks the arguments and the campaign before anything is built; returns the absolute campaign directory. */
+export function checkCampaign(arg: string | undefined, cwd = process.cwd()): string {
+  if (arg === undefined || arg === "" || arg.startsWith("-")) {
+    throw new ReportError("Usage: npm run report -- <campaignDir> (for example metrics-arks/<campaign>).", 2);
+  }
+  const dir = resolve(cwd, arg);
+  const ingest = `npx tsx orchestrator/analysis/cli.ts ingest ${arg}`;
+  if (!existsSync(dir)) {
+    throw new ReportError(
+      `The campaign directory ${dir} does not exist; run the campaign, then the ingestion: ${ingest}.`,
+      2,
+    );
+  }
+  if (!existsSync(join(dir, "campaign.duckdb"))) {
+    throw new ReportError(`${dir} has no campaign.duckdb; run the ingestion first: ${ingest}.`, 2);
+  }
+  return dir;
+}
+
+/** Empty npm cache directories for the version-only names, so `observable build` asks no registry. */
+export async function prefillNpmCache(srcDir = SRC_DIR): Promise<void> {
+  for (const name of VERSION_ONLY_NPM_NAMES) {
+    await mkdir(join(srcDir, ".observablehq", "cache", "_npm", `${name}@0.0.0-offline`), { recursive: true });
+  }
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: NOTEBOOKS_DIR, env, stdio: ["ignore", "inherit", "inherit"] });
+    child.on("error", fail);
+    child.on("close", (code, signal) => done(code ?? (signal === null ? 1 : 128)));
+  });
+}
+
+/** Each loader `src/data/<name>.json.ts` must have produced `_file/data/<name>.<hash>.json`; else its page is broken. */
+function missingData(outDir: string): string[] {
+  const loaders = readdirSync(join(SRC_DIR, "data")).filter((f) => f.endsWith(".json.ts"));
+  const dataDir = join(outDir, "_file", "data");
+  const built = existsSync(dataDir) ? readdirSync(dataDir) : [];
+  return loaders
+    .map((f) => f.slice(0, -".json.ts".length))
+    .filter((name) => !built.some((b) => new RegExp(`^${name}\\.[0-9a-f]+\\.json$`).test(b)))
+    .map((name) => `data/${name}.json`);
+}
+
+/** Builds the report of `campaignDir` (absolute, checked) into `<campaignDir>/report/`; returns that path. */
+export async function buildReport(campaignDir: string): Promise<string> {
+  await prefillNpmCache();
+  await rm(join(SRC_DIR, ".observablehq", "cache", "data"), { recursive: true, force: true });
+  const staging = join(NOTEBOOKS_DIR, "dist", `build-${process.pid}`);
+  const env = {
+    ...process.env,
+    [CAMPAIGN_ENV]: campaignDir,
+    GIRAFF_REPORT_OUT: staging,
+    OBSERVABLE_TELEMETRY_DISABLE: "true",
+  };
+  try {
+    const code = await run(join(REPO_DIR, "node_modules", ".bin", "observable"), ["build"], env);
+    if (code !== 0) throw new ReportError(`observable build failed (exit ${code}); see its output above.`, 1);
+    const missing = missingData(staging);
+    if (missing.length > 0) {
+      throw new ReportError(`The data loaders for ${missing.join(", ")} failed; see their errors above.`, 1);
+    }
+    const report = join(campaignDir, "report");
+    const temp = join(campaignDir, `report.tmp-${process.pid}`);
+    await rm(temp, { recursive: true, force: true });
+    await cp(staging, temp, { recursive: true });
+    await rm(report, { recursive: true, force: true });
+    await rename(temp, report);
+    return report;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    // dist/ itself only ever holds staging folders; drop it when no other build is using it.
+    await rmdir(join(NOTEBOOKS_DIR, "dist")).catch(() => {});
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    const dir = checkCampaign(process.argv[2]);
+    const report = await buildReport(dir);
+    console.log(`Report written to ${report}; serve it with: npm run report:serve -- ${process.argv[2]}`);
+  } catch (err) {
+    if (!(err instanceof ReportError)) throw err;
+    console.error(err.message);
+    process.exitCode = err.exitCode;
+  }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
