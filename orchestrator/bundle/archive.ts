@@ -1,0 +1,40 @@
+/**
+ * The `.tar.gz` around a bundle, through the system's GNU tar (no archive library is installed). Creation writes a
+ * temporary file next to the target and renames it, so a reader never finds half an archive under the final name.
+ */
+import { execFile } from "node:child_process";
+import { rename, rm } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import { promisify } from "node:util";
+import { BundleError } from "./errors.ts";
+
+const run = promisify(execFile);
+
+async function tar(args: string[], what: string): Promise<void> {
+  try {
+    await run("tar", args, { maxBuffer: 16 * 2 ** 20 });
+  } catch (cause) {
+    const stderr = String((cause as { stderr?: unknown }).stderr ?? "").trim();
+    throw new BundleError(`tar failed to ${what}${stderr === "" ? "" : `: ${stderr}`}.`, { cause });
+  }
+}
+
+/** Archives `dir` (as one top-level folder of its own name) into `archive`, atomically. */
+export async function createArchive(dir: string, archive: string): Promise<void> {
+  const tmp = `${archive}.tmp-${process.pid}`;
+  try {
+    // Sorted names and fixed owners: the same files give the same member list on any machine.
+    await tar(
+      ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "-czf", tmp, "-C", dirname(dir), basename(dir)],
+      `write ${archive}`,
+    );
+    await rename(tmp, archive);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** Extracts `archive` (gzip or xz, detected by tar) into the existing directory `into`. */
+export async function extractArchive(archive: string, into: string): Promise<void> {
+  await tar(["-xf", archive, "-C", into], `extract ${archive}`);
+}
