@@ -20,20 +20,41 @@ const REPO_DIR = dirname(NOTEBOOKS_DIR);
 const SRC_DIR = join(NOTEBOOKS_DIR, "src");
 
 /**
- * Names the Framework client bundle only version-resolves on the npm registry (reference/toolchain.md §2, point 2);
- * an empty `<name>@0.0.0-offline` cache directory answers that lookup locally.
+ * Names the Framework client bundle only version-resolves on the npm registry (reference/toolchain.md §2, point 2):
+ * the optional libraries, and the implicit imports (Plot, d3, htl, Arrow) our pages never use because they import
+ * from node_modules. An empty `<name>@0.0.0-offline` cache directory answers each lookup locally, so a build on a
+ * fresh clone makes no request at all.
  */
 export const VERSION_ONLY_NPM_NAMES = [
-  "react-dom",
-  "react",
-  "topojson-client",
+  // every `npm:` name Framework 1.13.4's client and standard library refer to
+  "@duckdb/duckdb-wasm",
+  "@observablehq/duckdb",
+  "@observablehq/inputs",
+  "@observablehq/plot",
   "@observablehq/sample-datasets",
-  "mapbox-gl",
-  "d3-dsv",
-  "leaflet",
-  "echarts",
+  "@uwdata/vgplot",
+  "@viz-js/viz",
+  "apache-arrow",
   "arquero",
+  "d3",
+  "d3-dsv",
+  "echarts",
+  "exceljs",
+  "htl",
+  "jszip",
+  "katex",
+  "leaflet",
   "lodash",
+  "mapbox-gl",
+  "mermaid",
+  "parquet-wasm",
+  "react",
+  "react-dom",
+  "sql.js",
+  "topojson-client",
+  "vega",
+  "vega-lite",
+  "vega-lite-api",
 ];
 
 /** A refusal to build, with the sentence to print; the CLI exits with `exitCode`. */
