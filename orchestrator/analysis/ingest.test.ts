@@ -162,6 +162,52 @@ describe("ingestCampaign", () => {
     expect(checksums(campaign)).toEqual(before);
   });
 
+  it("rebuilds the derived tables (hop_in_flight, request_sla, …) when runs change", async () => {
+    await ingest();
+    const derived = () =>
+      withConnection(db(), (con) =>
+        rows(
+          con,
+          "SELECT (SELECT count(*) FROM hop_in_flight WHERE run_key = 'runB') AS hops, " +
+            "(SELECT count(*) FROM request_sla WHERE run_key = 'runB') AS requests, " +
+            "(SELECT requests FROM chain_sla WHERE run_key = 'runB') AS chain_requests",
+        ),
+      );
+    expect(await derived()).toEqual([{ hops: 1, requests: 1, chain_requests: 1 }]);
+    const hop = (firstHop: boolean, receivedAt: number) => ({
+      ...{ t: 1, run: "runB", source: "iot", kind: "proxy_hop", reqId: "r10", slaId: "s9", tags: "x" },
+      ...{ firstHop, receivedAt, respondedAt: receivedAt + 10, serviceStatus: 200, status: 200 },
+    });
+    appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(true, 1000))}\n`);
+    appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(false, 1020))}\n`);
+    appendFileSync(join(campaign, "runB/manifest.json"), "\n");
+    await ingest();
+    expect(await derived()).toEqual([{ hops: 2, requests: 2, chain_requests: 2 }]);
+  });
+
+  it("drops the derived tables rather than leave them stale when views are not refreshed", async () => {
+    await ingest();
+    appendFileSync(join(campaign, "runB/manifest.json"), "\n");
+    await ingestCampaign(campaign, { dbPath: db(), effects: noopAnalysisEffects, views: false });
+    const tables = await withConnection(db(), (con) =>
+      rows(con, "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('hop_in_flight', 'request_sla')"),
+    );
+    expect(tables).toEqual([]);
+  });
+
+  it("turns the metric views of a database made before they were tables into tables", async () => {
+    await withConnection(db(), async (con) => {
+      await con.run("CREATE VIEW hop_in_flight AS SELECT 1 AS x");
+      await con.run("CREATE VIEW chain_sla AS SELECT 1 AS x");
+    });
+    await ingest();
+    const chains = await withConnection(db(), (con) => rows(con, "SELECT run_key, requests FROM chain_sla ORDER BY 1"));
+    expect(chains).toEqual([
+      { run_key: "runA", requests: 3 },
+      { run_key: "runB", requests: 1 },
+    ]);
+  });
+
   it("answers a sentence for a missing campaign directory", async () => {
     await expect(ingestCampaign(join(dir, "missing"), { dbPath: db() })).rejects.toThrow(
       /Cannot read the campaign directory .*missing/,

@@ -8,19 +8,18 @@ import { join, relative } from "node:path";
 import { openConnection, rows } from "./connection.ts";
 import { defaultAnalysisEffects, type AnalysisEffects } from "./effects.ts";
 import { AnalysisError } from "./errors.ts";
-import { countLines } from "./line-count.ts";
 import { loadRuns, type LoadedRun } from "./load-runs.ts";
 import { scanCampaign, type RunCandidate, type SkippedEntry } from "./scan-campaign.ts";
 import { createTables } from "./schema.ts";
-import { createViews } from "./views.ts";
+import { createViews, dropDerivedTables } from "./views.ts";
 
 export interface IngestOptions {
   /** Default `<campaignDir>/campaign.duckdb`. */
   dbPath?: string;
   effects?: Partial<AnalysisEffects>;
-  /** Bytes of JSONL loaded per transaction (bounds the staging table's memory); default 512 MiB. */
+  /** Bytes of JSONL loaded per transaction (bounds the staging table's memory, ≈ 5× this); default 256 MiB. */
   chunkBytes?: number;
-  /** Create or refresh the metric views afterwards (default true). */
+  /** Create or refresh the metric views afterwards (default true; when false, the derived tables are dropped). */
   views?: boolean;
 }
 
@@ -87,7 +86,7 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
     };
     for (const s of scan.skipped) effects.logger.warn(`Skipped ${s.name} (${s.reason}): ${s.detail}.`);
     effects.onProgress({ type: "scan", runs: scan.runs.length, toIngest: todo.length, skipped: scan.skipped.length });
-    const chunks = chunkRuns(await Promise.all(todo.map((r) => withLineCounts(campaignDir, r, effects))), options);
+    const chunks = chunkRuns(await Promise.all(todo.map((r) => withSizes(campaignDir, r, effects))), options);
     let done = 0;
     for (const chunk of chunks) {
       const files = await loadRuns(con, chunk, known, effects);
@@ -105,6 +104,8 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
     if (options.views ?? true) {
       effects.onProgress({ type: "views" });
       await createViews(con);
+    } else if (todo.length > 0) {
+      await dropDerivedTables(con);
     }
     report.ms = effects.clock.now() - started;
     effects.onProgress({ type: "done", events: report.events, ms: report.ms });
@@ -115,12 +116,12 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
   }
 }
 
-async function withLineCounts(campaignDir: string, run: RunCandidate, effects: AnalysisEffects): Promise<LoadedRun> {
+async function withSizes(campaignDir: string, run: RunCandidate, effects: AnalysisEffects): Promise<LoadedRun> {
   const files = await Promise.all(
     run.eventFiles.map(async (path) => ({
       path,
       rel: relative(campaignDir, path),
-      ...(await countLines(path, effects)),
+      size: (await effects.fs.stat(path)).size,
     })),
   );
   return { run, files };
@@ -128,12 +129,12 @@ async function withLineCounts(campaignDir: string, run: RunCandidate, effects: A
 
 /** Groups runs so each transaction loads about `chunkBytes` of JSONL (a run is never split). */
 function chunkRuns(runs: LoadedRun[], options: IngestOptions): LoadedRun[][] {
-  const limit = options.chunkBytes ?? 512 * 2 ** 20;
+  const limit = options.chunkBytes ?? 256 * 2 ** 20;
   const chunks: LoadedRun[][] = [];
   let current: LoadedRun[] = [];
   let bytes = 0;
   for (const run of runs) {
-    const size = run.files.reduce((s, f) => s + f.bytes, 0);
+    const size = run.files.reduce((s, f) => s + f.size, 0);
     if (current.length > 0 && bytes + size > limit) {
       chunks.push(current);
       current = [];

@@ -8,7 +8,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { appendRows } from "./append-rows.ts";
 import type { AnalysisEffects } from "./effects.ts";
 import type { FileReport } from "./ingest.ts";
-import type { LineCount } from "./line-count.ts";
+import { countLines } from "./line-count.ts";
 import { loadEventFiles } from "./load-events.ts";
 import { planRows, runRow, topologyRows } from "./run-rows.ts";
 import type { RunCandidate } from "./scan-campaign.ts";
@@ -17,7 +17,8 @@ import { quoteIdentifier as q, quoteLiteral as lit } from "./sql.ts";
 
 export interface LoadedRun {
   run: RunCandidate;
-  files: (LineCount & { path: string; rel: string })[];
+  /** `size` (from stat) only sizes the chunks; the reported bytes are the ones counted. */
+  files: { path: string; rel: string; size: number }[];
 }
 
 export async function loadRuns(
@@ -32,6 +33,9 @@ export async function loadRuns(
       plan: await readJson(join(run.dir, "plan.json"), effects),
     })),
   );
+  // Lines are counted in Node while DuckDB parses the same files (both only read them).
+  const counts = new Map(chunk.flatMap(({ files }) => files.map((f) => [f.path, countLines(f.path, effects)])));
+  for (const c of counts.values()) c.catch(() => undefined); // awaited below; not unhandled if loading fails first
   await con.run("BEGIN TRANSACTION");
   try {
     const replaced = chunk.filter(({ run }) => known.has(run.key)).map(({ run }) => lit(run.key));
@@ -44,10 +48,11 @@ export async function loadRuns(
       con,
       chunk.flatMap(({ run, files }) => files.map((f) => ({ runKey: run.key, path: f.path, rel: f.rel }))),
     );
+    const counted = new Map(await Promise.all([...counts].map(async ([path, c]) => [path, await c] as const)));
     const reports: FileReport[] = chunk.flatMap(({ run, files }) =>
       files.map((f) => {
         const ingested = kept.get(f.path) ?? 0;
-        const { bytes, lines, tornLastLine } = f;
+        const { bytes, lines, tornLastLine } = counted.get(f.path)!;
         return { runKey: run.key, file: f.rel, bytes, lines, ingested, invalid: lines - ingested, tornLastLine };
       }),
     );

@@ -27,8 +27,12 @@ export interface SkippedEntry {
   detail: string;
 }
 
-/** Files and folders the batch runner and ingestion keep next to the runs. */
-const CAMPAIGN_FILES = /^(campaign\.json|joblog|runs\.jsonl|batch\.json|batch\.lock|logs|archive|.*\.duckdb(\.wal)?)$/;
+/**
+ * Files and folders the batch runner, the campaign runner (topology and plan caches), ingestion, the figures and
+ * the report keep next to the runs.
+ */
+const CAMPAIGN_FILES =
+  /^(campaign\.json|joblog|runs\.jsonl|batch\.json|batch\.lock|logs|archive|topologies|plans|figures|report|.*\.duckdb(\.wal)?)$/;
 
 export async function scanCampaign(
   campaignDir: string,

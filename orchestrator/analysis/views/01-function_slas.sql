@@ -1,6 +1,6 @@
 -- One row per SLA (requested function) of a run, with its latency bound: the sla_submitted event's, else the
 -- plan's (by function name), else the `-l<latency>` of GIRAFF's name encoding (function-name.ts regex, verbatim).
-CREATE OR REPLACE VIEW function_slas AS
+CREATE OR REPLACE TABLE function_slas AS
 WITH names AS (
   SELECT run_key, sla_id, function_name FROM sla_submitted
   UNION SELECT run_key, sla_id, function_name FROM auction_result

@@ -2,17 +2,15 @@
 -- then by receive time. in_flight_ms = receive time − (the entry proxy's receive time for the first function, the
 -- previous function proxy's response time for later ones). acceptable = service status 200 AND in-flight ≤ bound
 -- + 1 ms (false when the bound is unknown); acceptable_chained = cumulative AND along the chain.
-CREATE OR REPLACE VIEW hop_in_flight AS
-WITH ordered AS (
+-- rank, the entry hop and the previous response all come from one window (one sort of proxy_hop).
+CREATE OR REPLACE TABLE hop_in_flight AS
+WITH framed AS (
   SELECT run_key, req_id, sla_id, first_hop, received_at, responded_at, service_status, status,
-    row_number() OVER (PARTITION BY run_key, req_id ORDER BY first_hop DESC, received_at, responded_at) AS rank
-  FROM proxy_hop
-), framed AS (
-  SELECT *,
+    row_number() OVER w AS rank,
     first_value(received_at) OVER w AS entry_received_at,
     first_value(first_hop) OVER w AS has_entry,
     lag(responded_at) OVER w AS previous_responded_at
-  FROM ordered WINDOW w AS (PARTITION BY run_key, req_id ORDER BY rank)
+  FROM proxy_hop WINDOW w AS (PARTITION BY run_key, req_id ORDER BY first_hop DESC, received_at, responded_at)
 ), measured AS (
   SELECT f.run_key, f.req_id, f.sla_id, CAST(f.rank - 1 AS INTEGER) AS position, f.received_at, f.responded_at,
     f.service_status, f.status, s.latency_max_ms,

@@ -1,11 +1,17 @@
 -- Spending per chain, two ways: spending_charged sums the price the market charged (the second price);
 -- spending_reference sums the winner's own `price` from its bid, as GIRAFF's R code computed "cost".
 CREATE OR REPLACE VIEW chain_spending AS
-WITH awarded AS (
-  SELECT a.run_key, a.sla_id, a.winner, a.price AS charged,
-    coalesce((SELECT any_value(b.price) FROM bid b
-      WHERE b.run_key = a.run_key AND b.sla_id = a.sla_id AND b.bid_id = a.winning_bid_id), a.winning_bid) AS reference
-  FROM auction_result a WHERE a.outcome = 'awarded'
+WITH bid_prices AS (
+  -- only the winning bids: the lookup below needs nothing else
+  SELECT b.run_key, b.sla_id, b.bid_id, any_value(b.price) AS price
+  FROM bid b SEMI JOIN auction_result a
+    ON a.run_key = b.run_key AND a.sla_id = b.sla_id AND a.winning_bid_id = b.bid_id AND a.outcome = 'awarded'
+  GROUP BY ALL
+), awarded AS (
+  SELECT a.run_key, a.sla_id, a.winner, a.price AS charged, coalesce(b.price, a.winning_bid) AS reference
+  FROM auction_result a
+  LEFT JOIN bid_prices b ON b.run_key = a.run_key AND b.sla_id = a.sla_id AND b.bid_id = a.winning_bid_id
+  WHERE a.outcome = 'awarded'
 )
 SELECT c.run_key, c.chain_id, count(w.sla_id) AS awarded_functions,
   sum(w.charged) AS spending_charged, sum(w.reference) AS spending_reference

@@ -1,11 +1,18 @@
 -- Earnings per node (charged and reference, as chain_spending), with zero for every node of the run's topology
 -- that won nothing; Jain's index (Σx)² / (n·Σx²) over them per run (NULL when nobody earned anything).
 CREATE OR REPLACE VIEW node_earnings AS
-WITH won AS (
-  SELECT a.run_key, a.winner AS node_id, sum(a.price) AS charged,
-    sum(coalesce((SELECT any_value(b.price) FROM bid b
-      WHERE b.run_key = a.run_key AND b.sla_id = a.sla_id AND b.bid_id = a.winning_bid_id), a.winning_bid)) AS reference
-  FROM auction_result a WHERE a.outcome = 'awarded' AND a.winner IS NOT NULL GROUP BY ALL
+WITH bid_prices AS (
+  -- only the winning bids: the lookup below needs nothing else
+  SELECT b.run_key, b.sla_id, b.bid_id, any_value(b.price) AS price
+  FROM bid b SEMI JOIN auction_result a
+    ON a.run_key = b.run_key AND a.sla_id = b.sla_id AND a.winning_bid_id = b.bid_id
+    AND a.outcome = 'awarded' AND a.winner IS NOT NULL
+  GROUP BY ALL
+), won AS (
+  SELECT a.run_key, a.winner AS node_id, sum(a.price) AS charged, sum(coalesce(b.price, a.winning_bid)) AS reference
+  FROM auction_result a
+  LEFT JOIN bid_prices b ON b.run_key = a.run_key AND b.sla_id = a.sla_id AND b.bid_id = a.winning_bid_id
+  WHERE a.outcome = 'awarded' AND a.winner IS NOT NULL GROUP BY ALL
 ), nodes AS (
   SELECT run_key, node_id FROM topologies UNION SELECT run_key, node_id FROM won
 )
