@@ -3,9 +3,8 @@
  * 2 with a sentence for bad arguments, a missing campaign, or a `.env` secret found in a file; 1 otherwise.
  */
 import { parseArgs } from "node:util";
-import { AnalysisError } from "../analysis/errors.ts";
 import { bundleCampaign } from "./bundle.ts";
-import { BundleError } from "./errors.ts";
+import { reportFailure } from "./errors.ts";
 
 const USAGE = "Usage: npm run bundle -- <campaignDir> [--out file.tar.gz]";
 
@@ -31,12 +30,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     if (!result.flakeLock) out("The repository has no flake.lock; the bundle's README says so.");
     return 0;
   } catch (err) {
-    if (BundleError.is(err) || AnalysisError.is(err)) {
-      out(err.message);
-      return err.exitCode;
-    }
-    out(`Failed: ${(err as Error).message}`);
-    return 1;
+    return reportFailure(err, out);
   }
 }
 

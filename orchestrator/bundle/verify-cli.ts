@@ -4,8 +4,7 @@
  * figure that differs; 2 with a sentence for bad arguments or something that is not a bundle.
  */
 import { parseArgs } from "node:util";
-import { AnalysisError } from "../analysis/errors.ts";
-import { BundleError } from "./errors.ts";
+import { reportFailure } from "./errors.ts";
 import { verifyBundle } from "./verify.ts";
 
 const USAGE = "Usage: npm run verify -- <bundle.tar.gz | bundle dir>";
@@ -29,12 +28,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     );
     return 0;
   } catch (err) {
-    if (BundleError.is(err) || AnalysisError.is(err)) {
-      out(err.message);
-      return err.exitCode;
-    }
-    out(`Failed: ${(err as Error).message}`);
-    return 1;
+    return reportFailure(err, out);
   }
 }
 

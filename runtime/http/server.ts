@@ -146,14 +146,7 @@ export async function startJsonServer(opts: JsonServerOptions): Promise<RunningS
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listen(server, opts.port, opts.host);
   return {
     url: `http://${address.address}:${address.port}`,
     host: address.address,
@@ -165,6 +158,17 @@ export async function startJsonServer(opts: JsonServerOptions): Promise<RunningS
         server.closeAllConnections();
       }),
   };
+}
+
+/** Starts `server` listening; resolves with its address, or rejects with the listen error (EADDRINUSE…). */
+export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -5,9 +5,10 @@
  */
 import { setMaxListeners } from "node:events";
 import { Agent, createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
 import type { EventSink } from "../events/writer.ts";
 import type { LinkEmulation } from "../http/client.ts";
+import { listen } from "../http/server.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { ForwardProxyAgents } from "./forward-agent.ts";
 import { GIRAFF } from "./headers.ts";
@@ -63,14 +64,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     );
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listen(server, opts.port, opts.host);
   const ctx: HopContext = {
     host: opts.host,
     peerProxyPort: opts.peerProxyPort ?? address.port,
