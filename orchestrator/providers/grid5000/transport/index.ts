@@ -7,4 +7,5 @@ export { defaultEffects, quietLogger } from "./effects.ts";
 export { fingerprint, knownHostsFile, knownHostsKey } from "./host-keys.ts";
 export type { WaitForSshOptions } from "./wait-for-ssh.ts";
 export type { SyncDirOptions } from "./rsync.ts";
+export type { Tunnel } from "./tunnel.ts";
 export type * from "./types.ts";

@@ -17,6 +17,7 @@ import { getFile, openSftp, putFile } from "./sftp.ts";
 import type { ExecAllOptions, SshTransportOptions, TransferOptions } from "./options.ts";
 import type { ExecOptions, ExecResult, HostLike, KnownHosts, TransportEffects } from "./types.ts";
 import { waitForSsh, type WaitForSshOptions } from "./wait-for-ssh.ts";
+import { openTunnel, type Tunnel } from "./tunnel.ts";
 
 const { utils } = ssh2;
 
@@ -144,6 +145,24 @@ export class SshTransport {
         return this.exec(target, "true", { timeoutMs, signal: opts.signal });
       },
       { ...opts, ...this.effects, connectTimeoutMs: this.connectTimeoutMs },
+    );
+  }
+
+  /**
+   * Forwards an ephemeral port of this machine's loopback to `remotePort` on `host` (as seen from `host`'s sshd),
+   * OpenSSH's `-L`; the target's sshd must allow TCP forwarding. Close it before `close()`.
+   */
+  tunnel(
+    host: HostLike,
+    remotePort: number,
+    opts: { remoteHost?: string; signal?: AbortSignal } = {},
+  ): Promise<Tunnel> {
+    const target = this.endpoint(host);
+    return openTunnel(
+      async () => (await this.pool.acquire(target, opts.signal)).client,
+      opts.remoteHost ?? "127.0.0.1",
+      remotePort,
+      (err) => this.effects.logger.warn(`tunnel to ${target.name}:${remotePort}: ${err.message}`),
     );
   }
 

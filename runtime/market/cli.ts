@@ -1,0 +1,55 @@
+/**
+ * The market as one process, for a VM (or by hand): `node --import tsx runtime/market/cli.ts`, configured by the
+ * environment. Exit status 2 for a bad setting.
+ *
+ *   GIRAFF_MARKET_HOST (0.0.0.0)  GIRAFF_MARKET_PORT (30008)  GIRAFF_STRATEGY (auction: picks the market rule)
+ *   GIRAFF_MARKET_RULE (the strategy's)  GIRAFF_EVENTS (events .jsonl)  GIRAFF_RUN  GIRAFF_READY_FILE
+ */
+import { createLogger } from "../log.ts";
+import { strategy as strategyByName } from "../strategies/index.ts";
+import type { MarketRuleName } from "../strategies/types.ts";
+import { eventSinkFromEnv } from "../util/event-sink-env.ts";
+import { ipVar, maybeVar, oneOfVar, portVar, type Env } from "../util/env-vars.ts";
+import { isMain, serveUntilSignal, type Service } from "../util/serve.ts";
+import { startMarket } from "./market.ts";
+import { MARKET_RULES } from "./rules.ts";
+
+export interface MarketSettings {
+  host: string;
+  port: number;
+  rule: MarketRuleName;
+  run: string;
+}
+
+export function marketSettings(env: Env): MarketSettings {
+  const strategy = maybeVar(env, "GIRAFF_STRATEGY") ?? "auction";
+  const paired = strategyByName(strategy).marketRule;
+  return {
+    host: ipVar(env, "GIRAFF_MARKET_HOST", "0.0.0.0"),
+    port: portVar(env, "GIRAFF_MARKET_PORT", 30008),
+    rule: oneOfVar(env, "GIRAFF_MARKET_RULE", Object.keys(MARKET_RULES) as MarketRuleName[], paired),
+    run: maybeVar(env, "GIRAFF_RUN") ?? "vm",
+  };
+}
+
+export async function startMarketFromEnv(env: Env): Promise<Service> {
+  const s = marketSettings(env);
+  const events = eventSinkFromEnv(env, "market");
+  const market = await startMarket({
+    host: s.host,
+    port: s.port,
+    run: s.run,
+    rule: s.rule,
+    events,
+    logger: createLogger("market"),
+  });
+  return {
+    url: market.url,
+    close: async () => {
+      await market.close();
+      await events.close();
+    },
+  };
+}
+
+if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("market", startMarketFromEnv);

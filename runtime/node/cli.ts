@@ -1,0 +1,128 @@
+/**
+ * One fog node as one process, for a VM (the image's `giraff-node` service, or the Grid'5000 provider):
+ * `node --import tsx runtime/node/cli.ts`, configured by the environment, read once into {@link NodeCliSettings}.
+ * The node's flavour, link and valuation come from its entry in the topology file, as for the local launcher.
+ * Exit status 2 for a bad setting, with a sentence naming the variable.
+ *
+ *   GIRAFF_TOPOLOGY (topology .json)  GIRAFF_NODE_ID  GIRAFF_NODE_IP (listens and advertises)
+ *   GIRAFF_NODE_PORT (30003)  GIRAFF_FAAS_PORT (31112)
+ *   GIRAFF_MARKET_URL (the root node registers there)  GIRAFF_PARENT_URL (every other node registers there)
+ *   GIRAFF_STRATEGY (auction)  GIRAFF_VALUATION (quadratic)  GIRAFF_REDUCTION (false)  GIRAFF_LATENCY_MODEL (tcp)
+ *   GIRAFF_FAAS: openfaas (the VM's OpenFaaS gateway, GIRAFF_FAAS_URL, GIRAFF_FAAS_USER, GIRAFF_FAAS_PASSWORD_FILE)
+ *                | embedded (start the embedded gateway on GIRAFF_NODE_IP:GIRAFF_FAAS_PORT) | none
+ *   GIRAFF_PROXY_PORT (3128, told to functions)  GIRAFF_LOGS_DIR (function logs)  GIRAFF_EVENTS  GIRAFF_RUN
+ *   GIRAFF_READY_FILE
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startGateway, type RunningGateway } from "../faas/gateway.ts";
+import { createLogger } from "../log.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { loadTopology } from "../protocol/topology.ts";
+import { eventSinkFromEnv } from "../util/event-sink-env.ts";
+import { booleanVar, ipVar, maybeVar, oneOfVar, portVar, requiredVar, type Env } from "../util/env-vars.ts";
+import { isMain, serveUntilSignal, type Service } from "../util/serve.ts";
+import { startNode } from "./agent.ts";
+import { nodeSpecFromTopology, resolveNodeConfig, type NodeConfig, type NodeConfigSpec } from "./config.ts";
+
+const FUNCTIONS_DIR = resolve(fileURLToPath(import.meta.url), "../../../functions");
+export const FAAS_MODES = ["openfaas", "embedded", "none"] as const;
+
+export interface NodeCliSettings {
+  spec: NodeConfigSpec;
+  faas:
+    | { mode: "openfaas"; url: string; auth: NodeConfig["faasAuth"] }
+    | { mode: "embedded"; port: number; proxyPort: number; logsDir: string | undefined }
+    | { mode: "none" };
+}
+
+export function nodeCliSettings(env: Env): NodeCliSettings {
+  const topologyPath = requiredVar(env, "GIRAFF_TOPOLOGY");
+  let topology;
+  try {
+    topology = loadTopology(topologyPath);
+  } catch (err) {
+    throw new ConfigError("GIRAFF_TOPOLOGY", `\`GIRAFF_TOPOLOGY\` (${topologyPath}): ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const id = requiredVar(env, "GIRAFF_NODE_ID");
+  const node = topology.nodes.find((n) => n.id === id);
+  if (node === undefined) {
+    throw new ConfigError(
+      "GIRAFF_NODE_ID",
+      `\`GIRAFF_NODE_ID\` ${JSON.stringify(id)} is not a node of ${topologyPath}.`,
+    );
+  }
+  const ip = ipVar(env, "GIRAFF_NODE_IP");
+  const portHttp = portVar(env, "GIRAFF_NODE_PORT", 30003);
+  const portFaas = portVar(env, "GIRAFF_FAAS_PORT", 31112);
+  const situation =
+    node.parent === null
+      ? { kind: "market" as const, marketUrl: requiredVar(env, "GIRAFF_MARKET_URL") }
+      : { kind: "node" as const, parentId: node.parent, parentUrl: requiredVar(env, "GIRAFF_PARENT_URL") };
+  const spec: NodeConfigSpec = {
+    ...nodeSpecFromTopology(node, { ip, portHttp, portFaas, situation }),
+    strategy: maybeVar(env, "GIRAFF_STRATEGY") ?? "auction",
+    valuation: maybeVar(env, "GIRAFF_VALUATION") ?? "quadratic",
+    reduction: booleanVar(env, "GIRAFF_REDUCTION", false),
+    latencyModel: maybeVar(env, "GIRAFF_LATENCY_MODEL") ?? "tcp",
+  };
+  resolveNodeConfig(spec); // unknown strategy, valuation or model names fail here, naming the field
+  const mode = oneOfVar(env, "GIRAFF_FAAS", FAAS_MODES, "openfaas");
+  if (mode === "none") return { spec, faas: { mode } };
+  if (mode === "embedded") {
+    const logsDir = maybeVar(env, "GIRAFF_LOGS_DIR");
+    return { spec, faas: { mode, port: portFaas, proxyPort: portVar(env, "GIRAFF_PROXY_PORT", 3128), logsDir } };
+  }
+  const passwordFile = maybeVar(env, "GIRAFF_FAAS_PASSWORD_FILE");
+  let auth: NodeConfig["faasAuth"];
+  if (passwordFile !== undefined) {
+    try {
+      auth = {
+        username: maybeVar(env, "GIRAFF_FAAS_USER") ?? "admin",
+        password: readFileSync(passwordFile, "utf8").trim(),
+      };
+    } catch (err) {
+      throw new ConfigError(
+        "GIRAFF_FAAS_PASSWORD_FILE",
+        `\`GIRAFF_FAAS_PASSWORD_FILE\` cannot be read: ${passwordFile}.`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+  return { spec, faas: { mode, url: maybeVar(env, "GIRAFF_FAAS_URL") ?? `http://127.0.0.1:${portFaas}`, auth } };
+}
+
+export async function startNodeFromEnv(env: Env): Promise<Service> {
+  const s = nodeCliSettings(env);
+  const events = eventSinkFromEnv(env, `node-${s.spec.name}`);
+  let gateway: RunningGateway | undefined;
+  let faas: Pick<NodeConfig, "faasUrl" | "faasAuth"> = { faasUrl: undefined, faasAuth: undefined };
+  if (s.faas.mode === "embedded") {
+    gateway = await startGateway({
+      host: s.spec.ip,
+      port: s.faas.port,
+      functionsDir: FUNCTIONS_DIR,
+      env: { PROXY_PORT: String(s.faas.proxyPort) },
+      logsDir: s.faas.logsDir,
+    });
+    faas = { faasUrl: gateway.url, faasAuth: undefined };
+  } else if (s.faas.mode === "openfaas") {
+    faas = { faasUrl: s.faas.url, faasAuth: s.faas.auth };
+  }
+  const node = await startNode({ ...s.spec, ...faas }, { events, logger: createLogger(`node ${s.spec.name}`) });
+  return {
+    url: node.url,
+    close: async () => {
+      await node.close();
+      await gateway?.close();
+      await events.close();
+    },
+  };
+}
+
+if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("node", startNodeFromEnv);
