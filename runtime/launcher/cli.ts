@@ -23,6 +23,7 @@ const USAGE = `Usage: npm run runtime -- --topology <file.json> [--strategy <nam
   --processes <n>          node worker processes (default: one per 120 nodes, at most 8)
   --run-dir <dir>          write events/*.jsonl and logs/*.log there
   --no-faas                no FaaS gateways (placement only)
+  --peer-transport <how>   in-process (default) or http, between nodes hosted by the same worker
   --help                   this text`;
 
 async function main(): Promise<number> {
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
         processes: { type: "string" },
         "run-dir": { type: "string" },
         "no-faas": { type: "boolean" },
+        "peer-transport": { type: "string" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -61,7 +63,13 @@ async function main(): Promise<number> {
     console.error(`Expected --processes to be a positive integer, got ${JSON.stringify(values.processes)}.`);
     return 2;
   }
+  const transport = values["peer-transport"];
+  if (transport !== undefined && transport !== "in-process" && transport !== "http") {
+    console.error(`Expected --peer-transport to be in-process or http, got ${JSON.stringify(transport)}.`);
+    return 2;
+  }
   const options: Partial<FogNetworkOptions> = {
+    ...(transport === undefined ? {} : { peerTransport: transport }),
     ...(values.strategy === undefined ? {} : { strategy: values.strategy }),
     ...(values.valuation === undefined ? {} : { valuation: values.valuation }),
     ...(values["latency-model"] === undefined ? {} : { latencyModel: values["latency-model"] }),

@@ -109,7 +109,12 @@ export async function launchFogNetwork(
     await Promise.all(
       partitions.map(async (nodeIds, worker) => {
         const child = fork(WORKER, [], {
-          execArgv: ["--import", "tsx"],
+          // GIRAFF_WORKER_NODE_OPTIONS: extra Node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+          execArgv: [
+            "--import",
+            "tsx",
+            ...(process.env.GIRAFF_WORKER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? []),
+          ],
           stdio: ["ignore", "inherit", "inherit", "ipc"],
         });
         workers.push(child);

@@ -36,6 +36,11 @@ export interface FogNetworkOptions {
    * the fastest probe is the machine being busy, not the link. GIRAFF uses "mean".
    */
   roundStatistic: RoundStatistic;
+  /**
+   * How a node reaches a neighbour hosted by the same worker: "in-process" (default) calls it directly over the
+   * emulated link, "http" always goes through HTTP as between machines (see `runtime/node/local-peers.ts`).
+   */
+  peerTransport: "in-process" | "http";
   /** Apply each path's bottleneck rate on top of its delay (default true). */
   applyRate: boolean;
   /** Market timeouts. */
@@ -60,6 +65,7 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
   pingsPerRound: 5,
   probePeriodMs: 15_000,
   roundStatistic: "min",
+  peerTransport: "in-process",
   applyRate: true,
   bidTimeoutMs: 5000,
   paymentTimeoutMs: 3000,

@@ -13,6 +13,7 @@ import { createLogger } from "../log.ts";
 import { parseTopology } from "../protocol/topology.ts";
 import { startNode, type RunningNode } from "../node/agent.ts";
 import { nodeSpecFromTopology } from "../node/config.ts";
+import { LocalPeerDirectory } from "../node/local-peers.ts";
 import { planAddresses, PORTS } from "./address-plan.ts";
 import { topologyLinks } from "./links.ts";
 import type { FromWorker, ToWorker } from "./options.ts";
@@ -52,6 +53,7 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
       : createWriteStream(join(options.runDir, "logs", `${source}.log`), { flags: "a" });
   const write = logStream === undefined ? undefined : (line: string) => void logStream.write(line);
 
+  const peers = options.peerTransport === "in-process" ? new LocalPeerDirectory() : undefined;
   const started: FromWorker & { type: "started" } = { type: "started", nodes: [] };
   for (const id of msg.nodeIds) {
     const node = byId.get(id)!;
@@ -107,6 +109,7 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
         events,
         logger: createLogger(`node ${node.name}`, { level: options.logLevel, ...(write ? { write } : {}) }),
         linkTo: (peer) => links(id, peer),
+        peers,
       },
       // probes wait until every node of this worker is up: start-up work would inflate the first rounds
       { probe: false },

@@ -15,6 +15,7 @@ import { silentLogger, type Logger } from "../log.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { formatAcceptedBid, type AcceptedBid, type Sla } from "../protocol/messages.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
+import { generateAgreementKeys, type AgreementKeys } from "../protocol/bid-mac.ts";
 import { MARKET_RULES } from "./rules.ts";
 import { FogRegistry } from "./registry.ts";
 import { BidVerifier } from "./verify-bids.ts";
@@ -62,6 +63,8 @@ export interface MarketState {
   readonly opts: ResolvedMarketOptions;
   readonly registry: FogRegistry;
   readonly verifier: BidVerifier;
+  /** The market's X25519 keys; the public half answers every registration (`bid-mac.ts`). */
+  readonly agreement: AgreementKeys;
   readonly awards: Map<string, Award>;
   readonly records: Map<string, AuctionRecord>;
 }
@@ -99,9 +102,14 @@ export function resolveMarketOptions(opts: MarketOptions): ResolvedMarketOptions
 
 export async function startMarket(options: MarketOptions = {}): Promise<RunningMarket> {
   const opts = resolveMarketOptions(options);
-  const registry = new FogRegistry({ requireSignatures: opts.requireSignatures, pinnedKeys: opts.pinnedKeys });
-  const verifier = new BidVerifier((id) => registry.publicKeyOf(id), { requireSignatures: opts.requireSignatures });
-  const state: MarketState = { opts, registry, verifier, awards: new Map(), records: new Map() };
+  const agreement = generateAgreementKeys();
+  const registry = new FogRegistry({
+    requireSignatures: opts.requireSignatures,
+    pinnedKeys: opts.pinnedKeys,
+    agreement,
+  });
+  const verifier = new BidVerifier(registry, { requireSignatures: opts.requireSignatures });
+  const state: MarketState = { opts, registry, verifier, agreement, awards: new Map(), records: new Map() };
   const server = await startJsonServer({
     host: opts.host,
     port: opts.port,

@@ -8,6 +8,7 @@
  */
 import { ProtocolError } from "../protocol/errors.ts";
 import { registrationSigningText, type NodeRegistration } from "../protocol/messages.ts";
+import { deriveBidKey, type AgreementKeys } from "../protocol/bid-mac.ts";
 import { verifyText } from "../protocol/signing.ts";
 
 export interface NodeRecord {
@@ -20,6 +21,8 @@ export interface NodeRecord {
   tags: string[];
   advertisedBandwidthBps: number;
   publicKey: string | undefined;
+  /** The key of this node's bid MACs, agreed from its signed X25519 key (`bid-mac.ts`); undefined: Ed25519 bids. */
+  bidKey: Buffer | undefined;
   registeredAt: number;
   lastSignedAt: number;
 }
@@ -29,16 +32,20 @@ export interface RegistryOptions {
   requireSignatures?: boolean;
   /** Keys pinned by the operator: node id → public key. Registrations with another key are refused. */
   pinnedKeys?: ReadonlyMap<string, string>;
+  /** The market's X25519 keys, to agree each node's bid MAC key; without them every bid is Ed25519-signed. */
+  agreement?: AgreementKeys;
 }
 
 export class FogRegistry {
   readonly #nodes = new Map<string, NodeRecord>();
   readonly #requireSignatures: boolean;
   readonly #pinned: ReadonlyMap<string, string>;
+  readonly #agreement: AgreementKeys | undefined;
 
   constructor(opts: RegistryOptions = {}) {
     this.#requireSignatures = opts.requireSignatures ?? true;
     this.#pinned = opts.pinnedKeys ?? new Map();
+    this.#agreement = opts.agreement;
   }
 
   get size(): number {
@@ -80,6 +87,11 @@ export class FogRegistry {
       tags: reg.tags,
       advertisedBandwidthBps: reg.advertisedBandwidthBps,
       publicKey: reg.publicKey ?? previous?.publicKey,
+      // only a signed registration can set the key: its signature covers the agreement key
+      bidKey:
+        reg.agreementKey !== undefined && reg.signature !== undefined && this.#agreement !== undefined
+          ? deriveBidKey(this.#agreement.privateKey, reg.agreementKey, reg.nodeId)
+          : undefined,
       registeredAt: previous?.registeredAt ?? now,
       lastSignedAt: reg.signedAt ?? 0,
     };
@@ -100,6 +112,11 @@ export class FogRegistry {
       throw new ProtocolError({ field: reg.kind, rule: broken, value: reg.nodeId, status: 409 });
     }
     return record;
+  }
+
+  /** The MAC key of a node's bids, when it agreed one at registration. */
+  bidKeyOf(id: string): Buffer | undefined {
+    return this.#nodes.get(id)?.bidKey;
   }
 
   /** The public key a node registered with, for checking its bids and acceptances. */

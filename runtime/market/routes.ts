@@ -88,7 +88,7 @@ export function marketRoutes(state: MarketState): Route[] {
           ip: record.ip,
           portHttp: record.portHttp,
         });
-        return { status: 200 };
+        return { json: { market_key: state.agreement.publicKey } };
       },
     },
     {

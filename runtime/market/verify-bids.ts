@@ -3,6 +3,7 @@
  * this auction or an earlier one) is a replay. The verdicts feed the pure auction; refused bids are recorded.
  */
 import { bidSigningText, type BidProposal } from "../protocol/messages.ts";
+import { verifyMac } from "../protocol/bid-mac.ts";
 import { verifyText } from "../protocol/signing.ts";
 import type { Verdict } from "./auction.ts";
 
@@ -11,7 +12,10 @@ export class BidVerifier {
   readonly #capacity: number;
 
   constructor(
-    private readonly publicKeyOf: (nodeId: string) => string | undefined,
+    private readonly keys: {
+      publicKeyOf(nodeId: string): string | undefined;
+      bidKeyOf(nodeId: string): Buffer | undefined;
+    },
     opts: { requireSignatures: boolean; rememberBids?: number },
   ) {
     this.requireSignatures = opts.requireSignatures;
@@ -34,8 +38,13 @@ export class BidVerifier {
 
   #judgeOne(slaId: string, bid: BidProposal, sofar: Map<string, Verdict>): Verdict {
     if (this.#seen.has(bid.id) || sofar.has(bid.id)) return "replayed";
-    const key = this.publicKeyOf(bid.nodeId);
+    const key = this.keys.publicKeyOf(bid.nodeId);
     if (key === undefined) return "unknown-node";
+    if (bid.mac !== undefined) {
+      // a MAC from a node that agreed no key cannot be checked: it proves nothing
+      const bidKey = this.keys.bidKeyOf(bid.nodeId);
+      return bidKey !== undefined && verifyMac(bidKey, bidSigningText(slaId, bid), bid.mac) ? "valid" : "forged";
+    }
     if (bid.signature === undefined) return this.requireSignatures ? "unsigned" : "valid";
     return verifyText(key, bidSigningText(slaId, bid), bid.signature) ? "valid" : "forged";
   }

@@ -23,6 +23,8 @@ import { FunctionTable } from "./function-table.ts";
 import { InFlightLimiter } from "./in-flight-limiter.ts";
 import { LatencyEstimator } from "./latency-estimator.ts";
 import { LatencyMonitor } from "./latency-monitor.ts";
+import { probeLocally } from "./local-peers.ts";
+import { answerCallForBids } from "./bidding.ts";
 import { finishFunction } from "./lifecycle.ts";
 import { emitResourceUsage, watchNeighbour, type NodeEffects, type NodeState } from "./node-state.ts";
 import { registerWithRetry } from "./registration.ts";
@@ -67,6 +69,7 @@ export async function startNode(
           ? undefined
           : new OpenFaasClient({ baseUrl: config.faasUrl, auth: config.faasAuth }),
     keys: partialEffects.keys ?? generateNodeKeys(),
+    peers: partialEffects.peers,
   };
   const plugin = valuationByName(config.valuation);
   const state: NodeState = {
@@ -83,6 +86,7 @@ export async function startNode(
     expiries: new Map(),
     provisioning: new Map(),
     registered: false,
+    bidKey: undefined,
     probing: startOptions.probe ?? true,
     whenRegistered: Promise.resolve(),
     closing: false,
@@ -116,6 +120,10 @@ export async function startNode(
     onServerError: (err, req) =>
       effects.logger.warn(`${req.method} ${req.path}: ${err instanceof Error ? err.message : String(err)}`),
   });
+  effects.peers?.add(server.url, {
+    callForBids: (request) => answerCallForBids(state, request),
+    alive: () => !state.closing,
+  });
   const abort = new AbortController();
   const registered = registerWithRetry(state, abort.signal);
   state.whenRegistered = registered;
@@ -140,6 +148,7 @@ export async function startNode(
     async close() {
       if (state.closing) return;
       state.closing = true;
+      effects.peers?.remove(server.url);
       abort.abort();
       clearInterval(housekeeping);
       await state.monitor.stop();
@@ -156,6 +165,11 @@ export async function startNode(
 async function probe(state: NodeState, neighbourId: string, signal: AbortSignal): Promise<number | undefined> {
   const neighbour = state.neighbours.get(neighbourId);
   if (neighbour === undefined) return undefined;
+  const local = state.effects.peers?.lookup(neighbour.url);
+  if (local !== undefined) {
+    const rtt = await probeLocally(state.effects.linkTo(neighbourId), local);
+    return rtt !== undefined && rtt <= state.config.latency.probeTimeoutMs ? rtt : undefined;
+  }
   const started = performance.now();
   try {
     const answer = await request(`${neighbour.url}/api/ping`, {

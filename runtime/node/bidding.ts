@@ -13,10 +13,12 @@ import {
   type BidProposals,
   type BidRequest,
 } from "../protocol/messages.ts";
+import { macText } from "../protocol/bid-mac.ts";
 import { signText } from "../protocol/signing.ts";
 import { parseWith } from "../protocol/validate.ts";
 import { REASONS, type NeighbourView, type SelfBid, type StrategyContext } from "../strategies/types.ts";
 import { seededRandom } from "../util/seeded-random.ts";
+import { deliverLocally, LocalCallTimeout } from "./local-peers.ts";
 import type { NodeState } from "./node-state.ts";
 
 export async function answerCallForBids(state: NodeState, request: BidRequest): Promise<BidProposals> {
@@ -87,7 +89,11 @@ function bidSelf(state: NodeState, request: BidRequest): SelfBid {
     params: config.valuationParams,
   });
   const unsigned = { nodeId: config.id, id: randomUUID(), bid: value.bid, price: value.price };
-  const proposal = { ...unsigned, signature: signText(effects.keys, bidSigningText(sla.id, unsigned)) };
+  const text = bidSigningText(sla.id, unsigned);
+  const proposal =
+    state.bidKey === undefined
+      ? { ...unsigned, signature: signText(effects.keys, text) }
+      : { ...unsigned, mac: macText(state.bidKey, text) };
   state.table.propose(sla, { bidId: proposal.id, bid: value.bid, price: value.price }, now);
   effects.events.emit({
     kind: "bid",
@@ -114,6 +120,15 @@ async function ask(state: NodeState, neighbourId: string, request: BidRequest, l
   const link = state.effects.linkTo(neighbourId);
   const roundTrip = 2 * (link?.delayMs ?? 0);
   const forwarded = { ...request, budgetMs: Math.max(0, leftMs - roundTrip - state.config.hopMarginMs) };
+  const local = state.effects.peers?.lookup(neighbour.url);
+  if (local !== undefined) {
+    try {
+      return await deliverLocally(link, leftMs, forwarded, (r) => local.callForBids(r));
+    } catch (err) {
+      const timedOut = err instanceof LocalCallTimeout;
+      return refuse(timedOut ? REASONS.timeout : REASONS.badAnswer, (err as Error).message);
+    }
+  }
   try {
     const { json } = await requestJson(`${neighbour.url}/api/bid`, {
       method: "POST",

@@ -67,6 +67,8 @@ interface NeighbourState {
   rawLoss: number;
   rounds: number;
   updatedAt: number;
+  /** The snapshot as of the last round (null: not computed since); every call for bids reads it. */
+  cached: NeighbourLatencySnapshot | undefined | null;
 }
 
 export class LatencyEstimator {
@@ -101,6 +103,7 @@ export class LatencyEstimator {
       state = this.#create();
       this.#neighbours.set(neighbourId, state);
     }
+    state.cached = null;
     state.rawLoss = (sent - samplesMs.length) / sent;
     state.loss.push(state.rawLoss);
     state.rounds += 1;
@@ -110,7 +113,7 @@ export class LatencyEstimator {
       state.ema.push(state.rawMs);
       state.median.push(state.rawMs);
     }
-    return snapshotOf(neighbourId, state);
+    return this.snapshotOf(neighbourId);
   }
 
   /** The current estimate, or undefined until 4 rounds with replies exist (strategies then skip the neighbour). */
@@ -121,7 +124,9 @@ export class LatencyEstimator {
 
   snapshotOf(neighbourId: string): NeighbourLatencySnapshot | undefined {
     const state = this.#neighbours.get(neighbourId);
-    return state && snapshotOf(neighbourId, state);
+    if (state === undefined) return undefined;
+    if (state.cached === null) state.cached = snapshotOf(neighbourId, state);
+    return state.cached;
   }
 
   /** Snapshots of every neighbour that has an estimate, ordered by neighbour id. */
@@ -158,6 +163,7 @@ export class LatencyEstimator {
       rawLoss: 0,
       rounds: 0,
       updatedAt: 0,
+      cached: null,
     };
   }
 }

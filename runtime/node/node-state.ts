@@ -12,6 +12,7 @@ import type { NodeConfig } from "./config.ts";
 import type { FunctionTable } from "./function-table.ts";
 import type { InFlightLimiter } from "./in-flight-limiter.ts";
 import type { LatencyMonitor } from "./latency-monitor.ts";
+import type { LocalPeerDirectory } from "./local-peers.ts";
 import type { ResourceTracker } from "./resource-tracker.ts";
 
 /** What a node does to the outside world; every field has a real default in `startNode`. */
@@ -25,6 +26,8 @@ export interface NodeEffects {
   /** The FaaS platform; undefined when the node only places functions (benchmarks). */
   faas: FaasClient | undefined;
   keys: NodeKeys;
+  /** The nodes sharing this process, reached without HTTP (see `local-peers.ts`); undefined = HTTP only. */
+  peers: LocalPeerDirectory | undefined;
 }
 
 export interface Neighbour {
@@ -50,6 +53,8 @@ export interface NodeState {
   /** Provisionings waiting for their function to become live, by SLA id; finishing the function aborts the wait. */
   provisioning: Map<string, AbortController>;
   registered: boolean;
+  /** The key of this node's bid MACs, agreed with the market at registration; undefined: bids are Ed25519-signed. */
+  bidKey: Buffer | undefined;
   /** False until `startProbing`: a worker starting many nodes holds probes until all are up. */
   probing: boolean;
   /** Resolves when this node's own registration succeeded (children's registrations wait for it). */

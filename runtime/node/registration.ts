@@ -6,7 +6,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { requestJson } from "../http/client.ts";
 import { ProtocolError } from "../protocol/errors.ts";
-import { formatRegistration, registrationSigningText, type NodeRegistration } from "../protocol/messages.ts";
+import {
+  formatRegistration,
+  registrationAnswerSchema,
+  registrationSigningText,
+  type NodeRegistration,
+} from "../protocol/messages.ts";
+import { deriveBidKey } from "../protocol/bid-mac.ts";
+import { parseWith } from "../protocol/validate.ts";
 import { signText, verifyText } from "../protocol/signing.ts";
 import { backoffDelays } from "../util/backoff.ts";
 import { watchNeighbour, type NodeState } from "./node-state.ts";
@@ -33,6 +40,7 @@ export function ownRegistration(state: NodeState): NodeRegistration {
     tags: config.tags,
     advertisedBandwidthBps: config.advertisedBandwidthBps,
     publicKey: effects.keys.publicKey,
+    agreementKey: effects.keys.agreement.publicKey,
     signedAt: effects.now(),
   };
   return { ...unsigned, signature: signText(effects.keys, registrationSigningText(unsigned)) };
@@ -47,13 +55,19 @@ export async function registerWithRetry(state: NodeState, signal: AbortSignal): 
   for (let attempt = 1; !signal.aborted; attempt++) {
     const { url, peer } = upstream(state);
     try {
-      await requestJson(url, {
+      const { json } = await requestJson(url, {
         method: "POST",
         body: formatRegistration(ownRegistration(state)),
         timeoutMs: REGISTER_TIMEOUT_MS,
         link: state.effects.linkTo(peer),
         signal,
       });
+      const marketKey = parseWith(registrationAnswerSchema, json, "registration answer").market_key;
+      // a market that agrees no key (GIRAFF's) gets Ed25519-signed bids
+      state.bidKey =
+        marketKey === undefined
+          ? undefined
+          : deriveBidKey(state.effects.keys.agreement.privateKey, marketKey, state.config.id);
       state.registered = true;
       state.effects.logger.debug(`registered after ${attempt} attempt(s)`);
       return;
@@ -66,8 +80,11 @@ export async function registerWithRetry(state: NodeState, signal: AbortSignal): 
   }
 }
 
-/** `POST /api/register` on a node: record a child, then relay the same registration upward. */
-export async function relayRegistration(state: NodeState, reg: NodeRegistration, body: unknown): Promise<void> {
+/**
+ * `POST /api/register` on a node: record a child, then relay the same registration upward; answers what the
+ * market answered (its key for the child's bid MACs), unchanged.
+ */
+export async function relayRegistration(state: NodeState, reg: NodeRegistration, body: unknown): Promise<unknown> {
   const { config } = state;
   if (reg.kind === "marketNode") {
     throw new ProtocolError({
@@ -99,7 +116,13 @@ export async function relayRegistration(state: NodeState, reg: NodeRegistration,
   if (!state.registered)
     await withTimeout(state.whenRegistered, REGISTER_TIMEOUT_MS, `node ${config.name} to register`);
   const { url, peer } = upstream(state);
-  await requestJson(url, { method: "POST", body, timeoutMs: REGISTER_TIMEOUT_MS, link: state.effects.linkTo(peer) });
+  const { json } = await requestJson(url, {
+    method: "POST",
+    body,
+    timeoutMs: REGISTER_TIMEOUT_MS,
+    link: state.effects.linkTo(peer),
+  });
+  return json;
 }
 
 function withTimeout(promise: Promise<void>, ms: number, what: string): Promise<void> {

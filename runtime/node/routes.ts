@@ -29,8 +29,8 @@ export function nodeRoutes(state: NodeState): Route[] {
       method: "POST",
       path: "/api/register",
       handler: async (req) => {
-        await relayRegistration(state, parseWith(registerNodeSchema, req.body), req.body);
-        return { status: 200 };
+        const answer = await relayRegistration(state, parseWith(registerNodeSchema, req.body), req.body);
+        return answer === undefined ? { status: 200 } : { json: answer };
       },
     },
     { method: "GET", path: "/api/ping", handler: () => ({ status: 204 }) },

@@ -236,6 +236,8 @@ export interface BidProposal {
   price?: number | undefined;
   /** ext: the node's Ed25519 signature over {@link bidSigningText}, base64. */
   signature?: string | undefined;
+  /** ext: HMAC-SHA256 over {@link bidSigningText} under the key agreed at registration (`bid-mac.ts`), base64url. */
+  mac?: string | undefined;
 }
 
 export const bidProposalSchema = z.object({
@@ -244,6 +246,7 @@ export const bidProposalSchema = z.object({
   bid: z.number({ error: "a finite, non-negative bid" }).finite().min(0, { error: "a finite, non-negative bid" }),
   price: z.number().finite().min(0).optional(),
   signature: z.string().max(512).optional(),
+  mac: z.string().max(128).optional(),
 });
 
 /** Why a node did not bid or did not forward: one per node and reason, carried back with the bids. */
@@ -334,6 +337,8 @@ const registrationFields = {
   advertised_bandwidth: quantity("bandwidth"),
   /** ext: the node's Ed25519 public key (SPKI DER, base64). */
   public_key: z.string().max(512).optional(),
+  /** ext: the node's X25519 public key for agreeing its bid MAC key with the market (SPKI DER, base64). */
+  agreement_key: z.string().max(512).optional(),
   /** ext: when the node signed this registration (epoch ms); refuses replays of older registrations. */
   signed_at: z.number().finite().optional(),
   /** ext: signature over {@link registrationSigningText}. */
@@ -351,6 +356,7 @@ export interface NodeRegistration {
   tags: string[];
   advertisedBandwidthBps: number;
   publicKey?: string | undefined;
+  agreementKey?: string | undefined;
   signedAt?: number | undefined;
   signature?: string | undefined;
 }
@@ -376,6 +382,7 @@ export const registerNodeSchema = z
       tags: body.tags,
       advertisedBandwidthBps: body.advertised_bandwidth,
       publicKey: body.public_key,
+      agreementKey: body.agreement_key,
       signedAt: body.signed_at,
       signature: body.signature,
     };
@@ -391,6 +398,7 @@ export function formatRegistration(reg: NodeRegistration): Record<string, unknow
     tags: reg.tags,
     advertised_bandwidth: formatBandwidth(reg.advertisedBandwidthBps),
     ...(reg.publicKey === undefined ? {} : { public_key: reg.publicKey }),
+    ...(reg.agreementKey === undefined ? {} : { agreement_key: reg.agreementKey }),
     ...(reg.signedAt === undefined ? {} : { signed_at: reg.signedAt }),
     ...(reg.signature === undefined ? {} : { signature: reg.signature }),
   };
@@ -408,8 +416,16 @@ export function registrationSigningText(reg: NodeRegistration): string {
     reg.portFaas,
     reg.publicKey ?? "",
     JSON.stringify(reg.signedAt ?? null),
+    reg.agreementKey ?? "",
   ].join("\n");
 }
+
+/** ext: the market's answer to a registration: its X25519 public key, for the node's bid MAC key. */
+export const registrationAnswerSchema = z
+  .object({ market_key: z.string().max(512).optional() })
+  .loose()
+  .default({});
+export type RegistrationAnswer = z.output<typeof registrationAnswerSchema>;
 
 /** One entry of `GET /api/fog`. */
 export interface FogNodeView {

@@ -3,23 +3,30 @@
  * payment acknowledgements; the market checks each against the key the node registered with.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { generateAgreementKeys, type AgreementKeys } from "./bid-mac.ts";
 
 export interface NodeKeys {
   /** SPKI DER, base64: what travels in the registration. */
   publicKey: string;
   privateKey: KeyObject;
+  /** X25519 keys agreeing the bid MAC key with the market (see `bid-mac.ts`); fresh per start. */
+  agreement: AgreementKeys;
 }
 
 export function generateNodeKeys(): NodeKeys {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  return { publicKey: publicKey.export({ type: "spki", format: "der" }).toString("base64"), privateKey };
+  return {
+    publicKey: publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+    privateKey,
+    agreement: generateAgreementKeys(),
+  };
 }
 
 /** Loads keys from a PKCS#8 PEM private key (for nodes whose owners keep their key on disk). */
 export function nodeKeysFromPem(pem: string): NodeKeys {
   const privateKey = createPrivateKey(pem);
   const publicKey = createPublicKey(privateKey).export({ type: "spki", format: "der" }).toString("base64");
-  return { publicKey, privateKey };
+  return { publicKey, privateKey, agreement: generateAgreementKeys() };
 }
 
 export function signText(keys: NodeKeys, text: string): string {

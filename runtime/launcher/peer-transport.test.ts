@@ -1,0 +1,77 @@
+/**
+ * Both ways a node reaches a neighbour hosted by the same worker, on the 7-node dev tree with real processes:
+ * in-process delivery (the default) and HTTP. Both must explore the same nodes and give the same kind of answer,
+ * bids authenticated with the MAC key each node agreed with the market at registration.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requestJson } from "../http/client.ts";
+import { bidProposalsSchema, formatBidRequest, ZERO_LATENCY, type Sla } from "../protocol/messages.ts";
+import { devTopology, idOf, putFunction, slaBody } from "../testing/fixtures.ts";
+import { launchFogNetwork, type FogNetwork } from "./launch.ts";
+
+const topology = devTopology();
+const transports = ["in-process", "http"] as const;
+const networks = new Map<string, FogNetwork>();
+
+beforeAll(async () => {
+  for (const [i, peerTransport] of transports.entries()) {
+    networks.set(
+      peerTransport,
+      await launchFogNetwork(topology, { subnet: `127.${67 + i}`, faas: false, logLevel: "error", peerTransport }),
+    );
+  }
+});
+afterAll(async () => {
+  await Promise.all([...networks.values()].map((n) => n.stop()));
+});
+
+const sla = (id: string): Sla => ({
+  id,
+  memoryBytes: 100e6,
+  cpuMilli: 100,
+  latencyMaxMs: 2000,
+  durationMs: 60_000,
+  replicas: 1,
+  functionImage: "fn_echo",
+  functionLiveName: id,
+  dataFlow: [],
+  envVars: [],
+  inputMaxSizeBytes: 1500,
+});
+
+describe.each(transports)("peer transport %s", (peerTransport) => {
+  it("floods the whole tree and every node answers with a bid MAC'd under its agreed key", async () => {
+    const network = networks.get(peerTransport)!;
+    const edge = network.nodes.find((n) => n.name === "node_34")!;
+    const { json } = await requestJson(`${edge.url}/api/bid`, {
+      method: "POST",
+      body: formatBidRequest({
+        nodeOrigin: edge.id,
+        sla: sla(`direct-${peerTransport}`),
+        accumulatedLatency: ZERO_LATENCY,
+        budgetMs: 2000,
+      }),
+      timeoutMs: 5000,
+    });
+    const answer = bidProposalsSchema.parse(json);
+    expect(answer.bids.map((b) => b.nodeId).sort()).toEqual(topology.nodes.map((n) => n.id).sort());
+    for (const bid of answer.bids) {
+      expect(bid.mac, `bid of ${bid.nodeId}`).toMatch(/^[\w-]{43}$/);
+      expect(bid.signature).toBeUndefined();
+    }
+  });
+
+  it("runs auctions whose every bid the market accepts", async () => {
+    const network = networks.get(peerTransport)!;
+    const { status, json } = await putFunction(
+      network.marketUrl,
+      idOf(topology, "node_34"),
+      slaBody({ latencyMax: "2000 ms", functionLiveName: `auction-${peerTransport}` }),
+    );
+    expect(status, JSON.stringify(json)).toBe(200);
+    const record = network.market.records.get(json.sla.id)!;
+    expect(record.outcome).toBe("awarded");
+    expect(record.bids).toHaveLength(topology.nodes.length);
+    expect(record.bids.every((b) => b.verdict === "valid")).toBe(true);
+  });
+});

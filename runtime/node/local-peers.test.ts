@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { deliverLocally, LocalCallTimeout, LocalPeerDirectory, probeLocally } from "./local-peers.ts";
+
+describe("in-process delivery", () => {
+  it("applies the link's delay in both directions and its rate to each message", async () => {
+    const started = performance.now();
+    const answer = await deliverLocally({ delayMs: 15 }, 5000, "ping", async (r) => `${r}/pong`);
+    expect(answer).toBe("ping/pong");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(30);
+
+    // 8 kbit/s: the 2-byte request and the 5-byte answer each take (bytes + 300 framing) ms
+    const slow = performance.now();
+    await deliverLocally({ delayMs: 0, rateBps: 8000 }, 5000, "a", async () => "bcd");
+    expect(performance.now() - slow).toBeGreaterThanOrEqual(303 + 305);
+  });
+
+  it("times out like an HTTP call when the peer does not answer in time, and passes its errors on", async () => {
+    const never = new Promise<string>(() => undefined);
+    await expect(deliverLocally(undefined, 30, "x", () => never)).rejects.toBeInstanceOf(LocalCallTimeout);
+    await expect(deliverLocally(undefined, 1000, "x", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+  });
+
+  it("finds only peers that are alive, and probes over the emulated round trip", async () => {
+    const directory = new LocalPeerDirectory();
+    let alive = true;
+    const peer = { callForBids: () => Promise.resolve({ bids: [] }), alive: () => alive };
+    directory.add("http://127.0.0.1:1", peer);
+    expect(directory.lookup("http://127.0.0.1:1")).toBe(peer);
+    expect(directory.lookup("http://127.0.0.1:2")).toBeUndefined();
+    expect(await probeLocally({ delayMs: 10 }, peer)).toBeGreaterThanOrEqual(20);
+    alive = false;
+    expect(directory.lookup("http://127.0.0.1:1")).toBeUndefined();
+    expect(await probeLocally(undefined, peer)).toBeUndefined();
+    directory.remove("http://127.0.0.1:1");
+    expect(directory.size).toBe(0);
+  });
+});
