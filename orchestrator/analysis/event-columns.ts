@@ -17,7 +17,12 @@ export interface EventColumn {
   type: string;
   /** Not optional in the schema: a line without it is invalid. */
   required: boolean;
+  /** The same type as a `json_transform` structure, e.g. `"DOUBLE"`, `[{"nodeId": "VARCHAR", …}]`. */
+  structure: JsonStructure;
 }
+
+/** What `json_transform(json, structure)` takes: a type name, a one-element array, or an object of fields. */
+export type JsonStructure = string | [JsonStructure] | { [field: string]: JsonStructure };
 
 interface ZodDef {
   type: string;
@@ -28,27 +33,41 @@ interface ZodDef {
 
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
 
-/** The DuckDB type of a zod schema, with whether it is optional. */
-function duckType(schema: z.ZodType): { type: string; optional: boolean } {
+interface DuckType {
+  type: string;
+  structure: JsonStructure;
+  optional: boolean;
+}
+
+const scalar = (type: string): DuckType => ({ type, structure: type, optional: false });
+
+/** The DuckDB type of a zod schema (as SQL and as a json_transform structure), with whether it is optional. */
+function duckType(schema: z.ZodType): DuckType {
   const def = defOf(schema);
   switch (def.type) {
     case "optional":
     case "nullable": {
-      return { type: duckType(def.innerType!).type, optional: true };
+      return { ...duckType(def.innerType!), optional: true };
     }
     case "number":
-      return { type: "DOUBLE", optional: false };
+      return scalar("DOUBLE");
     case "boolean":
-      return { type: "BOOLEAN", optional: false };
+      return scalar("BOOLEAN");
     case "string":
     case "enum":
     case "literal":
-      return { type: "VARCHAR", optional: false };
-    case "array":
-      return { type: `${duckType(def.element!).type}[]`, optional: false };
+      return scalar("VARCHAR");
+    case "array": {
+      const element = duckType(def.element!);
+      return { type: `${element.type}[]`, structure: [element.structure], optional: false };
+    }
     case "object": {
-      const fields = Object.entries(def.shape!).map(([k, v]) => `${quoteIdentifier(k)} ${duckType(v).type}`);
-      return { type: `STRUCT(${fields.join(", ")})`, optional: false };
+      const fields = Object.entries(def.shape!).map(([k, v]) => [k, duckType(v)] as const);
+      return {
+        type: `STRUCT(${fields.map(([k, t]) => `${quoteIdentifier(k)} ${t.type}`).join(", ")})`,
+        structure: Object.fromEntries(fields.map(([k, t]) => [k, t.structure])),
+        optional: false,
+      };
     }
     default:
       throw new TypeError(`No DuckDB type for the zod type \`${def.type}\` of an event field.`);
@@ -61,29 +80,11 @@ export function eventColumns(kind: EventKind): EventColumn[] {
   return Object.entries(shape)
     .filter(([field]) => field !== "kind")
     .map(([field, schema]) => {
-      const { type, optional } = duckType(schema);
-      return { field, column: snakeCase(field), type, required: !optional };
+      const { type, structure, optional } = duckType(schema);
+      return { field, column: snakeCase(field), type, required: !optional, structure };
     });
 }
 
 export const EVENT_COLUMNS: Readonly<Record<EventKind, EventColumn[]>> = Object.fromEntries(
   EVENT_KINDS.map((kind) => [kind, eventColumns(kind)]),
 ) as Record<EventKind, EventColumn[]>;
-
-/**
- * Every field of every kind with one type: what the single `read_json` pass over a file reads. Throws when two
- * kinds give the same field different types (then this one-pass design needs a rename in events.ts).
- */
-export function unionColumns(): Map<string, string> {
-  const union = new Map<string, string>([["kind", "VARCHAR"]]);
-  for (const kind of EVENT_KINDS) {
-    for (const c of EVENT_COLUMNS[kind]) {
-      const seen = union.get(c.field);
-      if (seen !== undefined && seen !== c.type) {
-        throw new TypeError(`The event field \`${c.field}\` is ${seen} in one kind and ${c.type} in \`${kind}\`.`);
-      }
-      union.set(c.field, c.type);
-    }
-  }
-  return union;
-}
