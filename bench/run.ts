@@ -14,6 +14,7 @@ import { ingestBench } from "./ingest.ts";
 import { iotRate } from "./iot-rate.ts";
 import { placementOverhead } from "./placement-overhead.ts";
 import { proxyOverhead } from "./proxy-overhead.ts";
+import { reportBuild } from "./report-build.ts";
 import { throughput } from "./throughput.ts";
 import { warmup } from "./warmup.ts";
 
@@ -25,6 +26,7 @@ const BENCHMARKS: Benchmark[] = [
   proxyOverhead,
   iotRate,
   ingestBench,
+  reportBuild,
   orchestrationOverhead,
   campaignDefault,
 ];

@@ -93,9 +93,15 @@ export async function prefillNpmCache(srcDir = SRC_DIR): Promise<void> {
   }
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export interface BuildOptions {
+  /** Where `observable build` prints its progress: our stdout (default), or stderr when stdout carries data. */
+  stdout?: "inherit" | "stderr";
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, options: BuildOptions): Promise<number> {
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: NOTEBOOKS_DIR, env, stdio: ["ignore", "inherit", "inherit"] });
+    const stdout = options.stdout === "stderr" ? 2 : "inherit";
+    const child = spawn(command, args, { cwd: NOTEBOOKS_DIR, env, stdio: ["ignore", stdout, "inherit"] });
     child.on("error", fail);
     child.on("close", (code, signal) => done(code ?? (signal === null ? 1 : 128)));
   });
@@ -113,7 +119,7 @@ function missingData(outDir: string): string[] {
 }
 
 /** Builds the report of `campaignDir` (absolute, checked) into `<campaignDir>/report/`; returns that path. */
-export async function buildReport(campaignDir: string): Promise<string> {
+export async function buildReport(campaignDir: string, options: BuildOptions = {}): Promise<string> {
   await prefillNpmCache();
   await rm(join(SRC_DIR, ".observablehq", "cache", "data"), { recursive: true, force: true });
   const staging = join(NOTEBOOKS_DIR, "dist", `build-${process.pid}`);
@@ -124,7 +130,7 @@ export async function buildReport(campaignDir: string): Promise<string> {
     OBSERVABLE_TELEMETRY_DISABLE: "true",
   };
   try {
-    const code = await run(join(REPO_DIR, "node_modules", ".bin", "observable"), ["build"], env);
+    const code = await run(join(REPO_DIR, "node_modules", ".bin", "observable"), ["build"], env, options);
     if (code !== 0) throw new ReportError(`observable build failed (exit ${code}); see its output above.`, 1);
     const missing = missingData(staging);
     if (missing.length > 0) {
