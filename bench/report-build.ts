@@ -1,6 +1,6 @@
 /**
  * Report build benchmark: a realistic 100-run campaign (4 strategies × 5 network sizes × 5 repetitions, coherent
- * events from orchestrator/analysis/synthetic-campaign.ts: 20 000 events per run, 2 000 with --quick) is ingested,
+ * events from orchestrator/analysis/synthetic/campaign.ts: 20 000 events per run, 2 000 with --quick) is ingested,
  * then the Observable Framework report is built offline exactly as `npm run report` does (notebooks/build.ts).
  * Reports the build seconds and, separately, the ingestion seconds, with the process CPU time (the build's child
  * processes included) and the load average, since the machine is shared.
@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
-import { writeSyntheticCampaign } from "../orchestrator/analysis/synthetic-campaign.ts";
+import { writeSyntheticCampaign } from "../orchestrator/analysis/synthetic/campaign.ts";
 import { buildReport } from "../notebooks/build.ts";
 import { round, type Benchmark } from "./common.ts";
 

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { metricEventSchema } from "../../runtime/protocol/events.ts";
-import { rows, withConnection } from "./connection.ts";
-import { noopAnalysisEffects } from "./effects.ts";
-import { ingestCampaign } from "./ingest.ts";
-import { writeSyntheticCampaign } from "./synthetic-campaign.ts";
+import { metricEventSchema } from "../../../runtime/protocol/events.ts";
+import { rows, withConnection } from "../connection.ts";
+import { noopAnalysisEffects } from "../effects.ts";
+import { ingestCampaign } from "../ingest.ts";
+import { writeSyntheticCampaign } from "./campaign.ts";
 
 let dir: string;
 beforeEach(() => {

@@ -1,75 +1,14 @@
 /**
- * A synthetic campaign with the shape of a real one, for benchmarks: runs of several strategies × network sizes ×
- * repetitions, each with manifest.json, topology.json, plan.json and coherent events (every function's SLA is
- * submitted, bid on, auctioned, paid, provisioned and live; requests go through the chain's proxies; nodes report
- * resources and neighbour latencies), so every metric view and every report page has data. Deterministic: a
- * seeded PRNG, no clock. Not a fixture with known answers (that is test-fixtures.ts).
+ * One synthetic run: a seeded tree of 10 × size nodes, chains of 1–3 functions, and for each function the events
+ * a real run emits (SLA submitted, bid requests, bids, auction result, payment, provisioned, live, replay step),
+ * then node resources and neighbour latencies, then requests through the placed chains (an entry hop and one hop
+ * per function) until the run has about `eventsPerRun` events. The network and plan depend on the seed only, the
+ * bids and placements also on the strategy, as when strategies replay the same plan on the same network.
  */
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-
-export interface SyntheticCampaignOptions {
-  strategies?: readonly string[];
-  /** Network size multipliers; a run has 10 × multiplier nodes. */
-  sizes?: readonly number[];
-  repetitions?: number;
-  /** Approximate metric events per run (proxy hops make up most of them). */
-  eventsPerRun?: number;
-  seed?: number;
-}
-
-export interface SyntheticCampaign {
-  runs: string[];
-  events: number;
-}
-
-const DEFAULTS: Required<SyntheticCampaignOptions> = {
-  strategies: ["auction", "random", "lowest-latency", "edge-first"],
-  sizes: [1, 2, 3, 4, 5],
-  repetitions: 5,
-  eventsPerRun: 20_000,
-  seed: 1,
-};
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Buffers lines and writes them in large blocks (one write per line would dominate generation time). */
-class LineWriter {
-  private readonly stream: WriteStream;
-  private buffer: string[] = [];
-  private size = 0;
-  count = 0;
-  constructor(path: string) {
-    this.stream = createWriteStream(path);
-  }
-  async write(event: Record<string, unknown>): Promise<void> {
-    const line = `${JSON.stringify(event)}\n`;
-    this.buffer.push(line);
-    this.size += line.length;
-    this.count++;
-    if (this.size >= 1 << 20) await this.flush();
-  }
-  private async flush(): Promise<void> {
-    const text = this.buffer.join("");
-    this.buffer = [];
-    this.size = 0;
-    if (!this.stream.write(text)) await new Promise<void>((r) => this.stream.once("drain", () => r()));
-  }
-  async close(): Promise<void> {
-    await this.flush();
-    await new Promise<void>((r) => this.stream.end(() => r()));
-  }
-}
+import { LineWriter } from "./line-writer.ts";
+import { prng } from "./prng.ts";
 
 interface Node {
   id: string;
@@ -87,45 +26,15 @@ function topology(nodes: number, rand: () => number): Node[] {
   return out;
 }
 
-/** Writes `runs × strategies` run directories under `dir`; answers their keys and the events written. */
-export async function writeSyntheticCampaign(
-  dir: string,
-  options: SyntheticCampaignOptions = {},
-): Promise<SyntheticCampaign> {
-  const o = { ...DEFAULTS, ...options };
-  const keys: string[] = [];
-  let events = 0;
-  for (const size of o.sizes) {
-    for (let repetition = 1; repetition <= o.repetitions; repetition++) {
-      for (const strategy of o.strategies) {
-        const key = `x${size}-r${repetition}-base-${strategy}`;
-        // The network and workload depend on size and repetition only, as in a real campaign.
-        events += await writeRun(
-          join(dir, key),
-          { key, strategy, size, repetition },
-          o,
-          o.seed * 1000 + size * 100 + repetition,
-        );
-        keys.push(key);
-      }
-    }
-  }
-  return { runs: keys, events };
-}
-
-interface RunSpec {
+export interface RunSpec {
   key: string;
   strategy: string;
   size: number;
   repetition: number;
 }
 
-async function writeRun(
-  runDir: string,
-  spec: RunSpec,
-  o: Required<SyntheticCampaignOptions>,
-  seed: number,
-): Promise<number> {
+/** Writes one run directory (manifest, topology, plan, events); answers the events written. */
+export async function writeRun(runDir: string, spec: RunSpec, eventsPerRun: number, seed: number): Promise<number> {
   const rand = prng(seed);
   const own = prng(seed ^ (spec.strategy.length * 7919));
   const nodes = topology(10 * spec.size, rand);
@@ -299,7 +208,7 @@ async function writeRun(
   // Requests through each placed chain (at least one each) until the run has its events: an entry hop, then one hop per function.
   const ready = placed.filter((h) => h.length > 0);
   const written = () => Object.values(files).reduce((s, f) => s + f.count, 0);
-  for (let r = 0; r < ready.length || (ready.length > 0 && written() < o.eventsPerRun); r++) {
+  for (let r = 0; r < ready.length || (ready.length > 0 && written() < eventsPerRun); r++) {
     const hops = ready[r % ready.length]!;
     const reqId = `req${r}`;
     let at = t0 + 100_000 + r * 10;
