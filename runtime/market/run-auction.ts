@@ -15,6 +15,7 @@ import {
   type BidProposals,
   type Sla,
 } from "../protocol/messages.ts";
+import { verifyMac } from "../protocol/bid-mac.ts";
 import { verifyText } from "../protocol/signing.ts";
 import { parseWith } from "../protocol/validate.ts";
 import { MARKET_REASONS, onBids, onPayment, startAuction, type AuctionRecord, type Step } from "./auction.ts";
@@ -153,7 +154,13 @@ async function pay(
       return { ok: false, reason: "acknowledgement for another bid" };
     }
     const key = registry.publicKeyOf(nodeId);
-    const signed = key !== undefined && verifyText(key, acceptSigningText(ack), ack.signature);
+    const bidKey = registry.bidKeyOf(nodeId);
+    const text = acceptSigningText(ack);
+    // a node that agreed a bid key MACs its acknowledgement with it; others sign it with Ed25519
+    const signed =
+      ack.mac !== undefined
+        ? bidKey !== undefined && verifyMac(bidKey, text, ack.mac)
+        : key !== undefined && verifyText(key, text, ack.signature);
     if (!signed && opts.requireSignatures) return { ok: false, reason: "acceptance not signed by the node" };
     return { ok: true };
   } catch (err) {

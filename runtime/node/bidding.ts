@@ -33,19 +33,43 @@ export async function answerCallForBids(state: NodeState, request: BidRequest): 
     accumulatedMedianMs: request.accumulatedLatency.medianMs,
     accumulatedUncertaintyMs: request.accumulatedLatency.uncertaintyMs,
   });
-  const ctx: StrategyContext = {
-    self: { id: config.id, isRoot: config.situation.kind === "market" },
-    request,
-    neighbours: neighbourViews(state),
-    latencyModel: state.latencyModel,
-    bidSelf: () => bidSelf(state, request),
-    ask: (neighbourId, forwarded) => {
-      const left = budget - (performance.now() - started) - config.hopMarginMs;
-      return ask(state, neighbourId, forwarded, left);
-    },
-    random: seededRandom(request.sla.id, config.id),
-  };
-  return state.strategy.handle(ctx);
+  return state.strategy.handle(new CallForBids(state, request, budget, started));
+}
+
+/**
+ * The strategy's view of one call for bids. A class rather than an object of closures: this runs once per node a
+ * flood reaches, and per-call closures cost (tsx keeps function names by redefining each closure's `name`).
+ */
+class CallForBids implements StrategyContext {
+  readonly self: StrategyContext["self"];
+  readonly neighbours: readonly NeighbourView[];
+  readonly latencyModel: StrategyContext["latencyModel"];
+  #random: (() => number) | undefined;
+
+  constructor(
+    private readonly state: NodeState,
+    readonly request: BidRequest,
+    private readonly budgetMs: number,
+    private readonly startedAt: number,
+  ) {
+    this.self = { id: state.config.id, isRoot: state.config.situation.kind === "market" };
+    this.neighbours = neighbourViews(state);
+    this.latencyModel = state.latencyModel;
+  }
+
+  bidSelf(): SelfBid {
+    return bidSelf(this.state, this.request);
+  }
+
+  ask(neighbourId: string, forwarded: BidRequest): Promise<BidProposals> {
+    const left = this.budgetMs - (performance.now() - this.startedAt) - this.state.config.hopMarginMs;
+    return ask(this.state, neighbourId, forwarded, left);
+  }
+
+  random(): number {
+    this.#random ??= seededRandom(this.request.sla.id, this.state.config.id);
+    return this.#random();
+  }
 }
 
 function neighbourViews(state: NodeState): NeighbourView[] {
@@ -65,23 +89,12 @@ function bidSelf(state: NodeState, request: BidRequest): SelfBid {
   const { config, effects } = state;
   const sla = request.sla;
   const now = effects.now();
-  const decline = (reason: string, detail?: string): SelfBid => {
-    effects.events.emit({
-      kind: "refused",
-      scope: "node",
-      slaId: sla.id,
-      nodeId: config.id,
-      functionName: sla.functionLiveName,
-      reason,
-      ...(detail === undefined ? {} : { detail }),
-    });
-    return detail === undefined ? { kind: "decline", reason } : { kind: "decline", reason, detail };
-  };
-  if (state.table.get(sla.id) !== undefined) return decline(REASONS.strategyDeclined, "already proposed for this SLA");
+  if (state.table.get(sla.id) !== undefined)
+    return decline(state, sla, REASONS.strategyDeclined, "already proposed for this SLA");
   const admission = state.resources.check(sla);
-  if (!admission.ok) return decline(admission.reason, admission.detail);
+  if (!admission.ok) return decline(state, sla, admission.reason, admission.detail);
   if (!state.limiter.tryAcquire(now))
-    return decline(REASONS.rateLimited, `max ${config.maxInFlight} proposals per second`);
+    return decline(state, sla, REASONS.rateLimited, `max ${config.maxInFlight} proposals per second`);
   const value = state.valuation.value({
     sla,
     resources: state.resources.view(),
@@ -109,14 +122,27 @@ function bidSelf(state: NodeState, request: BidRequest): SelfBid {
   return { kind: "bid", proposal };
 }
 
+function decline(state: NodeState, sla: BidRequest["sla"], reason: string, detail?: string): SelfBid {
+  state.effects.events.emit({
+    kind: "refused",
+    scope: "node",
+    slaId: sla.id,
+    nodeId: state.config.id,
+    functionName: sla.functionLiveName,
+    reason,
+    ...(detail === undefined ? {} : { detail }),
+  });
+  return detail === undefined ? { kind: "decline", reason } : { kind: "decline", reason, detail };
+}
+
+function refusal(neighbourId: string, reason: string, detail: string): BidProposals {
+  return { bids: [], refusals: [{ nodeId: neighbourId, reason, detail }] };
+}
+
 async function ask(state: NodeState, neighbourId: string, request: BidRequest, leftMs: number): Promise<BidProposals> {
   const neighbour = state.neighbours.get(neighbourId);
-  const refuse = (reason: string, detail: string): BidProposals => ({
-    bids: [],
-    refusals: [{ nodeId: neighbourId, reason, detail }],
-  });
-  if (neighbour === undefined) return refuse(REASONS.unreachable, "not a neighbour of this node");
-  if (leftMs <= 0) return refuse(REASONS.timeout, "no time left in the auction's budget");
+  if (neighbour === undefined) return refusal(neighbourId, REASONS.unreachable, "not a neighbour of this node");
+  if (leftMs <= 0) return refusal(neighbourId, REASONS.timeout, "no time left in the auction's budget");
   const link = state.effects.linkTo(neighbourId);
   const roundTrip = 2 * (link?.delayMs ?? 0);
   const forwarded = { ...request, budgetMs: Math.max(0, leftMs - roundTrip - state.config.hopMarginMs) };
@@ -126,7 +152,7 @@ async function ask(state: NodeState, neighbourId: string, request: BidRequest, l
       return await deliverLocally(link, leftMs, forwarded, (r) => local.callForBids(r));
     } catch (err) {
       const timedOut = err instanceof LocalCallTimeout;
-      return refuse(timedOut ? REASONS.timeout : REASONS.badAnswer, (err as Error).message);
+      return refusal(neighbourId, timedOut ? REASONS.timeout : REASONS.badAnswer, (err as Error).message);
     }
   }
   try {
@@ -144,8 +170,8 @@ async function ask(state: NodeState, neighbourId: string, request: BidRequest, l
         : err.status === undefined
           ? REASONS.unreachable
           : REASONS.badAnswer;
-      return refuse(reason, err.message);
+      return refusal(neighbourId, reason, err.message);
     }
-    return refuse(REASONS.badAnswer, err instanceof Error ? err.message : String(err));
+    return refusal(neighbourId, REASONS.badAnswer, err instanceof Error ? err.message : String(err));
   }
 }

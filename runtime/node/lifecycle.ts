@@ -6,6 +6,7 @@
 import { giraffDeployment } from "../faas/giraff-deployment.ts";
 import { ProtocolError, RemoteError } from "../protocol/errors.ts";
 import { acceptSigningText, formatSla, type AcceptAck, type AcceptRequest } from "../protocol/messages.ts";
+import { macText } from "../protocol/bid-mac.ts";
 import { signText } from "../protocol/signing.ts";
 import type { FunctionRecord } from "./function-table.ts";
 import { emitResourceUsage, type NodeState } from "./node-state.ts";
@@ -63,7 +64,10 @@ export function acceptPayment(state: NodeState, slaId: string, body: AcceptReque
   });
   emitResourceUsage(state);
   const ack = { slaId, nodeId: config.id, bidId: record.bidId };
-  return { ...ack, signature: signText(effects.keys, acceptSigningText(ack)) };
+  const text = acceptSigningText(ack);
+  return state.bidKey === undefined
+    ? { ...ack, signature: signText(effects.keys, text) }
+    : { ...ack, mac: macText(state.bidKey, text) };
 }
 
 /** `POST /api/provision/{slaId}`: deploy the paid function on the gateway and wait until it answers its health check. */

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deliverLocally, LocalCallTimeout, LocalPeerDirectory, probeLocally } from "./local-peers.ts";
+import { deliverLocally, LocalCallTimeout, LocalPeerDirectory, messageBytes, probeLocally } from "./local-peers.ts";
 
 describe("in-process delivery", () => {
   it("applies the link's delay in both directions and its rate to each message", async () => {
@@ -33,5 +34,43 @@ describe("in-process delivery", () => {
     expect(await probeLocally(undefined, peer)).toBeUndefined();
     directory.remove("http://127.0.0.1:1");
     expect(directory.size).toBe(0);
+  });
+});
+
+describe("messageBytes", () => {
+  it("is the byte length of the message as JSON, answers of a flood included", () => {
+    const bid = fc.record(
+      {
+        nodeId: fc.string(),
+        id: fc.uuid(),
+        bid: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        mac: fc.string(),
+      },
+      { requiredKeys: ["nodeId", "id", "bid"] },
+    );
+    const refusal = fc.record(
+      { nodeId: fc.string(), reason: fc.string(), detail: fc.string() },
+      { requiredKeys: ["nodeId", "reason"] },
+    );
+    const answer = fc.oneof(
+      fc.record({ bids: fc.array(bid) }),
+      fc.record({ bids: fc.array(bid), refusals: fc.array(refusal) }),
+      fc.record({ bids: fc.array(bid), refusals: fc.constant(undefined) }),
+      fc.jsonValue(),
+      fc.anything({ withObjectString: true, withNullPrototype: true }),
+      fc.record({
+        nodeOrigin: fc.string(),
+        sla: fc.object(),
+        accumulatedLatency: fc.object(),
+        budgetMs: fc.option(fc.double(), { nil: undefined }),
+      }),
+    );
+    fc.assert(
+      fc.property(answer, (message) => {
+        expect(messageBytes(message)).toBe(Buffer.byteLength(JSON.stringify(message) ?? ""));
+        // sizes are cached per element: a second measure (as at the next hop) gives the same answer
+        expect(messageBytes(message)).toBe(Buffer.byteLength(JSON.stringify(message) ?? ""));
+      }),
+    );
   });
 });

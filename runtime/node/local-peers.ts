@@ -57,16 +57,55 @@ export class LocalCallTimeout extends Error {
   }
 }
 
-/** One-way transit time of `message` over `link`, in ms. The message is sized only when the link has a rate. */
-function transitMs(link: LinkEmulation | undefined, message: () => unknown): number {
+/** One-way transit time of a message of `bytes()` bytes over `link`, in ms; sized only when the link has a rate. */
+function transitMs(link: LinkEmulation | undefined, bytes: () => number): number {
   if (link === undefined) return 0;
   if (link.rateBps === undefined || link.rateBps <= 0) return link.delayMs;
-  const bytes = Buffer.byteLength(JSON.stringify(message()) ?? "") + FRAMING_BYTES;
-  return link.delayMs + (bytes * 8 * 1000) / link.rateBps;
+  return link.delayMs + ((bytes() + FRAMING_BYTES) * 8 * 1000) / link.rateBps;
 }
 
 function transit(ms: number): Promise<void> {
   return ms < MIN_TIMER_MS ? Promise.resolve() : new Promise((resolve) => preciseDelay(ms, resolve));
+}
+
+/** Sizes of objects already measured: a bid or an SLA travels every hop of a flood, and is measured once. */
+const sizes = new WeakMap<object, number>();
+
+/** Bytes of `value` inside an array (undefined and functions become `null`). */
+function elementBytes(value: unknown): number {
+  return value === undefined || typeof value === "function" || typeof value === "symbol" ? 4 : jsonBytes(value);
+}
+
+function jsonBytes(value: unknown): number {
+  if (typeof value === "string") return Buffer.byteLength(JSON.stringify(value));
+  if (typeof value !== "object" || value === null) return (JSON.stringify(value) ?? "").length;
+  if (Array.isArray(value)) {
+    let bytes = 2 + Math.max(0, value.length - 1);
+    for (const item of value) bytes += elementBytes(item);
+    return bytes;
+  }
+  if ("toJSON" in value) return Buffer.byteLength(JSON.stringify(value) ?? "");
+  const known = sizes.get(value);
+  if (known !== undefined) return known;
+  let bytes = 2;
+  let fields = 0;
+  for (const [key, field] of Object.entries(value)) {
+    if (field === undefined || typeof field === "function" || typeof field === "symbol") continue;
+    bytes += Buffer.byteLength(JSON.stringify(key)) + 1 + jsonBytes(field);
+    fields += 1;
+  }
+  bytes += Math.max(0, fields - 1);
+  sizes.set(value, bytes);
+  return bytes;
+}
+
+/**
+ * The size of a message as JSON, in bytes, exactly `Buffer.byteLength(JSON.stringify(message))`, but cheap for
+ * the messages of a flood: objects are measured once (messages are never changed once sent), so an answer whose
+ * list of bids grows at every hop costs one lookup per bid, and a forwarded request reuses its SLA's size.
+ */
+export function messageBytes(message: unknown): number {
+  return message === undefined || typeof message === "function" || typeof message === "symbol" ? 0 : jsonBytes(message);
 }
 
 /**
@@ -79,36 +118,62 @@ export function deliverLocally<Req, Res>(
   request: Req,
   handle: (request: Req) => Promise<Res>,
 ): Promise<Res> {
-  return new Promise<Res>((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      settled = true;
-      reject(new LocalCallTimeout(timeoutMs));
-    }, timeoutMs);
-    const exchange = async () => {
-      await transit(transitMs(link, () => request));
-      if (settled) return;
-      const answer = await handle(request);
-      await transit(transitMs(link, () => answer));
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(answer);
-    };
-    exchange().catch((err: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(err instanceof Error ? err : new Error(String(err)));
+  const call = new LocalCall<Res>(timeoutMs);
+  exchange(call, link, request, handle).catch((err: unknown) =>
+    call.fail(err instanceof Error ? err : new Error(String(err))),
+  );
+  return call.promise;
+}
+
+/** One in-process call: a promise settled once, by the answer, an error or the timeout. */
+class LocalCall<Res> {
+  readonly promise: Promise<Res>;
+  settled = false;
+  #resolve!: (answer: Res) => void;
+  #reject!: (err: Error) => void;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(timeoutMs: number) {
+    this.promise = new Promise<Res>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
     });
-  });
+    this.#timer = setTimeout(() => this.fail(new LocalCallTimeout(timeoutMs)), timeoutMs);
+  }
+
+  succeed(answer: Res): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.#timer);
+    this.#resolve(answer);
+  }
+
+  fail(err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.#timer);
+    this.#reject(err);
+  }
+}
+
+async function exchange<Req, Res>(
+  call: LocalCall<Res>,
+  link: LinkEmulation | undefined,
+  request: Req,
+  handle: (request: Req) => Promise<Res>,
+): Promise<void> {
+  await transit(transitMs(link, () => messageBytes(request)));
+  if (call.settled) return;
+  const answer = await handle(request);
+  await transit(transitMs(link, () => messageBytes(answer)));
+  call.succeed(answer);
 }
 
 /** A latency probe to a co-located peer: the emulated round trip, measured as the traffic would experience it. */
 export async function probeLocally(link: LinkEmulation | undefined, peer: LocalPeer): Promise<number | undefined> {
   const started = performance.now();
-  await transit(transitMs(link, () => ""));
+  await transit(transitMs(link, () => 0));
   if (!peer.alive()) return undefined;
-  await transit(transitMs(link, () => ""));
+  await transit(transitMs(link, () => 0));
   return performance.now() - started;
 }

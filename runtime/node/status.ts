@@ -7,7 +7,12 @@ export interface NodeStatus {
   registered: boolean;
   strategy: string;
   valuation: string;
-  neighbours: { id: string; role: "parent" | "child"; medianMs: number | undefined }[];
+  neighbours: {
+    id: string;
+    role: "parent" | "child";
+    medianMs: number | undefined;
+    iqrMs: number | undefined;
+  }[];
   resources: ReturnType<NodeState["resources"]["view"]>;
   functions: Record<string, number>;
 }
@@ -21,11 +26,10 @@ export function nodeStatus(state: NodeState): NodeStatus {
     registered: state.registered,
     strategy: state.strategy.name,
     valuation: state.valuation.name,
-    neighbours: [...state.neighbours.values()].map((n) => ({
-      id: n.id,
-      role: n.role,
-      medianMs: state.monitor.estimator.estimate(n.id)?.medianMs,
-    })),
+    neighbours: [...state.neighbours.values()].map((n) => {
+      const estimate = state.monitor.estimator.estimate(n.id);
+      return { id: n.id, role: n.role, medianMs: estimate?.medianMs, iqrMs: estimate?.iqrMs };
+    }),
     resources: state.resources.view(),
     functions,
   };

@@ -293,6 +293,8 @@ export interface AcceptAck {
   nodeId: string;
   bidId: string;
   signature?: string | undefined;
+  /** ext: HMAC under the node's bid key (`bid-mac.ts`), instead of the signature when the node agreed one. */
+  mac?: string | undefined;
 }
 
 export const acceptAckSchema = z.object({
@@ -300,6 +302,7 @@ export const acceptAckSchema = z.object({
   nodeId: id,
   bidId: id,
   signature: z.string().max(512).optional(),
+  mac: z.string().max(128).optional(),
 });
 
 export function acceptSigningText(ack: Pick<AcceptAck, "slaId" | "nodeId" | "bidId">): string {
