@@ -137,6 +137,30 @@ describe("ingestCampaign", () => {
     expect(stored).toEqual([{ file: "runA/events/iot.jsonl", lines: 13, invalid: 4, torn_last_line: true }]);
   });
 
+  it("counts blank, non-UTF-8, non-object and mistyped lines as invalid without failing", async () => {
+    const file = join(campaign, "runB/events/iot.jsonl");
+    const valid = readFileSync(file, "utf8").split("\n")[0]!;
+    const lines = [
+      "",
+      "[1, 2]",
+      '"text"',
+      '{"kind": 5}',
+      valid.replace('"tags":"<no-tags>"', '"tags":{"a":1}').replace('"firstHop":true', '"firstHop":"maybe"'),
+      valid.replace('"reqId":"r9"', '"reqId":null'),
+      "{\u0001}",
+    ];
+    appendFileSync(file, `${lines.join("\n")}\n`);
+    appendFileSync(file, Buffer.from([0xff, 0xfe, 0x0a]));
+    const report = await ingest();
+    const iot = report.files.find((f) => f.file === "runB/events/iot.jsonl")!;
+    expect(iot).toMatchObject({ lines: 2 + 7 + 1, ingested: 2, tornLastLine: false });
+    expect(iot.invalid).toBe(8);
+    expect(await count("proxy_hop")).toEqual([
+      { run_key: "runA", n: 9 },
+      { run_key: "runB", n: 2 },
+    ]);
+  });
+
   it("reports half-written, failed, foreign and empty entries run by run and ingests the rest", async () => {
     mkdirSync(join(campaign, "runD.tmp-123/events"), { recursive: true });
     mkdirSync(join(campaign, "runE.err"));
