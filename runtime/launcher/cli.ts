@@ -20,7 +20,7 @@ const USAGE = `Usage: npm run runtime -- --topology <file.json> [--strategy <nam
   --latency-model <name>   tcp (current GIRAFF) or paper (Euro-Par v3.0.0) (default tcp)
   --market-rule <name>     second-price, random, mincpurandom (default: the strategy's)
   --subnet <127.A>         loopback /16 for this network (default ${DEFAULT_FOG_OPTIONS.subnet})
-  --processes <n>          node worker processes (default: one per 120 nodes, at most 8)
+  --processes <n>          node worker processes (default: one per 250 nodes, at most one per core)
   --run-dir <dir>          write events/*.jsonl and logs/*.log there
   --no-faas                no FaaS gateways (placement only)
   --peer-transport <how>   in-process (default) or http, between nodes hosted by the same worker

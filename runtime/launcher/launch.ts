@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "../log.ts";
 import { startMarket, type RunningMarket } from "../market/market.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { parseTopology, type Topology } from "../protocol/topology.ts";
+import { defaultProcesses, partitionBySubtree } from "./partition.ts";
 import { strategy as strategyByName } from "../strategies/index.ts";
 import { planAddresses, PORTS } from "./address-plan.ts";
 import { startIotEmulator, type RunningIotEmulator } from "../iot/emulator.ts";
@@ -77,8 +78,7 @@ export async function launchFogNetwork(
     logger: logger.child("market"),
   });
 
-  const count =
-    options.processes > 0 ? options.processes : Math.max(1, Math.min(8, Math.ceil(topology.nodes.length / 120)));
+  const count = options.processes > 0 ? options.processes : defaultProcesses(topology.nodes.length);
   if (!Number.isInteger(count) || count > topology.nodes.length) {
     await market.close();
     throw new ConfigError(
@@ -86,8 +86,7 @@ export async function launchFogNetwork(
       `Expected \`processes\` to be an integer between 1 and ${topology.nodes.length}, got ${options.processes}.`,
     );
   }
-  const partitions: string[][] = Array.from({ length: count }, () => []);
-  topology.nodes.forEach((n, i) => partitions[Math.floor((i * count) / topology.nodes.length)]!.push(n.id));
+  const partitions = partitionBySubtree(topology, count);
 
   const workers: ChildProcess[] = [];
   const workerInfo: FogNetwork["workers"] = [];

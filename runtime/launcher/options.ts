@@ -16,7 +16,7 @@ export interface FogNetworkOptions {
   marketRule?: MarketRuleName | undefined;
   /** `127.A`: the loopback /16 this network lives in. */
   subnet: string;
-  /** Node worker processes; nodes are spread over them in topology order. */
+  /** Node worker processes (0: one per 250 nodes, at most one per core); each hosts whole subtrees. */
   processes: number;
   /** Start an embedded FaaS gateway next to every node (default true). */
   faas: boolean;
