@@ -44,3 +44,12 @@ function tryRead(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** CPU time (user + system) a process has used so far, in ms, from `/proc/<pid>/stat`; NaN once it is gone. */
+export function processCpuMs(pid: number): number {
+  const stat = tryRead(`/proc/${pid}/stat`);
+  if (stat === undefined) return NaN;
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // fields[11] and [12] are utime and stime in clock ticks (100 per second on Linux)
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

@@ -6,10 +6,14 @@
  * Every node is in reach over 0 ms links, so the SLA's latencyMax is generous (10 s): with a realistic one, the
  * latency screen acts on measurement noise (estimates inflated by start-up and by the load itself) and floods
  * stop at the target, which would flatter the figure. `exploredNodesMean` shows how far floods went.
+ *
+ * CPU per auction (the market's process and the node workers') is reported too: on a shared machine the rate
+ * depends on what else runs, the CPU an auction costs much less.
  */
 import { launchFogNetwork } from "../runtime/launcher/launch.ts";
 import { seededRandom } from "../runtime/util/seeded-random.ts";
 import { benchSla, exploredRegion, histogram, iotNodes, round, summary, target, type Benchmark } from "./common.ts";
+import { processCpuMs } from "./process-rss.ts";
 import { benchTree } from "./tree.ts";
 
 export const throughput: Benchmark = {
@@ -34,6 +38,9 @@ export const throughput: Benchmark = {
     const outcomes: string[] = [];
     const reasons: string[] = [];
     const measuredMs = durationMs;
+    let cpu = () => ({ marketMs: NaN, workersMs: NaN });
+    let used = { marketMs: NaN, workersMs: NaN };
+    let submitted = 0;
     try {
       ctx.progress(
         `ready after ${Math.round(network.readyAfterMs)} ms; ${inFlight} in flight for ${warmupMs} + ${durationMs} ms`,
@@ -41,11 +48,18 @@ export const throughput: Benchmark = {
       const start = performance.now();
       const measureFrom = start + warmupMs;
       const end = measureFrom + durationMs;
+      const workerCpu = () => network.workers.reduce((sum, w) => sum + processCpuMs(w.pid), 0);
+      const cpuAtStart = { market: process.cpuUsage(), workersMs: workerCpu() };
+      cpu = () => ({
+        marketMs: cpuMs(process.cpuUsage(cpuAtStart.market)),
+        workersMs: workerCpu() - cpuAtStart.workersMs,
+      });
       const slot = async () => {
         while (performance.now() < end) {
           const targetNode = iot[Math.floor(random() * iot.length)]!;
           const t = performance.now();
           const record = await network.market.submit(sla, targetNode);
+          submitted += 1;
           const done = performance.now();
           // throughput = auctions completed inside the window (long auctions that started before it count too)
           if (done < measureFrom || done > end) continue;
@@ -58,6 +72,7 @@ export const throughput: Benchmark = {
         }
       };
       await Promise.all(Array.from({ length: inFlight }, slot));
+      used = cpu();
     } finally {
       await network.stop();
     }
@@ -74,6 +89,10 @@ export const throughput: Benchmark = {
         auctionP50Ms: summary(latencies).p50 ?? null,
         auctionP99Ms: summary(latencies).p99 ?? null,
         readyAfterMs: round(network.readyAfterMs, 0),
+        // CPU per auction over the whole run (warm-up included), which depends far less on other load than the rate
+        marketCpuMsPerAuction: round(used.marketMs / Math.max(1, submitted), 3),
+        workersCpuMsPerAuction: round(used.workersMs / Math.max(1, submitted), 3),
+        workers: network.workers.length,
       },
       details: {
         auctionMs: summary(latencies),
@@ -86,3 +105,7 @@ export const throughput: Benchmark = {
     };
   },
 };
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
