@@ -27,12 +27,13 @@ function event(run: string, i: number): Record<string, unknown> {
   const t = 1.7e12 + i;
   const sla = `sla-${i % 5000}`;
   const node = `n${i % 50}`;
-  const base = { t, run, source: node };
   const r = i % 20;
   if (r < 10) {
     const first = i % 3 === 0;
     return {
-      ...base,
+      t,
+      run,
+      source: node,
       kind: "proxy_hop",
       reqId: `req-${Math.floor(i / 3)}`,
       slaId: sla,
@@ -46,7 +47,9 @@ function event(run: string, i: number): Record<string, unknown> {
   }
   if (r < 13)
     return {
-      ...base,
+      t,
+      run,
+      source: node,
       kind: "bid",
       slaId: sla,
       functionName: `f-i0-c1-m1-l${i % 300}-a0-r1-d1`,
@@ -59,7 +62,9 @@ function event(run: string, i: number): Record<string, unknown> {
     };
   if (r < 15)
     return {
-      ...base,
+      t,
+      run,
+      source: node,
       kind: "bid_request_seen",
       slaId: sla,
       nodeId: node,
@@ -69,7 +74,9 @@ function event(run: string, i: number): Record<string, unknown> {
     };
   if (r < 17)
     return {
-      ...base,
+      t,
+      run,
+      source: node,
       kind: "neighbor_latency",
       nodeId: node,
       neighborId: "n0",
@@ -82,7 +89,9 @@ function event(run: string, i: number): Record<string, unknown> {
     };
   if (r < 18)
     return {
-      ...base,
+      t,
+      run,
+      source: node,
       kind: "resource_usage",
       nodeId: node,
       cpuUsedMilli: i % 1000,
@@ -92,7 +101,9 @@ function event(run: string, i: number): Record<string, unknown> {
     };
   if (r < 19)
     return {
-      ...base,
+      t,
+      run,
+      source: node,
       kind: "sla_submitted",
       slaId: `s${i}`,
       functionName: `f-i0-c1-m1-l${i % 300}-a0-r1-d1`,
@@ -105,7 +116,9 @@ function event(run: string, i: number): Record<string, unknown> {
       replicas: 1,
     };
   return {
-    ...base,
+    t,
+    run,
+    source: node,
     kind: "auction_result",
     slaId: `s${i - 1}`,
     functionName: "f",

@@ -212,10 +212,10 @@ export async function writeRun(runDir: string, spec: RunSpec, eventsPerRun: numb
     const hops = ready[r % ready.length]!;
     const reqId = `req${r}`;
     let at = t0 + 100_000 + r * 10;
-    await files.iot.write({ ...base(at, "iot"), ...hop(reqId, hops[0]!.slaId, true, at, at + 50) });
+    await files.iot.write(hop(spec.key, "iot", reqId, hops[0]!.slaId, true, at, at + 50));
     for (const h of hops) {
       at += h.node.latencyMs * (0.5 + own());
-      await files.iot.write({ ...base(at, h.node.id), ...hop(reqId, h.slaId, false, at, at + 5) });
+      await files.iot.write(hop(spec.key, h.node.id, reqId, h.slaId, false, at, at + 5));
     }
   }
   await Promise.all(Object.values(files).map((f) => f.close()));
@@ -233,8 +233,20 @@ export async function writeRun(runDir: string, spec: RunSpec, eventsPerRun: numb
   return written();
 }
 
-function hop(reqId: string, slaId: string, firstHop: boolean, receivedAt: number, respondedAt: number) {
+/** A proxy hop written field by field: an object spread here made generation 40× slower (V8). */
+function hop(
+  run: string,
+  source: string,
+  reqId: string,
+  slaId: string,
+  firstHop: boolean,
+  receivedAt: number,
+  respondedAt: number,
+) {
   return {
+    t: receivedAt,
+    run,
+    source,
     kind: "proxy_hop",
     reqId,
     slaId,
