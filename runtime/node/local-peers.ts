@@ -71,41 +71,56 @@ function transit(ms: number): Promise<void> {
 /** Sizes of objects already measured: a bid or an SLA travels every hop of a flood, and is measured once. */
 const sizes = new WeakMap<object, number>();
 
-/** Bytes of `value` inside an array (undefined and functions become `null`). */
-function elementBytes(value: unknown): number {
-  return value === undefined || typeof value === "function" || typeof value === "symbol" ? 4 : jsonBytes(value);
+function bytesOf(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? "null");
 }
 
-function jsonBytes(value: unknown): number {
-  if (typeof value === "string") return Buffer.byteLength(JSON.stringify(value));
-  if (typeof value !== "object" || value === null) return (JSON.stringify(value) ?? "").length;
-  if (Array.isArray(value)) {
-    let bytes = 2 + Math.max(0, value.length - 1);
-    for (const item of value) bytes += elementBytes(item);
-    return bytes;
+/** The size of a bid, refusal or SLA, measured once. */
+function cachedBytes(value: unknown): number {
+  if (typeof value !== "object" || value === null) return bytesOf(value);
+  let bytes = sizes.get(value);
+  if (bytes === undefined) {
+    bytes = bytesOf(value);
+    sizes.set(value, bytes);
   }
-  if ("toJSON" in value) return Buffer.byteLength(JSON.stringify(value) ?? "");
-  const known = sizes.get(value);
-  if (known !== undefined) return known;
-  let bytes = 2;
-  let fields = 0;
-  for (const [key, field] of Object.entries(value)) {
-    if (field === undefined || typeof field === "function" || typeof field === "symbol") continue;
-    bytes += Buffer.byteLength(JSON.stringify(key)) + 1 + jsonBytes(field);
-    fields += 1;
-  }
-  bytes += Math.max(0, fields - 1);
-  sizes.set(value, bytes);
   return bytes;
 }
 
+/** `JSON.stringify(list)` in bytes, from the cached sizes of its elements. */
+function listBytes(list: readonly unknown[]): number {
+  let bytes = 2 + Math.max(0, list.length - 1);
+  for (const item of list) bytes += cachedBytes(item);
+  return bytes;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
 /**
- * The size of a message as JSON, in bytes, exactly `Buffer.byteLength(JSON.stringify(message))`, but cheap for
- * the messages of a flood: objects are measured once (messages are never changed once sent), so an answer whose
- * list of bids grows at every hop costs one lookup per bid, and a forwarded request reuses its SLA's size.
+ * The size of a message as JSON, in bytes: exactly `Buffer.byteLength(JSON.stringify(message))`, but cheap for
+ * the two messages of a flood. An answer (`{bids, refusals}`) grows at every hop, but its bids and refusals are
+ * each measured once; a forwarded request differs from the received one in a few small fields, and its SLA is
+ * measured once. Anything else is serialised.
  */
 export function messageBytes(message: unknown): number {
-  return message === undefined || typeof message === "function" || typeof message === "symbol" ? 0 : jsonBytes(message);
+  if (message === undefined || typeof message === "function" || typeof message === "symbol") return 0;
+  if (!isPlainObject(message)) return bytesOf(message);
+  const keys = Object.keys(message);
+  if (keys[0] === "bids" && Array.isArray(message.bids) && (keys.length === 1 || keys.length === 2)) {
+    // {"bids":[…]} or {"bids":[…],"refusals":[…]}
+    if (keys.length === 1) return 9 + listBytes(message.bids);
+    if (keys[1] === "refusals" && Array.isArray(message.refusals)) {
+      return 9 + listBytes(message.bids) + 12 + listBytes(message.refusals);
+    }
+  }
+  if (keys[0] === "nodeOrigin" && keys[1] === "sla" && isPlainObject(message.sla)) {
+    // the request with its SLA replaced by `0`, then the SLA's own size instead of that one byte
+    return bytesOf({ ...message, sla: 0 }) - 1 + cachedBytes(message.sla);
+  }
+  return bytesOf(message);
 }
 
 /**
