@@ -154,6 +154,9 @@ in
       '';
     };
 
+    # The Grid'5000 provider starts the runtime from a fixed path (G5K_VM_REPO, default /opt/giraff-ts).
+    systemd.tmpfiles.rules = [ "L+ /opt/giraff-ts - - - - ${repo}" ];
+
     systemd.services.giraff-node = runtimeService "GIRAFF-TS fog-node agent" cfg.nodeEntry;
     systemd.services.giraff-proxy = runtimeService "GIRAFF-TS chaining proxy" cfg.proxyEntry;
 

@@ -61,6 +61,8 @@ export interface RuntimeSpec {
   reduction: boolean;
   latencyModel: string;
   marketRule?: string | undefined;
+  /** Run name stamped on the runtime's events (providers that start the runtime per run). */
+  run?: string | undefined;
 }
 
 /** Effects every step receives: cancellation, logging and progress. */

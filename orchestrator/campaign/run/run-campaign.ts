@@ -12,10 +12,16 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { runBatch, type BatchMode, type BatchSummary } from "../../batch/index.ts";
 import { localProvider } from "../../providers/local/local-provider.ts";
-import { planGrid5000, toProviderPlan } from "../../providers/grid5000/plan/index.ts";
-import type { Provider, ProviderPlan } from "../../providers/types.ts";
+import { planGrid5000, toProviderPlan, EXIT_ENDS_TOO_LATE } from "../../providers/grid5000/plan/index.ts";
+import { createGrid5000Effects } from "../../providers/grid5000/provider/effects.ts";
+import { grid5000Provider } from "../../providers/grid5000/provider/provider.ts";
+import { grid5000Settings, SITES } from "../../providers/grid5000/provider/settings.ts";
+import type { ProviderPlan } from "../../providers/types.ts";
 import type { Topology } from "../../../runtime/protocol/topology.ts";
 import { expandRuns, loadCampaign, type RunSpec } from "../config/index.ts";
+import { CAMPAIGN_FILE } from "../config/load-campaign.ts";
+import { parseDotenv } from "../config/dotenv.ts";
+import { deferredProvider, perRunDeployments, sharedDeployments, type Deployments } from "./deployments.ts";
 import type { Campaign } from "../config/schema.ts";
 import { planFor, topologyFor, writeJsonAtomic } from "./prepare.ts";
 import { writeFigures } from "../../figures/write-figures.ts";
@@ -40,29 +46,31 @@ export interface RunCampaignOptions {
   env?: Record<string, string | undefined>;
   print: (line: string) => void;
   log: (line: string) => void;
+  /** Step changes of each run (also shown by the live progress). */
+  onStep?: (key: string, step: string) => void;
 }
 
 export async function runCampaign(opts: RunCampaignOptions): Promise<{ exitCode: number; summary?: BatchSummary }> {
   const campaign = await loadCampaign(opts.folder, opts.env === undefined ? {} : { env: opts.env });
-  for (const w of campaign.warnings) opts.log(`warning: ${w.file}: ${w.message}`);
+  const providerName = opts.provider ?? campaign.deployment.provider;
+  for (const w of campaign.warnings) {
+    // the Grid'5000 provider reads its G5K_… settings itself (credentials never enter the Campaign)
+    if (!(providerName === "grid5000" && w.variable.startsWith("G5K_"))) opts.log(`warning: ${w.file}: ${w.message}`);
+  }
   const runs = expandRuns(campaign);
   const out = opts.out ?? join("metrics-arks", campaign.name);
-  const providerName = opts.provider ?? campaign.deployment.provider;
   const concurrency = opts.jobs ?? campaign.deployment.nbInParallel;
 
   if (opts.dryRun) {
     await dryRun(campaign, runs, providerName, concurrency, opts.print);
     return { exitCode: 0 };
   }
-  if (providerName !== "local") {
-    throw new UnavailableProviderError(
-      `The ${providerName} provider cannot run campaigns yet; use --dry-run to see its plan, or --provider local.`,
-    );
-  }
+  const deployments = deploymentsFor(providerName, campaign, out, opts.log);
   writeJsonAtomic(join(out, "campaign.json"), describeCampaign(campaign, runs));
   const labels = new Map(runs.map((r) => [r.key, r.label]));
   const progress = campaignProgress({ labels, concurrency });
   let summary: BatchSummary;
+  const tooLate: string[] = [];
   try {
     summary = await runBatch({
       dir: out,
@@ -89,25 +97,31 @@ export async function runCampaign(opts: RunCampaignOptions): Promise<{ exitCode:
         run: async (ctx) => {
           const topology = topologyFor(campaign, run, out);
           const plan = planFor(run, topology, out);
-          const provider = providerFor(run, ctx.seq, campaign.name);
           return runOne(
             {
               run,
               campaign: campaign.name,
               topology,
               plan,
-              provider,
+              deployments,
               walltimeS: campaign.deployment.walltime.seconds,
-              onStep: progress.onStep,
+              onStep: (key, step) => {
+                progress.onStep(key, step);
+                opts.onStep?.(key, step);
+              },
               log: opts.log,
             },
             ctx,
-          );
+          ).catch((err: unknown) => {
+            if ((err as { exitCode?: unknown }).exitCode === EXIT_ENDS_TOO_LATE) tooLate.push((err as Error).message);
+            throw err;
+          });
         },
       })),
     });
   } finally {
     progress.close();
+    await deployments.releaseAll(opts.log);
   }
   opts.print("");
   opts.print(formatSummary(summarise(readScenarios(out))));
@@ -128,6 +142,12 @@ export async function runCampaign(opts: RunCampaignOptions): Promise<{ exitCode:
   opts.print(
     `${summary.succeeded} runs succeeded, ${summary.failed} failed, ${summary.skipped} skipped; results in ${out}/`,
   );
+  if (tooLate.length > 0 && !summary.interrupted) {
+    opts.print(
+      `${tooLate.length} runs were not started: ${tooLate[0]} Rerun with --resume-failed when a reservation can end in time.`,
+    );
+    return { exitCode: EXIT_ENDS_TOO_LATE, summary };
+  }
   return { exitCode: summary.interrupted ? 130 : summary.exitCode, summary };
 }
 
@@ -135,9 +155,36 @@ export class UnavailableProviderError extends Error {
   override name = "UnavailableProviderError";
 }
 
-function providerFor(run: RunSpec, seq: number, campaign: string): Provider {
-  // each concurrent run gets its own loopback /16 (127.30 … 127.229)
-  return localProvider({ subnet: `127.${30 + ((seq - 1) % 200)}`, run: `${campaign}/${run.key}` });
+/**
+ * Where runs get machines: `local` gives each run its own loopback /16 (127.30 … 127.229), reserved and released
+ * with the run; `grid5000` shares one reservation per topology between its strategies (see deployments.ts). The
+ * Grid'5000 settings (credentials included) are read from the campaign's .env here, before anything starts.
+ */
+function deploymentsFor(
+  providerName: "local" | "grid5000",
+  campaign: Campaign,
+  out: string,
+  log: (line: string) => void,
+): Deployments {
+  if (providerName === "local") {
+    return perRunDeployments(
+      (seq) => localProvider({ subnet: `127.${30 + ((seq - 1) % 200)}`, run: `${campaign.name}/seq-${seq}` }),
+      () => out,
+    );
+  }
+  const env = parseDotenv(readFileSync(join(campaign.folder, CAMPAIGN_FILE), "utf8"));
+  const settings = grid5000Settings(env, campaign.deployment.cluster);
+  const guard = { policy: campaign.deployment.doNotExecuteIfEndingAfter, anchorMs: Date.now() };
+  return sharedDeployments(
+    (topologyKey) =>
+      deferredProvider("grid5000", async () =>
+        grid5000Provider(
+          { settings, run: `${campaign.name}/${topologyKey}`, guard },
+          await createGrid5000Effects(settings, (line) => log(`[grid5000] ${line}`)),
+        ),
+      ),
+    out,
+  );
 }
 
 async function dryRun(
@@ -176,15 +223,6 @@ async function dryRun(
   print("");
   print("Dry run: nothing was started, reserved or written.");
 }
-
-/** Grid'5000 sites of the clusters GIRAFF used (giraff.md §11.1). */
-const SITES: Record<string, string> = {
-  gros: "nancy",
-  grisou: "nancy",
-  parasilo: "rennes",
-  paravance: "rennes",
-  ecotype: "nantes",
-};
 
 /** What the provider would reserve for one topology: nothing is called, nothing is written. */
 async function providerPlan(

@@ -12,8 +12,9 @@ import type { Topology } from "../../../runtime/protocol/topology.ts";
 import type { RunContext } from "../../batch/index.ts";
 import { replayPlan, type ReplaySummary } from "../../plan/workload/replay.ts";
 import type { Plan } from "../../plan/workload/plan-schema.ts";
-import type { Provider, ProviderState, StepContext } from "../../providers/types.ts";
+import type { StepContext } from "../../providers/types.ts";
 import type { RunSpec } from "../config/index.ts";
+import type { Deployments } from "./deployments.ts";
 import { writeJsonAtomic } from "./prepare.ts";
 
 /** What a run leaves in `scenario.json`, for the campaign's summary. */
@@ -33,7 +34,8 @@ export interface RunOneInput {
   campaign: string;
   topology: Topology;
   plan: Plan;
-  provider: Provider;
+  /** Where the run's machines come from: its own (local) or its topology's shared deployment (grid5000). */
+  deployments: Deployments;
   walltimeS: number;
   /** Step changes, for the live progress. */
   onStep: (key: string, step: string) => void;
@@ -41,7 +43,7 @@ export interface RunOneInput {
 }
 
 export async function runOne(input: RunOneInput, ctx: RunContext): Promise<ScenarioResult> {
-  const { run, provider } = input;
+  const { run } = input;
   // every chain of the replay waits on this signal: hundreds of listeners are expected, not a leak
   setMaxListeners(10_000, ctx.signal);
   const timings: Record<string, number> = {};
@@ -71,63 +73,67 @@ export async function runOne(input: RunOneInput, ctx: RunContext): Promise<Scena
     campaign: input.campaign,
     topologyKey: run.topologyKey,
     topology: input.topology,
-    stateDir: ctx.runDir,
     walltimeS: input.walltimeS,
   };
-  let state: ProviderState | undefined;
-  try {
-    state = await timed("reserve", () => provider.reserve(spec, undefined, step));
-    state = await timed("boot", () => provider.boot(state!, step));
-    const deployed = await timed("deploy", () =>
-      provider.deploy(state!, { ...run.params.strategy, latencyModel: run.params.latencyModel }, ctx.runDir, step),
-    );
-    state = await timed("emulateNetwork", () => provider.emulateNetwork(deployed.state, step));
-    const { marketUrl, iotUrl } = deployed.endpoints;
-
-    input.onStep(run.key, "warm-up");
-    await sleep(run.pacing.warmupS * 1000, undefined, { signal: ctx.signal });
-    input.onStep(run.key, "runScenario");
-    const events = fileEventWriter(join(ctx.runDir, "events", "replayer.jsonl"), {
-      run: input.campaign,
-      source: "replayer",
-    });
-    let replay: ReplaySummary;
-    try {
-      replay = await timed("runScenario", () =>
-        replayPlan(input.plan, { marketUrl, iotUrl, signal: ctx.signal }, { events }),
+  return input.deployments.use(
+    spec,
+    ctx.seq,
+    step,
+    async ({ provider, state: booted }) => {
+      const deployed = await timed("deploy", () =>
+        provider.deploy(
+          booted,
+          { ...run.params.strategy, latencyModel: run.params.latencyModel, run: `${input.campaign}/${run.key}` },
+          ctx.runDir,
+          step,
+        ),
       );
-    } finally {
-      await events.close();
-    }
-    input.onStep(run.key, "wait");
-    await sleep(run.pacing.waitTimeS * 1000, undefined, { signal: ctx.signal });
-    const iot = await iotTotals(iotUrl);
-    await timed("collect", () => provider.collect(state!, ctx.runDir, step));
-    state = await timed("reset", () => provider.reset(state!, step));
+      let state = await timed("emulateNetwork", () => provider.emulateNetwork(deployed.state, step));
+      const { marketUrl, iotUrl } = deployed.endpoints;
 
-    const result: ScenarioResult = {
-      key: run.key,
-      label: run.label,
-      strategy: run.strategy.label,
-      nodes: input.topology.nodes.length,
-      replay: {
-        chains: replay.chains,
-        ok: replay.ok,
-        aborted: replay.aborted,
-        failed: replay.failed,
-        cancelled: replay.cancelled,
-        steps: replay.steps,
-      },
-      functions: { submitted: replay.steps.submit.ok + replay.steps.submit.failed, placed: replay.steps.submit.ok },
-      iot,
-      timingsMs: timings,
-    };
-    writeJsonAtomic(join(ctx.runDir, "scenario.json"), result);
-    return result;
-  } finally {
-    if (state !== undefined)
-      await provider.release(state, step).catch((err: unknown) => step.log(`release failed: ${String(err)}`));
-  }
+      input.onStep(run.key, "warm-up");
+      await sleep(run.pacing.warmupS * 1000, undefined, { signal: ctx.signal });
+      input.onStep(run.key, "runScenario");
+      const events = fileEventWriter(join(ctx.runDir, "events", "replayer.jsonl"), {
+        run: input.campaign,
+        source: "replayer",
+      });
+      let replay: ReplaySummary;
+      try {
+        replay = await timed("runScenario", () =>
+          replayPlan(input.plan, { marketUrl, iotUrl, signal: ctx.signal }, { events }),
+        );
+      } finally {
+        await events.close();
+      }
+      input.onStep(run.key, "wait");
+      await sleep(run.pacing.waitTimeS * 1000, undefined, { signal: ctx.signal });
+      const iot = await iotTotals(iotUrl);
+      await timed("collect", () => provider.collect(state, ctx.runDir, step));
+      state = await timed("reset", () => provider.reset(state, step));
+
+      const result: ScenarioResult = {
+        key: run.key,
+        label: run.label,
+        strategy: run.strategy.label,
+        nodes: input.topology.nodes.length,
+        replay: {
+          chains: replay.chains,
+          ok: replay.ok,
+          aborted: replay.aborted,
+          failed: replay.failed,
+          cancelled: replay.cancelled,
+          steps: replay.steps,
+        },
+        functions: { submitted: replay.steps.submit.ok + replay.steps.submit.failed, placed: replay.steps.submit.ok },
+        iot,
+        timingsMs: timings,
+      };
+      writeJsonAtomic(join(ctx.runDir, "scenario.json"), result);
+      return { state, value: result };
+    },
+    timed,
+  );
 }
 
 async function iotTotals(iotUrl: string): Promise<ScenarioResult["iot"]> {

@@ -88,7 +88,7 @@ export function localProvider(opts: LocalProviderOptions): Provider<LocalState> 
         ...(runtime.marketRule === undefined ? {} : { marketRule: runtime.marketRule as MarketRuleName }),
         subnet: state.subnet,
         runDir,
-        run: opts.run,
+        run: runtime.run ?? opts.run,
         faas,
         proxies: faas,
         iot: faas,

@@ -1,0 +1,264 @@
+/**
+ * A campaign with `--provider grid5000`, as a user runs it, against the **fake** Grid'5000 API (on a virtual clock
+ * driven 50× faster than real time) and a real OpenSSH sshd on loopback. The "VMs" are loopback addresses of the
+ * reserved subnet (the fake's site network is 127.140.0.0/14), each served by the sshd: the real runtime entry
+ * points run there, started over SSH, reached through SSH tunnels, and their events are collected over SFTP.
+ * Only what cannot run here is simulated: libvirt, qemu-img, tc, ping and reboots go to a transcript
+ * (`G5K_SIMULATE_HOSTS`), which the test reads. Every ending — success, failure, SIGINT, SIGTERM, an abort at each
+ * step — must leave no job alive in the fake API, and the password must appear nowhere.
+ */
+import { spawn } from "node:child_process";
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+  existsSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "../../../../runtime/testing/wait.ts";
+import { runCampaign } from "../../../campaign/run/run-campaign.ts";
+import { startFakeGrid5000, type FakeGrid5000 } from "../fake/index.ts";
+import { NANCY } from "../fake/fixtures.ts";
+import { sshdSkipReason, startSshd, type Sshd } from "../transport/testing/sshd.ts";
+
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const ZX = join(ROOT, "node_modules", "zx", "build", "cli.js");
+const PASSWORD = "s3cret-Pa55-g5k-campaign";
+const LONG = 400_000;
+const skip = sshdSkipReason();
+const scratch = mkdtempSync(join(tmpdir(), "giraff-g5k-campaign-"));
+
+let fake: FakeGrid5000;
+let sshd: Sshd;
+let ticker: NodeJS.Timeout | undefined;
+/** The fake's clock follows real time 50× faster while `ticking`: jobs start in half a second. */
+const tick = (on: boolean) => {
+  clearInterval(ticker);
+  ticker = on ? setInterval(() => fake.clock.advance(1000), 20) : undefined;
+};
+
+beforeAll(async () => {
+  if (skip) return;
+  fake = await startFakeGrid5000({
+    auth: { mode: "outside", users: { alice: PASSWORD } },
+    site: { ...NANCY, g5ksubnet: { network: "127.140.0.0/14", gateway: "127.143.255.254" } },
+  });
+  // VM addresses: 127.140.0.2 and up (network, first host skipped)
+  const vms = Array.from({ length: 8 }, (_, i) => `ListenAddress 127.140.0.${i + 2}`);
+  sshd = await startSshd({ listenAddress: "127.140.0.1", allowTcpForwarding: true, extraConfig: vms });
+}, 60_000);
+
+afterAll(async () => {
+  tick(false);
+  await sshd?.stop();
+  await fake?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A campaign folder: 3 fog nodes of the dev topology, two strategies, a few seconds of arrivals. */
+function campaignFolder(name: string, extra: string[] = []): string {
+  const folder = join(scratch, name);
+  mkdirSync(folder, { recursive: true });
+  const dev = JSON.parse(readFileSync(join(ROOT, "experiments/topologies/dev.json"), "utf8"));
+  const keep = new Set(["market", "node_1", "node_12"]);
+  writeFileSync(
+    join(folder, "topology.json"),
+    JSON.stringify({ ...dev, nodes: dev.nodes.filter((n: { name: string }) => keep.has(n.name)) }),
+  );
+  writeFileSync(
+    join(folder, ".env"),
+    [
+      'STRATEGIES="auction edge-first"',
+      "TOPOLOGY=topology.json",
+      "PROVIDER=grid5000",
+      "CLUSTER=gros",
+      "DEPLOYMENT_WALLTIME=10:00:00",
+      "EXPERIMENT_DURATION=3",
+      "WARMUP_TIME=0",
+      "WAIT_TIME=1",
+      "RUN_TIMEOUT=120",
+      'PIPELINES="image-classification"',
+      "NB_IMAGE_FUNCTIONS=1",
+      "G5K_USER=alice",
+      `G5K_PASSWORD="${PASSWORD}"`,
+      `G5K_API_URL=${fake.baseUrl}`,
+      "G5K_JUMP=none",
+      `G5K_SSH_KEY=${sshd.clientKeyPath}`,
+      `G5K_IMAGE_SHA256=${"ab".repeat(32)}`,
+      `G5K_VM_SSH_PORT=${sshd.port}`,
+      `G5K_VM_REPO=${ROOT}`,
+      `G5K_VM_WORKDIR=${join(scratch, name, "vms")}`,
+      "G5K_FAAS=embedded",
+      "G5K_POLL_S=0.1",
+      `G5K_SIMULATE_HOSTS=${join(scratch, name, "hosts.transcript")}`,
+      ...extra,
+    ].join("\n"),
+  );
+  return folder;
+}
+
+function campaign(args: string[]) {
+  const child = spawn(process.execPath, [ZX, "run-campaign.mjs", ...args], {
+    cwd: ROOT,
+    env: process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+/** Jobs of the fake that are not over, after letting pending deletions settle. */
+function aliveJobs(): { uid: number; name: string | null; state: string }[] {
+  fake.clock.advance(10_000);
+  return [...fake.jobs.jobs.values()]
+    .filter((j) => ["waiting", "launching", "running"].includes(j.state))
+    .map((j) => ({ uid: j.uid, name: j.name, state: j.state }));
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
+}
+
+function expectNoSecret(texts: string[], dirs: string[]) {
+  const token = Buffer.from(`alice:${PASSWORD}`).toString("base64");
+  for (const text of texts) {
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(token);
+  }
+  for (const file of dirs.flatMap(filesUnder)) {
+    if (file.endsWith(".env") && file.includes(scratch) && !file.includes("vms")) continue; // the campaign's own .env
+    const content = readFileSync(file);
+    expect(content.includes(PASSWORD), file).toBe(false);
+    expect(content.includes(token), file).toBe(false);
+  }
+}
+
+describe.skipIf(skip !== undefined)("a campaign on the grid5000 provider (fake API, real sshd)", () => {
+  it(
+    "reserves one job, runs both strategies on it, collects the VMs' events and deletes the job",
+    async () => {
+      tick(true);
+      const before = fake.requests.length;
+      const folder = campaignFolder("ok");
+      const out = join(scratch, "ok-out");
+      const c = campaign([folder, "--out", out]);
+      const code = await c.exited;
+      expect(code, `${c.err()}\n${JSON.stringify(fake.requests.map((r) => [r.method, r.path, r.status]))}`).toBe(0);
+      const runs = readdirSync(out).filter((d) => /^[0-9a-f]{16}$/.test(d));
+      expect(runs).toHaveLength(2);
+      for (const run of runs) {
+        const events = readdirSync(join(out, run, "events")).sort();
+        expect(events).toEqual(
+          expect.arrayContaining([
+            "iot.jsonl",
+            "market.jsonl",
+            "node-market.jsonl",
+            "node-node_1.jsonl",
+            "replayer.jsonl",
+          ]),
+        );
+        const scenario = JSON.parse(readFileSync(join(out, run, "scenario.json"), "utf8"));
+        expect(scenario.functions.placed).toBeGreaterThan(0);
+      }
+      // one job for the topology, shared by the two strategies, deleted at the end
+      const submitted = fake.requests
+        .slice(before)
+        .filter((r) => r.method === "POST" && r.path === "/sites/nancy/jobs");
+      expect(submitted).toHaveLength(1);
+      expect(aliveJobs()).toEqual([]);
+      // libvirt and tc were only simulated: their transcript shows what would have run
+      const transcript = readFileSync(join(folder, "hosts.transcript"), "utf8");
+      expect(transcript.match(/^virsh create /gm)).toHaveLength(4);
+      expect(transcript).toMatch(/qemu-img create -f qcow2 -F qcow2 -b \/tmp\/giraff-vms\/base.qcow2/);
+      expect(transcript).toMatch(/tc qdisc add dev eth0 parent 1:1 handle 10: netem delay/);
+      expect(transcript).toMatch(/^\$ 127\.140\.0\.\d\nping -n -q -c 10 -i 0.2 -w 20 127\.140\.0\.\d$/m);
+      expect(transcript.match(/systemctl reboot/g)).toHaveLength(4 * 2);
+      expectNoSecret([c.out(), c.err()], [out, join(folder, "vms")]);
+    },
+    LONG,
+  );
+
+  it(
+    "refuses to reserve when the job could end after DO_NOT_EXECUTE_IF_ENDING_AFTER: exit 127 with a sentence",
+    async () => {
+      tick(true);
+      const before = fake.requests.length;
+      const folder = campaignFolder("late", [
+        "DO_NOT_EXECUTE_IF_ENDING_AFTER=today",
+        "DO_NOT_EXECUTE_IF_ENDING_AFTER_HOUR=0000",
+      ]);
+      const c = campaign([folder, "--out", join(scratch, "late-out")]);
+      expect(await c.exited, c.err()).toBe(127);
+      expect(c.out()).toMatch(/2 runs were not started: .*Rerun with --resume-failed/);
+      expect(fake.requests.slice(before).filter((r) => r.method === "POST")).toEqual([]);
+    },
+    LONG,
+  );
+
+  it.each([
+    ["SIGINT", "reserve"],
+    ["SIGTERM", "runScenario"],
+  ] as const)(
+    "%s during %s deletes the job",
+    async (signal, step) => {
+      tick(step !== "reserve"); // a stopped clock keeps the job waiting: the campaign is inside reserve
+      const folder = campaignFolder(`${signal}-${step}`);
+      const c = campaign([folder, "--out", join(scratch, `${signal}-${step}-out`)]);
+      const marker = step === "reserve" ? /job \d+ on nancy is waiting|reserve: submitting/ : /runScenario/;
+      await waitUntil(`the campaign to be in ${step}`, () => marker.test(c.err()), { timeoutMs: 120_000 });
+      if (step === "reserve")
+        await waitUntil("the job to exist", () => fake.requests.some((r) => r.method === "POST"), {
+          timeoutMs: 30_000,
+        });
+      c.child.kill(signal);
+      expect(await c.exited, c.err()).toBe(130);
+      tick(true);
+      expect(aliveJobs()).toEqual([]);
+      expectNoSecret([c.out(), c.err()], [join(scratch, `${signal}-${step}-out`)]);
+    },
+    LONG,
+  );
+
+  it.each(["reserve", "boot", "deploy", "emulateNetwork", "runScenario", "collect", "reset"])(
+    "an abort during %s leaves no job alive",
+    async (step) => {
+      tick(true);
+      const folder = campaignFolder(`abort-${step}`);
+      const controller = new AbortController();
+      const lines: string[] = [];
+      const result = await runCampaign({
+        folder,
+        out: join(scratch, `abort-${step}-out`),
+        mode: "fresh",
+        force: false,
+        retries: 1,
+        halt: "never",
+        dryRun: false,
+        signal: controller.signal,
+        print: (l) => lines.push(l),
+        log: (l) => lines.push(l),
+        onStep: (_key, s) => {
+          if (s === step) controller.abort(new Error("SIGINT"));
+        },
+      });
+      expect(result.exitCode, lines.join("\n")).toBe(130);
+      expect(aliveJobs()).toEqual([]);
+      expectNoSecret(lines, [join(scratch, `abort-${step}-out`)]);
+    },
+    LONG,
+  );
+});

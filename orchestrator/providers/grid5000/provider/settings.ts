@@ -1,0 +1,99 @@
+/**
+ * The Grid'5000 provider's settings: the `G5K_…` variables of the campaign's `.env`, read once into a typed object
+ * at the boundary, before anything is reserved. Errors name the variable. The password lives only in this object
+ * and in the API client built from it: never in the campaign, the provider state, a run directory or a log line.
+ *
+ * | Variable | Default | Meaning |
+ * | --- | --- | --- |
+ * | `G5K_USER`, `G5K_PASSWORD` | required outside Grid'5000 | API login (HTTP Basic) |
+ * | `G5K_INSIDE` | false | running inside Grid'5000: no API credentials, no jump host |
+ * | `G5K_API_URL` | https://api.grid5000.fr/stable | API base URL (the fake's, in tests) |
+ * | `G5K_SITE` | the cluster's site | site of the job |
+ * | `G5K_QUEUE`, `G5K_PROJECT`, `G5K_RESERVATION` | default queue, none, now | OAR submission fields |
+ * | `G5K_SSH_KEY` | ~/.ssh/id_ed25519 | private key for hosts and VMs |
+ * | `G5K_JUMP` | access.grid5000.fr (none inside) | SSH access gateway, `none` for direct connections |
+ * | `G5K_IMAGE`, `G5K_IMAGE_SHA256` | /home/<user>/giraff/nixos.qcow2, required | the VM image on the NFS home |
+ * | `G5K_VM_SSH_PORT` | 22 | sshd port of the VMs |
+ * | `G5K_VM_REPO` | /opt/giraff-ts | the repository on the VMs (the image links it there) |
+ * | `G5K_VM_WORKDIR` | /var/lib/giraff | per-VM env files, logs, events and pids on the VMs |
+ * | `G5K_FAAS` | openfaas | how fog nodes run functions: openfaas (K3s), embedded, none |
+ * | `G5K_POLL_S` | 5 | first delay between job polls (grows ×1.5) |
+ * | `G5K_SIMULATE_HOSTS` | unset | transcript path: host and VM system commands are recorded and simulated |
+ */
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "../../../../runtime/protocol/errors.ts";
+import { FAAS_MODES } from "../../../../runtime/node/cli.ts";
+import { booleanVar, maybeVar, oneOfVar, portVar, requiredVar, type Env } from "../../../../runtime/util/env-vars.ts";
+import type { Grid5000Auth } from "../api/index.ts";
+
+export interface Grid5000Settings {
+  apiUrl: string;
+  auth: Grid5000Auth;
+  login: string | undefined;
+  site: string;
+  cluster: string;
+  queue: string | undefined;
+  project: string | undefined;
+  reservation: string | undefined;
+  sshKeyPath: string;
+  jump: string | undefined;
+  image: { path: string; sha256: string };
+  vmSshPort: number;
+  vmRepo: string;
+  vmWorkDir: string;
+  faas: (typeof FAAS_MODES)[number];
+  pollInitialMs: number;
+  simulateHosts: string | undefined;
+}
+
+/** Grid'5000 sites of the clusters GIRAFF used (giraff.md §11.1). */
+export const SITES: Record<string, string> = {
+  gros: "nancy",
+  grisou: "nancy",
+  parasilo: "rennes",
+  paravance: "rennes",
+  ecotype: "nantes",
+};
+
+export function grid5000Settings(env: Env, cluster: string): Grid5000Settings {
+  const inside = booleanVar(env, "G5K_INSIDE", false);
+  const login = inside ? maybeVar(env, "G5K_USER") : requiredVar(env, "G5K_USER");
+  const auth: Grid5000Auth = inside
+    ? { mode: "inside", username: login }
+    : { mode: "basic", username: login!, password: requiredVar(env, "G5K_PASSWORD") };
+  const jump = maybeVar(env, "G5K_JUMP") ?? (inside ? "none" : "access.grid5000.fr");
+  const sha256 = requiredVar(env, "G5K_IMAGE_SHA256");
+  if (!/^[0-9a-f]{64}$/.test(sha256)) {
+    throw new ConfigError(
+      "G5K_IMAGE_SHA256",
+      `Expected \`G5K_IMAGE_SHA256\` to be 64 hex digits, got ${JSON.stringify(sha256)}.`,
+    );
+  }
+  const poll = Number(maybeVar(env, "G5K_POLL_S") ?? "5");
+  if (!(Number.isFinite(poll) && poll > 0)) {
+    throw new ConfigError(
+      "G5K_POLL_S",
+      `Expected \`G5K_POLL_S\` to be a positive number of seconds, got ${JSON.stringify(env.G5K_POLL_S)}.`,
+    );
+  }
+  return {
+    apiUrl: maybeVar(env, "G5K_API_URL") ?? "https://api.grid5000.fr/stable",
+    auth,
+    login,
+    site: maybeVar(env, "G5K_SITE") ?? SITES[cluster] ?? "nancy",
+    cluster,
+    queue: maybeVar(env, "G5K_QUEUE"),
+    project: maybeVar(env, "G5K_PROJECT"),
+    reservation: maybeVar(env, "G5K_RESERVATION"),
+    sshKeyPath: maybeVar(env, "G5K_SSH_KEY") ?? join(homedir(), ".ssh", "id_ed25519"),
+    jump: jump === "none" ? undefined : jump,
+    image: { path: maybeVar(env, "G5K_IMAGE") ?? `/home/${login ?? "root"}/giraff/nixos.qcow2`, sha256 },
+    vmSshPort: portVar(env, "G5K_VM_SSH_PORT", 22),
+    vmRepo: maybeVar(env, "G5K_VM_REPO") ?? "/opt/giraff-ts",
+    vmWorkDir: maybeVar(env, "G5K_VM_WORKDIR") ?? "/var/lib/giraff",
+    faas: oneOfVar(env, "G5K_FAAS", FAAS_MODES, "openfaas"),
+    pollInitialMs: poll * 1000,
+    simulateHosts: maybeVar(env, "G5K_SIMULATE_HOSTS"),
+  };
+}
