@@ -70,7 +70,14 @@ interface Entry {
 
 export function sharedDeployments(make: (topologyKey: string) => Provider, dir: string): Deployments {
   const entries = new Map<string, Entry>();
-  const release = async (entry: Entry, step: Pick<StepContext, "log" | "progress" | "signal">) => {
+  // releases under way, so that `releaseAll` (the campaign's end) waits for a run's own release too
+  const releasing = new Set<Promise<void>>();
+  const release = (entry: Entry, step: Pick<StepContext, "log" | "progress" | "signal">) => {
+    const p = releaseNow(entry, step).finally(() => releasing.delete(p));
+    releasing.add(p);
+    return p;
+  };
+  const releaseNow = async (entry: Entry, step: Pick<StepContext, "log" | "progress" | "signal">) => {
     entries.delete(entry.key);
     const state = entry.state ?? {
       provider: entry.provider.name,
@@ -133,6 +140,7 @@ export function sharedDeployments(make: (topologyKey: string) => Provider, dir: 
     },
     async releaseAll(log) {
       for (const entry of [...entries.values()]) await release(entry, quietStep(log));
+      await Promise.all([...releasing]);
     },
   };
 }

@@ -218,12 +218,13 @@ describe.skipIf(skip !== undefined)("a campaign on the grid5000 provider (fake A
       tick(step !== "reserve"); // a stopped clock keeps the job waiting: the campaign is inside reserve
       const folder = campaignFolder(`${signal}-${step}`);
       const c = campaign([folder, "--out", join(scratch, `${signal}-${step}-out`)]);
-      const marker = step === "reserve" ? /job \d+ on nancy is waiting|reserve: submitting/ : /runScenario/;
+      const marker = step === "reserve" ? /reserve: submitting/ : /^\s+\S+: runScenario$/m;
       await waitUntil(`the campaign to be in ${step}`, () => marker.test(c.err()), { timeoutMs: 120_000 });
       if (step === "reserve")
         await waitUntil("the job to exist", () => fake.requests.some((r) => r.method === "POST"), {
           timeoutMs: 30_000,
         });
+      if (step === "runScenario") expect(c.err()).toMatch(/deploy: 3 nodes registered with the market/);
       c.child.kill(signal);
       expect(await c.exited, c.err()).toBe(130);
       tick(true);

@@ -17,7 +17,14 @@ import { dirname, join } from "node:path";
 import { request } from "../../../../runtime/http/client.ts";
 import { pathMatrix } from "../../../plan/topology/path-matrix.ts";
 import type { DeploymentSpec, Endpoints, Provider, ProviderStep, RuntimeSpec, StepContext } from "../../types.ts";
-import { checkJobRunning, deleteJob, grantHomeAccess, reserveJob, type Grid5000Client } from "../api/index.ts";
+import {
+  checkJobRunning,
+  deleteJob,
+  findActiveJob,
+  grantHomeAccess,
+  reserveJob,
+  type Grid5000Client,
+} from "../api/index.ts";
 import { applyNetem, describePair, emulatedPairs, netemVmsOf, planNetem, validateNetem } from "../netem/index.ts";
 import {
   checkEndingAfter,
@@ -153,6 +160,8 @@ export function grid5000Provider(
         anchorMs: opts.guard.anchorMs,
       });
       if (!verdict.allowed) throw new Grid5000ProviderError(verdict.reason, { reason: "ends-too-late" });
+      // never start a submission that nobody will wait for
+      ctx.signal.throwIfAborted();
       ctx.log(`reserve: submitting or adopting job ${state.jobName} on ${settings.site}`);
       const outcome = await reserveJob(effects.client, settings.site, planOf(s).submission, { signal: ctx.signal });
       if (outcome.dryRun) throw new Error("unreachable: reserveJob without dryRun");
@@ -288,17 +297,18 @@ export function grid5000Provider(
       const state = (given.stateDir === undefined ? undefined : loadState(given.stateDir)) ?? given;
       try {
         await closeTunnels();
-        if (state.dirty === true && state.vms !== undefined && state.released === undefined) {
-          // the job's end kills the VMs anyway; stopping first flushes the runtime's files, and frees played VMs
+        const jobUid = state.lease?.jobUid ?? (await orphanJob(state));
+        if (jobUid !== undefined && state.released === undefined) {
+          // first, and with no signal: an interrupted campaign must still delete its job
+          await deleteJob(effects.client, { site: state.site, uid: jobUid });
+          ctx.log(`release: deleted job ${jobUid} on ${state.site}`);
+          saveState({ ...state, released: new Date().toISOString() });
+        }
+        if (state.dirty === true && state.vms !== undefined) {
+          // VMs end with the job; VMs played by something else (simulated hosts) need their runtime stopped
           await stopRuntime(state, AbortSignal.timeout(30_000)).catch((err: unknown) =>
             ctx.log(`release: could not stop the runtime: ${(err as Error).message}`),
           );
-        }
-        if (state.lease !== undefined && state.released === undefined) {
-          // no signal: an interrupted campaign must still delete its job
-          await deleteJob(effects.client, { site: state.site, uid: state.lease.jobUid });
-          ctx.log(`release: deleted job ${state.lease.jobUid} on ${state.site}`);
-          saveState({ ...state, released: new Date().toISOString() });
         }
       } finally {
         spec = undefined;
@@ -306,6 +316,12 @@ export function grid5000Provider(
       }
     },
   };
+
+  /** A job of ours whose submission was cut short before its lease was saved, found by name. */
+  async function orphanJob(state: Grid5000State): Promise<number | undefined> {
+    if (state.site === undefined || state.jobName === undefined) return undefined;
+    return (await findActiveJob(effects.client, state.site, state.jobName))?.uid;
+  }
 
   async function waitReady(vm: VmPlacement, roles: Role[], ctx: StepContext): Promise<void> {
     const deadline = effects.clock.now() + t.readyMs;

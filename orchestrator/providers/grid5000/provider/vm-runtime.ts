@@ -111,19 +111,15 @@ export function startCommand(o: VmRuntimeOptions, vm: Pick<VmPlacement, "name">,
   );
 }
 
-/** Stops every role of the VM (SIGTERM to its process group, SIGKILL after 10 s); nothing running is fine. */
+/** Stops every role of the VM (SIGTERM to each process group, SIGKILL after 10 s); nothing running is fine. */
 export function stopCommand(o: VmRuntimeOptions, vm: Pick<VmPlacement, "name">): string {
   const dir = vmDir(o, vm);
   return [
-    `for f in ${dir}/*.pid; do`,
-    `  [ -f "$f" ] || continue; p=$(cat "$f")`,
-    `  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then`,
-    `    kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null`,
-    `    i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`,
-    `    kill -KILL -- "-$p" 2>/dev/null || true`,
-    `  fi`,
-    `  rm -f "$f"`,
-    `done`,
+    `pids=""; for f in ${dir}/*.pid; do [ -f "$f" ] || continue; p=$(cat "$f")`,
+    `  [ -n "$p" ] && { kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null; pids="$pids $p"; }; done`,
+    `i=0; while [ $i -lt 100 ]; do alive=""; for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done`,
+    `  [ -z "$alive" ] && break; sleep 0.1; i=$((i+1)); done`,
+    `for p in $pids; do kill -KILL -- "-$p" 2>/dev/null; done; rm -f ${dir}/*.pid; true`,
   ].join("\n");
 }
 

@@ -1,0 +1,46 @@
+/** The provider's settings: defaults, and errors that name the variable without quoting a secret. */
+import { describe, expect, it } from "vitest";
+import { grid5000Settings } from "./settings.ts";
+
+const SHA = "ab".repeat(32);
+
+describe("grid5000Settings", () => {
+  it("fills the defaults of a campaign outside Grid'5000", () => {
+    const s = grid5000Settings({ G5K_USER: "alice", G5K_PASSWORD: "pw", G5K_IMAGE_SHA256: SHA }, "gros");
+    expect(s).toMatchObject({
+      apiUrl: "https://api.grid5000.fr/stable",
+      auth: { mode: "basic", username: "alice", password: "pw" },
+      site: "nancy",
+      jump: "access.grid5000.fr",
+      image: { path: "/home/alice/giraff/nixos.qcow2", sha256: SHA },
+      vmSshPort: 22,
+      vmRepo: "/opt/giraff-ts",
+      faas: "openfaas",
+      pollInitialMs: 5000,
+      simulateHosts: undefined,
+    });
+  });
+
+  it("needs no credentials and no jump host inside Grid'5000", () => {
+    const s = grid5000Settings({ G5K_INSIDE: "true", G5K_IMAGE_SHA256: SHA }, "parasilo");
+    expect(s).toMatchObject({ auth: { mode: "inside" }, jump: undefined, site: "rennes" });
+  });
+
+  it.each([
+    [{ G5K_PASSWORD: "hunter2", G5K_IMAGE_SHA256: SHA }, /`G5K_USER` is required/],
+    [{ G5K_USER: "alice", G5K_IMAGE_SHA256: SHA }, /`G5K_PASSWORD` is required/],
+    [{ G5K_USER: "alice", G5K_PASSWORD: "hunter2" }, /`G5K_IMAGE_SHA256` is required/],
+    [{ G5K_USER: "alice", G5K_PASSWORD: "hunter2", G5K_IMAGE_SHA256: "x" }, /`G5K_IMAGE_SHA256` to be 64 hex/],
+    [{ G5K_USER: "alice", G5K_PASSWORD: "hunter2", G5K_IMAGE_SHA256: SHA, G5K_FAAS: "knative" }, /`G5K_FAAS`/],
+    [{ G5K_USER: "alice", G5K_PASSWORD: "hunter2", G5K_IMAGE_SHA256: SHA, G5K_VM_SSH_PORT: "0" }, /`G5K_VM_SSH_PORT`/],
+  ])("rejects %j", (env, message) => {
+    let error: unknown;
+    try {
+      grid5000Settings(env, "gros");
+    } catch (err) {
+      error = err;
+    }
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain("hunter2");
+  });
+});
