@@ -69,6 +69,8 @@ interface NeighbourState {
   updatedAt: number;
   /** The snapshot as of the last round (null: not computed since); every call for bids reads it. */
   cached: NeighbourLatencySnapshot | undefined | null;
+  /** The estimate as of the last round (null: not computed since). */
+  estimate: LinkEstimate | undefined | null;
 }
 
 export class LatencyEstimator {
@@ -104,6 +106,7 @@ export class LatencyEstimator {
       this.#neighbours.set(neighbourId, state);
     }
     state.cached = null;
+    state.estimate = null;
     state.rawLoss = (sent - samplesMs.length) / sent;
     state.loss.push(state.rawLoss);
     state.rounds += 1;
@@ -118,8 +121,13 @@ export class LatencyEstimator {
 
   /** The current estimate, or undefined until 4 rounds with replies exist (strategies then skip the neighbour). */
   estimate(neighbourId: string): LinkEstimate | undefined {
-    const s = this.snapshotOf(neighbourId);
-    return s && { medianMs: s.medianMs, iqrMs: s.iqrMs, averageMs: s.averageMs, packetLoss: s.packetLoss };
+    const state = this.#neighbours.get(neighbourId);
+    if (state === undefined) return undefined;
+    if (state.estimate === null) {
+      const s = this.snapshotOf(neighbourId);
+      state.estimate = s && { medianMs: s.medianMs, iqrMs: s.iqrMs, averageMs: s.averageMs, packetLoss: s.packetLoss };
+    }
+    return state.estimate;
   }
 
   snapshotOf(neighbourId: string): NeighbourLatencySnapshot | undefined {
@@ -164,6 +172,7 @@ export class LatencyEstimator {
       rounds: 0,
       updatedAt: 0,
       cached: null,
+      estimate: null,
     };
   }
 }

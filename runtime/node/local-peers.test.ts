@@ -73,4 +73,27 @@ describe("messageBytes", () => {
       }),
     );
   });
+
+  it("measures a call for bids once per SLA, within a few bytes of every forwarded copy", () => {
+    const sla = { id: "sla-1", memoryBytes: 1e8, cpuMilli: 100, functionLiveName: "f", envVars: [["A", "b"]] };
+    const request = (origin: string, medianMs: number, budgetMs: number) => ({
+      nodeOrigin: origin,
+      sla,
+      accumulatedLatency: { medianMs, averageMs: medianMs, uncertaintyMs: 0.5, packetLoss: 0, bandwidthBps: 1e9 },
+      budgetMs,
+    });
+    const first = request("0b8f5f4e-1111-2222-3333-444455556666", 0, 4950);
+    expect(messageBytes(first)).toBe(Buffer.byteLength(JSON.stringify(first)));
+    fc.assert(
+      fc.property(
+        fc.uuid(),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        fc.integer({ min: 0, max: 5000 }),
+        (o, m, b) => {
+          const hop = request(o, m, b);
+          expect(Math.abs(messageBytes(hop) - Buffer.byteLength(JSON.stringify(hop)))).toBeLessThanOrEqual(64);
+        },
+      ),
+    );
+  });
 });

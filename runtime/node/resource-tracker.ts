@@ -39,6 +39,8 @@ export function replicaFactor(replicas: number): number {
 export class ResourceTracker {
   readonly available: Readonly<ResourceCapacity>;
   readonly #paid = new Map<string, Commitment>();
+  /** `#paid` ordered by SLA id, rebuilt after a payment or a finish (every bid reads it). */
+  #ordered: Commitment[] | undefined;
   #cpuUsed = 0;
   #memoryUsed = 0;
 
@@ -86,6 +88,7 @@ export class ResourceTracker {
       durationMs: sla.durationMs,
     };
     this.#paid.set(sla.id, commitment);
+    this.#ordered = undefined;
     this.#cpuUsed += commitment.cpuMilli;
     this.#memoryUsed += commitment.memoryBytes;
     return decision;
@@ -96,6 +99,7 @@ export class ResourceTracker {
     const commitment = this.#paid.get(slaId);
     if (commitment === undefined) return false;
     this.#paid.delete(slaId);
+    this.#ordered = undefined;
     // Exact zero when nothing is left, and never below it, whatever float rounding did on the way.
     this.#cpuUsed = this.#paid.size === 0 ? 0 : Math.max(0, this.#cpuUsed - commitment.cpuMilli);
     this.#memoryUsed = this.#paid.size === 0 ? 0 : Math.max(0, this.#memoryUsed - commitment.memoryBytes);
@@ -120,11 +124,10 @@ export class ResourceTracker {
    * quadratic valuation. Remaining time is in fractional seconds (GIRAFF uses whole seconds), 0 once past.
    */
   committed(now: number): CommittedFunction[] {
-    return [...this.#paid.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, c]) => ({
-        cpuShare: c.cpuMilli / this.available.cpuMilli,
-        remainingS: Math.max(0, c.paidAt + c.durationMs - now) / 1000,
-      }));
+    this.#ordered ??= [...this.#paid.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
+    return this.#ordered.map((c) => ({
+      cpuShare: c.cpuMilli / this.available.cpuMilli,
+      remainingS: Math.max(0, c.paidAt + c.durationMs - now) / 1000,
+    }));
   }
 }

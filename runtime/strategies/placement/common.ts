@@ -79,10 +79,14 @@ export async function safeAsk(ctx: StrategyContext, neighbourId: string, request
 
 /** Union of answers, in argument order (deterministic given deterministic inputs). */
 export function merge(...answers: BidProposals[]): BidProposals {
-  return {
-    bids: answers.flatMap((a) => a.bids),
-    refusals: answers.flatMap((a) => a.refusals ?? []),
-  };
+  // plain loops: this runs at every node a flood reaches, on lists that grow towards the root
+  const bids: BidProposals["bids"] = [];
+  const refusals: Refusal[] = [];
+  for (const answer of answers) {
+    for (const bid of answer.bids) bids.push(bid);
+    if (answer.refusals !== undefined) for (const r of answer.refusals) refusals.push(r);
+  }
+  return { bids, refusals };
 }
 
 export function refusal(nodeId: string, reason: string, detail?: string): Refusal {
