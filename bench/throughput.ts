@@ -38,8 +38,7 @@ export const throughput: Benchmark = {
     const outcomes: string[] = [];
     const reasons: string[] = [];
     const measuredMs = durationMs;
-    let cpu = () => ({ marketMs: NaN, workersMs: NaN });
-    let used = { marketMs: NaN, workersMs: NaN };
+    let used: { marketMs: number; workersMs: number } | undefined;
     let submitted = 0;
     try {
       ctx.progress(
@@ -50,7 +49,7 @@ export const throughput: Benchmark = {
       const end = measureFrom + durationMs;
       const workerCpu = () => network.workers.reduce((sum, w) => sum + processCpuMs(w.pid), 0);
       const cpuAtStart = { market: process.cpuUsage(), workersMs: workerCpu() };
-      cpu = () => ({
+      const cpu = () => ({
         marketMs: cpuMs(process.cpuUsage(cpuAtStart.market)),
         workersMs: workerCpu() - cpuAtStart.workersMs,
       });
@@ -90,8 +89,8 @@ export const throughput: Benchmark = {
         auctionP99Ms: summary(latencies).p99 ?? null,
         readyAfterMs: round(network.readyAfterMs, 0),
         // CPU per auction over the whole run (warm-up included), which depends far less on other load than the rate
-        marketCpuMsPerAuction: round(used.marketMs / Math.max(1, submitted), 3),
-        workersCpuMsPerAuction: round(used.workersMs / Math.max(1, submitted), 3),
+        marketCpuMsPerAuction: used === undefined ? null : round(used.marketMs / Math.max(1, submitted), 3),
+        workersCpuMsPerAuction: used === undefined ? null : round(used.workersMs / Math.max(1, submitted), 3),
         workers: network.workers.length,
       },
       details: {
