@@ -150,7 +150,18 @@ in
       script = ''
         until kubectl get --raw /readyz >/dev/null 2>&1; do sleep 2; done
         kubectl apply -f ${./openfaas}/namespaces.yml
-        kubectl apply -f ${./openfaas}
+        # The gateway's basic auth: a password made once per VM, readable by root only; the fog node reads it
+        # through GIRAFF_FAAS_PASSWORD_FILE (set by the Grid'5000 provider).
+        install -d -m 755 /etc/giraff
+        if [ ! -s /etc/giraff/openfaas-password ]; then
+          (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > /etc/giraff/openfaas-password)
+        fi
+        kubectl -n openfaas create secret generic basic-auth \
+          --from-literal=basic-auth-user=admin \
+          --from-file=basic-auth-password=/etc/giraff/openfaas-password \
+          --dry-run=client -o yaml | kubectl apply -f -
+        kubectl apply -f ${./openfaas}/gateway.json
+        kubectl -n openfaas rollout status deploy/gateway --timeout=300s
       '';
     };
 

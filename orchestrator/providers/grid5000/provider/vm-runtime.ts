@@ -28,6 +28,9 @@ export interface VmRuntimeOptions {
 
 export const vmDir = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement, "name">) => `${o.workDir}/${vm.name}`;
 
+/** Where the fog-node image keeps its OpenFaaS gateway password (root only). */
+export const OPENFAAS_PASSWORD_FILE = "/etc/giraff/openfaas-password";
+
 /** Every VM's processes, in start order within the VM (the market before the root node). */
 export function vmProcesses(
   topology: Topology,
@@ -81,6 +84,8 @@ export function vmProcesses(
         GIRAFF_REDUCTION: String(runtime.reduction),
         GIRAFF_LATENCY_MODEL: runtime.latencyModel,
         GIRAFF_FAAS: o.faas,
+        // the image's openfaas-apply unit writes the gateway's password there (nix/fog-node.nix)
+        ...(o.faas === "openfaas" ? { GIRAFF_FAAS_PASSWORD_FILE: OPENFAAS_PASSWORD_FILE } : {}),
         GIRAFF_LOGS_DIR: `${dir}/logs/functions`,
       },
     });
