@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LineWriter } from "./line-writer.ts";
-import { prng } from "./prng.ts";
+import { seededRandom } from "../../../runtime/util/seeded-random.ts";
 
 interface Node {
   id: string;
@@ -35,8 +35,8 @@ export interface RunSpec {
 
 /** Writes one run directory (manifest, topology, plan, events); answers the events written. */
 export async function writeRun(runDir: string, spec: RunSpec, eventsPerRun: number, seed: number): Promise<number> {
-  const rand = prng(seed);
-  const own = prng(seed ^ (spec.strategy.length * 7919));
+  const rand = seededRandom(seed);
+  const own = seededRandom(seed ^ (spec.strategy.length * 7919));
   const nodes = topology(10 * spec.size, rand);
   const chains = Array.from({ length: 4 + spec.size * 2 }, (_, c) => ({
     id: `c${c}`,
