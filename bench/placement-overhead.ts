@@ -8,11 +8,12 @@
  * Two series on the same network: `realistic` (latencyMax 50–200 ms, the one the targets are judged on) and
  * `wide` (latencyMax 1–3 s, so floods reach far and the overhead of large explored regions shows).
  *
- * Neighbour latency estimates taken while the machine is busy starting nodes are far above the emulated
- * latency, and with GIRAFF's 15 s probe period they take minutes to wash out, which would prune every flood at
- * the target. So probes run every second here, and the series start once the median estimates are within
- * 2 ms of the emulated latency and a further 15 s have passed (≥ 12 clean rounds, so that the inflated warm-up
- * rounds also leave the interquartile range the latency screen adds as uncertainty).
+ * Neighbour latency estimates taken while the machine is busy starting nodes are above the emulated latency, and
+ * with only GIRAFF's 15 s probe period they would take minutes to wash out, pruning every flood at the target.
+ * The launcher's settling phase (a round every second for each link's first 30 s, then GIRAFF's 15 s) replaces
+ * them; the series start once the median estimates are within 2 ms of the emulated latency, a further 15 s have
+ * passed (so the inflated warm-up rounds also leave the interquartile range the latency screen adds as
+ * uncertainty), and the settling phase is over, so the auctions run beside GIRAFF's probe load, not a 15× one.
  */
 import type { FogNetwork } from "../runtime/launcher/launch.ts";
 import { launchFogNetwork } from "../runtime/launcher/launch.ts";
@@ -37,6 +38,8 @@ import { benchTree } from "./tree.ts";
 const SETTLED_MS = 2;
 /** Extra wait once the medians have settled, for the interquartile ranges to settle too. */
 const IQR_SETTLE_MS = 15_000;
+/** The launcher's settling phase: probe rounds every second for this long after each link is added. */
+const SETTLE_PHASE_MS = 30_000;
 
 interface Row {
   wallMs: number;
@@ -71,7 +74,9 @@ export const placementOverhead: Benchmark = {
       faas: false,
       logLevel: "error" as const,
       applyRate: false,
-      probePeriodMs: 1000,
+      probePeriodMs: 15_000,
+      probeSettlePeriodMs: 1000,
+      probeSettleForMs: SETTLE_PHASE_MS,
       run: "bench",
     };
     const settleMs = ctx.quick ? 15_000 : 40_000;
@@ -91,7 +96,7 @@ export const placementOverhead: Benchmark = {
         await sleep(2000);
         estimates = await latencyEstimateExcess(network, topology);
       }
-      await sleep(IQR_SETTLE_MS);
+      await sleep(Math.max(IQR_SETTLE_MS, SETTLE_PHASE_MS + 1000 - (performance.now() - settling)));
       settledAfterMs = performance.now() - settling;
       ctx.progress(
         `estimates exceed emulated latency by p50 ${estimates.p50} ms after ${Math.round(settledAfterMs)} ms`,

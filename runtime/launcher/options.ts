@@ -32,6 +32,13 @@ export interface FogNetworkOptions {
   pingsPerRound: number;
   probePeriodMs: number;
   /**
+   * Probe rounds every `probeSettlePeriodMs` during the first `probeSettleForMs` of each link (0: none), then every
+   * `probePeriodMs`: estimates inflated by the network's own start-up wash out in seconds, and the probe load drops
+   * to GIRAFF's cadence afterwards.
+   */
+  probeSettlePeriodMs: number;
+  probeSettleForMs: number;
+  /**
    * How a probe round becomes a latency sample. "min" by default here: emulated links have no jitter, so time above
    * the fastest probe is the machine being busy, not the link. GIRAFF uses "mean".
    */
@@ -64,6 +71,8 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
   run: "local",
   pingsPerRound: 5,
   probePeriodMs: 15_000,
+  probeSettlePeriodMs: 1000,
+  probeSettleForMs: 30_000,
   roundStatistic: "min",
   peerTransport: "in-process",
   applyRate: true,

@@ -102,6 +102,8 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
         latency: {
           pingsPerRound: options.pingsPerRound,
           periodMs: options.probePeriodMs,
+          settlePeriodMs: options.probeSettlePeriodMs,
+          settleForMs: options.probeSettleForMs,
           roundStatistic: options.roundStatistic,
         },
       },

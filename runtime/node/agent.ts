@@ -97,6 +97,8 @@ export async function startNode(
       pingsPerRound: config.latency.pingsPerRound,
       periodMs: config.latency.periodMs,
       warmupRounds: config.latency.warmupRounds,
+      settlePeriodMs: config.latency.settlePeriodMs,
+      ...(config.latency.settleForMs > 0 ? { settleForMs: config.latency.settleForMs } : {}),
       estimator: new LatencyEstimator({ roundStatistic: config.latency.roundStatistic }),
       onRound: (_id, s) => effects.events.emit({ kind: "neighbor_latency", nodeId: config.id, ...s }),
     },

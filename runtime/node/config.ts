@@ -48,6 +48,9 @@ export interface NodeConfig {
     pingsPerRound: number;
     warmupRounds: number;
     periodMs: number;
+    /** Period of the settling rounds after warm-up, and how long (from start) they last; 0 ms: no settling. */
+    settlePeriodMs: number;
+    settleForMs: number;
     probeTimeoutMs: number;
     /** How a round's probes become its value (GIRAFF: mean); see `latency-estimator.ts`. */
     roundStatistic: RoundStatistic;
@@ -84,6 +87,8 @@ export function resolveNodeConfig(spec: NodeConfigSpec): NodeConfig {
       pingsPerRound: 5,
       warmupRounds: 8,
       periodMs: 15_000,
+      settlePeriodMs: 1000,
+      settleForMs: 0,
       probeTimeoutMs: 1000,
       roundStatistic: "mean",
       ...spec.latency,

@@ -63,6 +63,23 @@ afterEach(async () => {
 });
 
 describe("LatencyMonitor", () => {
+  it("settles with fast rounds for settleForMs after the add, then goes to periodMs", async () => {
+    const clock = new FakeClock();
+    const { probe, calls } = instantProbe(20);
+    monitor = new LatencyMonitor({ probe, clock }, { settlePeriodMs: 1000, settleForMs: 3500 });
+    monitor.add("parent");
+    await clock.advance(0);
+    expect(calls.get("parent")).toBe(20); // warm-up: 4 rounds back to back
+    expect(clock.pendingAt()).toEqual([1000]);
+    await clock.advance(3000);
+    expect(calls.get("parent")).toBe(35); // rounds at 1, 2 and 3 s
+    // the round at 3 s started before 3.5 s, so it waits 1 s more; the one at 4 s is past settling: 15 s next
+    expect(clock.pendingAt()).toEqual([4000]);
+    await clock.advance(1000);
+    expect(calls.get("parent")).toBe(40);
+    expect(clock.pendingAt()).toEqual([19_000]);
+  });
+
   it("warms up with exactly 4 back-to-back rounds, then waits periodMs between rounds", async () => {
     const clock = new FakeClock();
     const { probe, calls } = instantProbe(20);

@@ -3,8 +3,9 @@
  * Probing and time are injected effects, so tests drive it with a fake clock and a fake probe.
  *
  * Schedule per neighbour (giraff.md §5.4, sped up at start):
- *   add ─▶ warm-up: rounds back to back until an estimate exists (4 rounds with replies) ─▶ one round every
- *   `periodMs` (GIRAFF's 15 s cron) ─▶ remove/stop.
+ *   add ─▶ warm-up: rounds back to back until an estimate exists (4 rounds with replies) ─▶ settling: one round
+ *   every `settlePeriodMs` until `settleForMs` after the add (optional: washes out rounds inflated by a busy
+ *   start) ─▶ one round every `periodMs` (GIRAFF's 15 s cron) ─▶ remove/stop.
  * With 5 probes a round and 100 ms links the estimate exists after ~2 s, instead of GIRAFF's ~60 s.
  *
  * Each neighbour has a single sequential loop, so a round never overlaps another round for the same neighbour
@@ -46,6 +47,13 @@ export interface LatencyMonitorOptions {
   periodMs?: number;
   /** Rounds run back to back at start, even once an estimate exists (more rounds, steadier medians); default 4. */
   warmupRounds?: number;
+  /**
+   * After warm-up, rounds every `settlePeriodMs` until `settleForMs` have passed since the neighbour was added, then
+   * every `periodMs`. Rounds measured while a whole network starts are inflated; a short fast phase replaces them
+   * with clean ones within seconds, without keeping a fast probe load for the life of the network. Default: none.
+   */
+  settlePeriodMs?: number;
+  settleForMs?: number;
   /** Warm-up gives up after this many rounds without an estimate (a dead link), then goes periodic; default 20. */
   maxWarmupRounds?: number;
   /** Where estimates are kept; shared so the node can read them. */
@@ -73,6 +81,8 @@ export class LatencyMonitor {
   readonly #periodMs: number;
   readonly #maxWarmupRounds: number;
   readonly #warmupRounds: number;
+  readonly #settlePeriodMs: number;
+  readonly #settleForMs: number;
   readonly #onRound: LatencyMonitorOptions["onRound"];
   readonly #onError: NonNullable<LatencyMonitorOptions["onError"]>;
   readonly #loops = new Map<string, Loop>();
@@ -85,6 +95,8 @@ export class LatencyMonitor {
     this.#periodMs = positiveInteger("periodMs", options.periodMs ?? 15_000);
     this.#maxWarmupRounds = positiveInteger("maxWarmupRounds", options.maxWarmupRounds ?? 20);
     this.#warmupRounds = positiveInteger("warmupRounds", options.warmupRounds ?? 4);
+    this.#settlePeriodMs = positiveInteger("settlePeriodMs", options.settlePeriodMs ?? this.#periodMs);
+    this.#settleForMs = options.settleForMs === undefined ? 0 : positiveInteger("settleForMs", options.settleForMs);
     this.estimator = options.estimator ?? new LatencyEstimator();
     this.#onRound = options.onRound;
     this.#onError =
@@ -130,6 +142,7 @@ export class LatencyMonitor {
 
   async #run(id: string, loop: Loop): Promise<void> {
     let warmupRounds = 0;
+    const addedAt = this.#clock.now();
     while (!loop.controller.signal.aborted) {
       const samplesMs: number[] = [];
       for (let i = 0; i < this.#pingsPerRound; i++) {
@@ -142,7 +155,9 @@ export class LatencyMonitor {
       warmupRounds += 1;
       const warming =
         (snapshot === undefined || warmupRounds < this.#warmupRounds) && warmupRounds < this.#maxWarmupRounds;
-      if (!warming) await this.#sleep(loop, this.#periodMs);
+      if (warming) continue;
+      const settling = this.#clock.now() - addedAt < this.#settleForMs;
+      await this.#sleep(loop, settling ? this.#settlePeriodMs : this.#periodMs);
     }
   }
 
