@@ -1,30 +1,13 @@
 /**
- * A node worker: one child process hosting many fog nodes (and their FaaS gateways), each on its own loopback
- * address. Driven by the launcher over IPC: `start` → `started` → `ready` (every node registered and measuring all
- * its neighbours) … `stop` → `stopped`.
+ * A node worker: one child process hosting a group of fog nodes (`host-nodes.ts`). Driven by the launcher over
+ * IPC: `start` → `started` → `ready` (every node registered and measuring all its neighbours) … `stop` → `stopped`.
  */
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createWriteStream } from "node:fs";
-import { fileEventWriter, nullEventSink, type EventSink } from "../events/writer.ts";
-import { startGateway, type RunningGateway } from "../faas/gateway.ts";
-import { startProxy, type RunningProxy } from "../proxy/proxy.ts";
-import { createLogger } from "../log.ts";
 import { parseTopology } from "../protocol/topology.ts";
-import { startNode, type RunningNode } from "../node/agent.ts";
-import { nodeSpecFromTopology } from "../node/config.ts";
-import { LocalPeerDirectory } from "../node/local-peers.ts";
-import { planAddresses, PORTS } from "./address-plan.ts";
-import { topologyLinks } from "./links.ts";
+import { hostNodes, type HostedNodes } from "./host-nodes.ts";
 import type { FromWorker, ToWorker } from "./options.ts";
 
-const FUNCTIONS_DIR = resolve(fileURLToPath(import.meta.url), "../../../functions");
-
 const send = (m: FromWorker) => process.send?.(m);
-let nodes: RunningNode[] = [];
-let gateways: RunningGateway[] = [];
-let proxies: RunningProxy[] = [];
-let events: EventSink = nullEventSink;
+let hosted: HostedNodes | undefined;
 let readyPoll: NodeJS.Timeout | undefined;
 
 process.on("message", (message: ToWorker) => {
@@ -38,103 +21,17 @@ process.on("disconnect", () => void stop());
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop());
 
 async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
-  const { options } = msg;
-  const topology = parseTopology(msg.topologyJson);
-  const plan = planAddresses(topology, options.subnet);
-  const links = topologyLinks(topology, { applyRate: options.applyRate });
-  const byId = new Map(topology.nodes.map((n) => [n.id, n]));
-  const nodeByIp = new Map([...plan.nodes].map(([id, where]) => [where.ip, id]));
-  const source = `nodes-${msg.worker}`;
-  if (options.runDir !== undefined)
-    events = fileEventWriter(join(options.runDir, "events", `${source}.jsonl`), { run: options.run, source });
-  const logStream =
-    options.runDir === undefined
-      ? undefined
-      : createWriteStream(join(options.runDir, "logs", `${source}.log`), { flags: "a" });
-  const write = logStream === undefined ? undefined : (line: string) => void logStream.write(line);
-
-  const peers = options.peerTransport === "in-process" ? new LocalPeerDirectory() : undefined;
-  const started: FromWorker & { type: "started" } = { type: "started", nodes: [] };
-  for (const id of msg.nodeIds) {
-    const node = byId.get(id)!;
-    const where = plan.nodes.get(id)!;
-    let faasUrl: string | undefined;
-    if (options.faas) {
-      const gateway = await startGateway({
-        host: where.ip,
-        port: where.portFaas,
-        functionsDir: FUNCTIONS_DIR,
-        // functions name their successor's proxy in GIRAFF-Redirect-Proxy; ours listen on GIRAFF's port
-        env: { PROXY_PORT: String(PORTS.proxy) },
-        ...(options.runDir === undefined ? {} : { logsDir: join(options.runDir, "logs", "functions") }),
-      });
-      gateways.push(gateway);
-      faasUrl = gateway.url;
-    }
-    let proxyUrl: string | undefined;
-    if (options.proxies) {
-      const proxy = await startProxy({
-        host: where.ip,
-        port: PORTS.proxy,
-        events,
-        // requests this proxy sends to another node's address cross the emulated tree path between the two nodes
-        linkTo: (host) => {
-          const peer = nodeByIp.get(host);
-          return peer === undefined ? undefined : links(id, peer);
-        },
-      });
-      proxies.push(proxy);
-      proxyUrl = proxy.url;
-    }
-    const parent = node.parent === null ? undefined : plan.nodes.get(node.parent)!;
-    const situation =
-      node.parent === null
-        ? { kind: "market" as const, marketUrl: msg.marketUrl }
-        : { kind: "node" as const, parentId: node.parent, parentUrl: `http://${parent!.ip}:${parent!.portHttp}` };
-    const running = await startNode(
-      {
-        ...nodeSpecFromTopology(node, { ...where, situation }),
-        strategy: options.strategy,
-        valuation: options.valuation,
-        reduction: options.reduction,
-        latencyModel: options.latencyModel,
-        faasUrl,
-        latency: {
-          pingsPerRound: options.pingsPerRound,
-          periodMs: options.probePeriodMs,
-          settlePeriodMs: options.probeSettlePeriodMs,
-          settleForMs: options.probeSettleForMs,
-          roundStatistic: options.roundStatistic,
-        },
-      },
-      {
-        events,
-        logger: createLogger(`node ${node.name}`, { level: options.logLevel, ...(write ? { write } : {}) }),
-        linkTo: (peer) => links(id, peer),
-        peers,
-      },
-      // probes wait until every node of this worker is up: start-up work would inflate the first rounds
-      { probe: false },
-    );
-    nodes.push(running);
-    started.nodes.push({ id, url: running.url, faasUrl, proxyUrl });
-  }
-  for (const n of nodes) n.startProbing();
-  send(started);
-
-  // ready = registered, and an estimate for every neighbour the topology gives this node
-  const expected = new Map(
-    msg.nodeIds.map((id) => [
-      id,
-      topology.nodes.filter((n) => n.parent === id).length + (byId.get(id)!.parent === null ? 0 : 1),
-    ]),
-  );
+  hosted = await hostNodes({
+    topology: parseTopology(msg.topologyJson),
+    nodeIds: msg.nodeIds,
+    marketUrl: msg.marketUrl,
+    options: msg.options,
+    group: msg.worker,
+  });
+  if (stopping !== undefined) return void (await hosted.stop());
+  send({ type: "started", nodes: hosted.started });
   readyPoll = setInterval(() => {
-    const ready = nodes.every((n) => {
-      const s = n.status();
-      return s.registered && s.neighbours.filter((x) => x.medianMs !== undefined).length >= expected.get(n.config.id)!;
-    });
-    if (ready) {
+    if (hosted?.ready() === true) {
       clearInterval(readyPoll);
       send({ type: "ready" });
     }
@@ -145,13 +42,8 @@ let stopping: Promise<void> | undefined;
 function stop(): Promise<void> {
   stopping ??= (async () => {
     clearInterval(readyPoll);
-    await Promise.allSettled(nodes.map((n) => n.close()));
-    await Promise.allSettled(gateways.map((g) => g.close()));
-    await Promise.allSettled(proxies.map((p) => p.close()));
-    await events.close();
-    nodes = [];
-    gateways = [];
-    proxies = [];
+    await hosted?.stop();
+    hosted = undefined;
     send({ type: "stopped" });
     process.disconnect?.();
     process.exitCode = 0;
