@@ -14,6 +14,11 @@
  * them; the series start once the median estimates are within 2 ms of the emulated latency, a further 15 s have
  * passed (so the inflated warm-up rounds also leave the interquartile range the latency screen adds as
  * uncertainty), and the settling phase is over, so the auctions run beside GIRAFF's probe load, not a 15× one.
+ *
+ * Layout: the whole network runs in this process (`inProcess`), so the market's call for bids to the target and its
+ * payment to the winner are in-process calls like those between the nodes of a worker. The auctions run one at a
+ * time, so one core is enough, and on this VM each message between two processes costs about 1 ms each way, four
+ * per auction: machine time that would dwarf what the runtime adds (with node workers, p50 was 5.2–6.8 ms).
  */
 import type { FogNetwork } from "../runtime/launcher/launch.ts";
 import { launchFogNetwork } from "../runtime/launcher/launch.ts";
@@ -77,6 +82,9 @@ export const placementOverhead: Benchmark = {
       probePeriodMs: 15_000,
       probeSettlePeriodMs: 1000,
       probeSettleForMs: SETTLE_PHASE_MS,
+      // the whole network in this process: the market calls the target and pays the winner in-process, as nodes
+      // of a worker call each other; across processes each of those messages costs about 1 ms on this VM
+      inProcess: true,
       run: "bench",
     };
     const settleMs = ctx.quick ? 15_000 : 40_000;

@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run runtime -- --topology <file.json> [--strategy <nam
   --run-dir <dir>          write events/*.jsonl and logs/*.log there
   --no-faas                no FaaS gateways (placement only)
   --peer-transport <how>   in-process (default) or http, between nodes hosted by the same worker
+  --in-process             host every node in this process, beside the market (no workers)
   --help                   this text`;
 
 async function main(): Promise<number> {
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
         "run-dir": { type: "string" },
         "no-faas": { type: "boolean" },
         "peer-transport": { type: "string" },
+        "in-process": { type: "boolean" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -79,6 +81,7 @@ async function main(): Promise<number> {
     reduction: values.reduction ?? false,
     faas: !(values["no-faas"] ?? false),
     processes,
+    inProcess: values["in-process"] ?? false,
     logLevel: "warn",
   };
 

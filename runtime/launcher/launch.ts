@@ -15,6 +15,9 @@ import { startMarket, type RunningMarket } from "../market/market.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { parseTopology, type Topology } from "../protocol/topology.ts";
 import { defaultProcesses, partitionBySubtree } from "./partition.ts";
+import { hostNodes, type HostedNodes } from "./host-nodes.ts";
+import { LocalPeerDirectory } from "../node/local-peers.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 import { strategy as strategyByName } from "../strategies/index.ts";
 import { planAddresses, PORTS } from "./address-plan.ts";
 import { startIotEmulator, type RunningIotEmulator } from "../iot/emulator.ts";
@@ -64,7 +67,10 @@ export async function launchFogNetwork(
       level: options.logLevel,
       ...(logFile === undefined ? {} : { write: (line: string) => appendFileSync(logFile, line) }),
     });
+  // a network hosted in this process shares one directory between the market and the nodes
+  const peers = options.inProcess && options.peerTransport === "in-process" ? new LocalPeerDirectory() : undefined;
   const market = await startMarket({
+    peers,
     host: plan.market.ip,
     port: plan.market.port,
     run: options.run,
@@ -78,7 +84,11 @@ export async function launchFogNetwork(
     logger: logger.child("market"),
   });
 
-  const count = options.processes > 0 ? options.processes : defaultProcesses(topology.nodes.length);
+  const count = options.inProcess
+    ? 1
+    : options.processes > 0
+      ? options.processes
+      : defaultProcesses(topology.nodes.length);
   if (!Number.isInteger(count) || count > topology.nodes.length) {
     await market.close();
     throw new ConfigError(
@@ -97,16 +107,36 @@ export async function launchFogNetwork(
     options.iot && options.runDir !== undefined
       ? fileEventWriter(join(options.runDir, "events", "iot.jsonl"), { run: options.run, source: "iot" })
       : nullEventSink;
+  let hosted: HostedNodes | undefined;
   const stop = async () => {
     await iot?.close();
     await iotEvents.close();
+    await hosted?.stop();
     await Promise.all(workers.map((w) => stopWorker(w)));
     await market.close();
     await market.opts.events.close();
   };
   try {
+    if (options.inProcess) {
+      hosted = await hostNodes({
+        topology,
+        nodeIds: partitions[0]!,
+        marketUrl: market.url,
+        options,
+        group: 0,
+        peers,
+      });
+      for (const n of hosted.started) nodes.push({ ...n, name: names.get(n.id)! });
+      effects.onProgress?.(`${hosted.started.length} nodes started in this process`);
+      const readyBy = performance.now() + (effects.readyTimeoutMs ?? 120_000);
+      while (!hosted.ready()) {
+        if (performance.now() > readyBy) throw new Error("The nodes hosted in this process did not become ready.");
+        await sleep(25);
+      }
+      effects.onProgress?.("nodes ready");
+    }
     await Promise.all(
-      partitions.map(async (nodeIds, worker) => {
+      (options.inProcess ? [] : partitions).map(async (nodeIds, worker) => {
         const child = fork(WORKER, [], {
           // GIRAFF_WORKER_NODE_OPTIONS: extra Node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
           execArgv: [

@@ -18,6 +18,12 @@ export interface FogNetworkOptions {
   subnet: string;
   /** Node worker processes (0: one per 250 nodes, at most one per core); each hosts whole subtrees. */
   processes: number;
+  /**
+   * Host every node in the launcher's own process, beside the market, instead of in workers: the market's calls
+   * for bids and payments become in-process calls too (with `peerTransport: "in-process"`). One core does all the
+   * work, so it suits sequential auctions on small and medium networks; `processes` is then ignored.
+   */
+  inProcess: boolean;
   /** Start an embedded FaaS gateway next to every node (default true). */
   faas: boolean;
   /** Start GIRAFF's chaining proxy on every node, port 3128 (default true). */
@@ -64,6 +70,7 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
   latencyModel: "tcp",
   subnet: "127.77",
   processes: 0,
+  inProcess: false,
   faas: true,
   proxies: true,
   iot: true,

@@ -1,7 +1,8 @@
 /**
- * Both ways a node reaches a neighbour hosted by the same worker, on the 7-node dev tree with real processes:
- * in-process delivery (the default) and HTTP. Both must explore the same nodes and give the same kind of answer,
- * bids authenticated with the MAC key each node agreed with the market at registration.
+ * The ways nodes reach each other, on the 7-node dev tree with real processes: in-process delivery between nodes
+ * of a worker (the default), HTTP everywhere, and the whole network in the launcher's process (the market's calls
+ * in-process too). All must explore the same nodes and give the same kind of answer, bids authenticated with the
+ * MAC key each node agreed with the market at registration.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestJson } from "../http/client.ts";
@@ -10,14 +11,20 @@ import { devTopology, idOf, putFunction, slaBody } from "../testing/fixtures.ts"
 import { launchFogNetwork, type FogNetwork } from "./launch.ts";
 
 const topology = devTopology();
-const transports = ["in-process", "http"] as const;
+const transports = ["in-process", "http", "in-launcher"] as const;
 const networks = new Map<string, FogNetwork>();
 
 beforeAll(async () => {
   for (const [i, peerTransport] of transports.entries()) {
     networks.set(
       peerTransport,
-      await launchFogNetwork(topology, { subnet: `127.${67 + i}`, faas: false, logLevel: "error", peerTransport }),
+      await launchFogNetwork(topology, {
+        subnet: `127.${67 + i}`,
+        faas: false,
+        logLevel: "error",
+        peerTransport: peerTransport === "http" ? "http" : "in-process",
+        inProcess: peerTransport === "in-launcher",
+      }),
     );
   }
 });
@@ -73,5 +80,7 @@ describe.each(transports)("peer transport %s", (peerTransport) => {
     expect(record.outcome).toBe("awarded");
     expect(record.bids).toHaveLength(topology.nodes.length);
     expect(record.bids.every((b) => b.verdict === "valid")).toBe(true);
+    expect(record.paymentAttempts).toEqual([expect.objectContaining({ ok: true })]);
+    expect(network.workers).toHaveLength(peerTransport === "in-launcher" ? 0 : 1);
   });
 });

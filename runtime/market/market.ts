@@ -16,6 +16,7 @@ import { ProtocolError } from "../protocol/errors.ts";
 import { formatAcceptedBid, type AcceptedBid, type Sla } from "../protocol/messages.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
 import { generateAgreementKeys, type AgreementKeys } from "../protocol/bid-mac.ts";
+import type { LocalPeerDirectory } from "../node/local-peers.ts";
 import { MARKET_RULES } from "./rules.ts";
 import { FogRegistry } from "./registry.ts";
 import { BidVerifier } from "./verify-bids.ts";
@@ -45,10 +46,12 @@ export interface MarketOptions {
   now?: () => number;
   /** Emulated link between the market and a node (none by default: the market sits next to the root). */
   linkTo?: (nodeId: string) => LinkEmulation | undefined;
+  /** Nodes hosted by this process, called without HTTP (`runtime/node/local-peers.ts`); none by default. */
+  peers?: LocalPeerDirectory | undefined;
 }
 
-export type ResolvedMarketOptions = Required<Omit<MarketOptions, "pinnedKeys" | "linkTo">> &
-  Pick<MarketOptions, "pinnedKeys" | "linkTo">;
+export type ResolvedMarketOptions = Required<Omit<MarketOptions, "pinnedKeys" | "linkTo" | "peers">> &
+  Pick<MarketOptions, "pinnedKeys" | "linkTo" | "peers">;
 
 /** An awarded SLA: who hosts it and what the client was told. */
 export interface Award {
@@ -97,6 +100,7 @@ export function resolveMarketOptions(opts: MarketOptions): ResolvedMarketOptions
     logger: opts.logger ?? silentLogger,
     now: opts.now ?? Date.now,
     linkTo: opts.linkTo,
+    peers: opts.peers,
   };
 }
 

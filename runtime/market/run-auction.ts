@@ -3,7 +3,8 @@
  * in ranked order, and records the outcome. Every call has a timeout; nothing here throws for a node's failure,
  * which becomes part of the record instead.
  */
-import { RemoteError } from "../protocol/errors.ts";
+import { ProtocolError, RemoteError } from "../protocol/errors.ts";
+import { deliverLocally, LocalCallTimeout } from "../node/local-peers.ts";
 import { requestJson } from "../http/client.ts";
 import {
   acceptAckSchema,
@@ -11,6 +12,7 @@ import {
   bidProposalsSchema,
   formatBidRequest,
   ZERO_LATENCY,
+  type AcceptAck,
   type AcceptedBid,
   type BidProposals,
   type Sla,
@@ -108,14 +110,29 @@ async function callForBids(
   const { opts, registry } = state;
   const target = registry.get(targetNode);
   if (target === undefined) return { answer: undefined, failure: MARKET_REASONS.unknownTarget };
-  const url = `http://${target.ip}:${target.portHttp}/api/bid`;
-  const body = formatBidRequest({
+  const base = `http://${target.ip}:${target.portHttp}`;
+  const url = `${base}/api/bid`;
+  const request = {
     nodeOrigin: targetNode,
     sla,
     accumulatedLatency: ZERO_LATENCY,
     nbPropositionsRequired,
     budgetMs: Math.max(0, opts.bidTimeoutMs - BUDGET_MARGIN_MS),
-  });
+  };
+  const local = opts.peers?.lookup(base);
+  if (local !== undefined) {
+    try {
+      const answer = await deliverLocally(opts.linkTo?.(targetNode), opts.bidTimeoutMs, request, (r) =>
+        local.callForBids(r),
+      );
+      return { answer };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      opts.logger.warn(`Call for bids on SLA ${sla.id} at ${targetNode} failed: ${message}`);
+      return { answer: undefined, failure: message };
+    }
+  }
+  const body = formatBidRequest(request);
   try {
     const { json } = await requestJson(url, {
       method: "POST",
@@ -141,7 +158,21 @@ async function pay(
   const { opts, registry } = state;
   const node = registry.get(nodeId);
   if (node === undefined) return { ok: false, reason: "unknown node" };
-  const url = `http://${node.ip}:${node.portHttp}/api/accept/${encodeURIComponent(slaId)}`;
+  const base = `http://${node.ip}:${node.portHttp}`;
+  const local = opts.peers?.lookup(base);
+  if (local !== undefined) {
+    try {
+      const ack = await deliverLocally(opts.linkTo?.(nodeId), opts.paymentTimeoutMs, { bidId, price }, async (b) =>
+        local.accept(slaId, b),
+      );
+      return judgeAck(state, ack, slaId, nodeId, bidId);
+    } catch (err) {
+      if (err instanceof LocalCallTimeout) return { ok: false, reason: "timeout" };
+      const status = err instanceof ProtocolError ? ` (${err.status})` : "";
+      return { ok: false, reason: `refused${status}: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+  const url = `${base}/api/accept/${encodeURIComponent(slaId)}`;
   try {
     const { json } = await requestJson(url, {
       method: "POST",
@@ -149,20 +180,7 @@ async function pay(
       timeoutMs: opts.paymentTimeoutMs,
       link: opts.linkTo?.(nodeId),
     });
-    const ack = parseWith(acceptAckSchema, json, "accept");
-    if (ack.slaId !== slaId || ack.nodeId !== nodeId || ack.bidId !== bidId) {
-      return { ok: false, reason: "acknowledgement for another bid" };
-    }
-    const key = registry.publicKeyOf(nodeId);
-    const bidKey = registry.bidKeyOf(nodeId);
-    const text = acceptSigningText(ack);
-    // a node that agreed a bid key MACs its acknowledgement with it; others sign it with Ed25519
-    const signed =
-      ack.mac !== undefined
-        ? bidKey !== undefined && verifyMac(bidKey, text, ack.mac)
-        : key !== undefined && verifyText(key, text, ack.signature);
-    if (!signed && opts.requireSignatures) return { ok: false, reason: "acceptance not signed by the node" };
-    return { ok: true };
+    return judgeAck(state, parseWith(acceptAckSchema, json, "accept"), slaId, nodeId, bidId);
   } catch (err) {
     if (err instanceof RemoteError) {
       const reason = err.timedOut
@@ -174,6 +192,29 @@ async function pay(
     }
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** Is this the winner's own acknowledgement of this payment? */
+function judgeAck(
+  state: MarketState,
+  ack: AcceptAck,
+  slaId: string,
+  nodeId: string,
+  bidId: string,
+): { ok: boolean; reason?: string } {
+  if (ack.slaId !== slaId || ack.nodeId !== nodeId || ack.bidId !== bidId) {
+    return { ok: false, reason: "acknowledgement for another bid" };
+  }
+  const key = state.registry.publicKeyOf(nodeId);
+  const bidKey = state.registry.bidKeyOf(nodeId);
+  const text = acceptSigningText(ack);
+  // a node that agreed a bid key MACs its acknowledgement with it; others sign it with Ed25519
+  const signed =
+    ack.mac !== undefined
+      ? bidKey !== undefined && verifyMac(bidKey, text, ack.mac)
+      : key !== undefined && verifyText(key, text, ack.signature);
+  if (!signed && state.opts.requireSignatures) return { ok: false, reason: "acceptance not signed by the node" };
+  return { ok: true };
 }
 
 function summary(body: string): string {

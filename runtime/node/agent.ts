@@ -25,7 +25,7 @@ import { LatencyEstimator } from "./latency-estimator.ts";
 import { LatencyMonitor } from "./latency-monitor.ts";
 import { probeLocally } from "./local-peers.ts";
 import { answerCallForBids } from "./bidding.ts";
-import { finishFunction } from "./lifecycle.ts";
+import { acceptPayment, finishFunction } from "./lifecycle.ts";
 import { emitResourceUsage, watchNeighbour, type NodeEffects, type NodeState } from "./node-state.ts";
 import { registerWithRetry } from "./registration.ts";
 import { ResourceTracker } from "./resource-tracker.ts";
@@ -124,6 +124,7 @@ export async function startNode(
   });
   effects.peers?.add(server.url, {
     callForBids: (request) => answerCallForBids(state, request),
+    accept: (slaId, body) => acceptPayment(state, slaId, body),
     alive: () => !state.closing,
   });
   const abort = new AbortController();

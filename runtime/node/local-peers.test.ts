@@ -24,7 +24,11 @@ describe("in-process delivery", () => {
   it("finds only peers that are alive, and probes over the emulated round trip", async () => {
     const directory = new LocalPeerDirectory();
     let alive = true;
-    const peer = { callForBids: () => Promise.resolve({ bids: [] }), alive: () => alive };
+    const peer = {
+      callForBids: () => Promise.resolve({ bids: [] }),
+      accept: (slaId: string) => ({ slaId, nodeId: "n", bidId: "b" }),
+      alive: () => alive,
+    };
     directory.add("http://127.0.0.1:1", peer);
     expect(directory.lookup("http://127.0.0.1:1")).toBe(peer);
     expect(directory.lookup("http://127.0.0.1:2")).toBeUndefined();

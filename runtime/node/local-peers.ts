@@ -2,8 +2,9 @@
  * In-process delivery between fog nodes that share a process. A local network hosts many nodes per worker; when
  * a node calls a neighbour that lives in the same process, the call for bids and the latency probe skip HTTP and
  * JSON and become a function call, with the emulated link still applied in both directions (delay and rate) and
- * the caller's timeout still enforced. Everything else (registration, payment, provisioning, the market) stays
- * on HTTP, and neighbours in other processes or on other machines are always reached over HTTP.
+ * the caller's timeout still enforced. Registration and provisioning stay on HTTP; a market in the same process
+ * (a network hosted whole in the launcher's process) calls for bids and pays in-process too. Nodes in other
+ * processes or on other machines are always reached over HTTP.
  *
  *   node A ──ask(B)──► directory.lookup(B.url) ── found ──► link delay ─► B.callForBids(req) ─► link delay ─► A
  *                                             └─ absent ─► POST B.url/api/bid (HTTP, validated by the schema)
@@ -14,11 +15,13 @@
  */
 import type { LinkEmulation } from "../http/client.ts";
 import { preciseDelay } from "../http/precise-timer.ts";
-import type { BidProposals, BidRequest } from "../protocol/messages.ts";
+import type { AcceptAck, AcceptRequest, BidProposals, BidRequest } from "../protocol/messages.ts";
 
 /** What a node offers to the other nodes of its process. */
 export interface LocalPeer {
   callForBids(request: BidRequest): Promise<BidProposals>;
+  /** A payment (`POST /api/accept/{slaId}`); throws the node's ProtocolError when it refuses. */
+  accept(slaId: string, body: AcceptRequest): AcceptAck;
   /** True while the node answers (false once it is closing). */
   alive(): boolean;
 }
