@@ -2,17 +2,14 @@
  * `npx zx run-campaign.mjs` as a user runs it, on the local provider: the default campaign shortened through
  * GIRAFF_ overrides runs end to end, resumes, survives a SIGKILL, and bad input stops it before anything starts.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { metricEventSchema } from "../../../runtime/protocol/events.ts";
 import { waitUntil } from "../../../runtime/testing/wait.ts";
+import { startCampaignCli } from "./testing.ts";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const ZX = join(ROOT, "node_modules", "zx", "build", "cli.js");
 /** Campaign runs start real fog networks: minutes on a loaded 2-core machine. */
 const LONG = 300_000;
 const scratch = mkdtempSync(join(tmpdir(), "giraff-campaign-"));
@@ -26,20 +23,7 @@ const SHORT = {
   GIRAFF_WAIT_TIME: "2",
 };
 
-function campaign(args: string[], env: Record<string, string> = {}) {
-  // node runs zx directly (not through npx), so that a signal reaches the campaign process itself
-  const child = spawn(process.execPath, [ZX, "run-campaign.mjs", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+const campaign = startCampaignCli;
 
 function runDirs(out: string): string[] {
   return readdirSync(out, { withFileTypes: true })

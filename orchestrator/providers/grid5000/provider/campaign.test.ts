@@ -7,7 +7,6 @@
  * (`G5K_SIMULATE_HOSTS`), which the test reads. Every ending — success, failure, SIGINT, SIGTERM, an abort at each
  * step — must leave no job alive in the fake API, and the password must appear nowhere.
  */
-import { spawn } from "node:child_process";
 import {
   mkdtempSync,
   readdirSync,
@@ -20,16 +19,15 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../../../../runtime/testing/wait.ts";
 import { runCampaign } from "../../../campaign/run/run-campaign.ts";
 import { startFakeGrid5000, type FakeGrid5000 } from "../fake/index.ts";
 import { NANCY } from "../fake/fixtures.ts";
 import { sshdSkipReason, startSshd, type Sshd } from "../transport/testing/sshd.ts";
+import { REPO_ROOT, startCampaignCli } from "../../../campaign/run/testing.ts";
 
-const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
-const ZX = join(ROOT, "node_modules", "zx", "build", "cli.js");
+const ROOT = REPO_ROOT;
 const PASSWORD = "s3cret-Pa55-g5k-campaign";
 const LONG = 400_000;
 const skip = sshdSkipReason();
@@ -104,19 +102,7 @@ function campaignFolder(name: string, extra: string[] = []): string {
   return folder;
 }
 
-function campaign(args: string[]) {
-  const child = spawn(process.execPath, [ZX, "run-campaign.mjs", ...args], {
-    cwd: ROOT,
-    env: process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+const campaign = (args: string[]) => startCampaignCli(args);
 
 /** Jobs of the fake that are not over, after letting pending deletions settle. */
 function aliveJobs(): { uid: number; name: string | null; state: string }[] {
