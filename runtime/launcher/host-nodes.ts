@@ -7,6 +7,7 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createWriteStream } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileEventWriter, nullEventSink, type EventSink } from "../events/writer.ts";
 import { startGateway, type RunningGateway } from "../faas/gateway.ts";
 import { startProxy, type RunningProxy } from "../proxy/proxy.ts";
@@ -34,8 +35,11 @@ export interface HostNodesInput {
 
 export interface HostedNodes {
   started: StartedNode[];
-  /** Every node registered and measuring every neighbour the topology gives it. */
-  ready(): boolean;
+  /**
+   * Resolves once every node is registered and measuring every neighbour the topology gives it; rejects after
+   * `timeoutMs` (default: never) or when the group is stopped first.
+   */
+  whenReady(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +65,9 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
 
   const peers = msg.peers ?? (options.peerTransport === "in-process" ? new LocalPeerDirectory() : undefined);
   const started: StartedNode[] = [];
+  let stopped = false;
   const stop = async () => {
+    stopped = true;
     await Promise.allSettled(nodes.map((n) => n.close()));
     await Promise.allSettled(gateways.map((g) => g.close()));
     await Promise.allSettled(proxies.map((p) => p.close()));
@@ -146,15 +152,21 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
       topology.nodes.filter((n) => n.parent === id).length + (byId.get(id)!.parent === null ? 0 : 1),
     ]),
   );
+  const ready = () =>
+    nodes.every((n) => {
+      const s = n.status();
+      return s.registered && s.neighbours.filter((x) => x.medianMs !== undefined).length >= expected.get(n.config.id)!;
+    });
   return {
     started,
-    ready: () =>
-      nodes.every((n) => {
-        const s = n.status();
-        return (
-          s.registered && s.neighbours.filter((x) => x.medianMs !== undefined).length >= expected.get(n.config.id)!
-        );
-      }),
+    async whenReady(timeoutMs = Infinity) {
+      const deadline = performance.now() + timeoutMs;
+      while (!ready()) {
+        if (stopped) throw new Error("The nodes were stopped before they became ready.");
+        if (performance.now() > deadline) throw new Error(`The nodes did not become ready within ${timeoutMs} ms.`);
+        await sleep(25);
+      }
+    },
     stop,
   };
 }

@@ -17,7 +17,6 @@ import { parseTopology, type Topology } from "../protocol/topology.ts";
 import { defaultProcesses, partitionBySubtree } from "./partition.ts";
 import { hostNodes, type HostedNodes } from "./host-nodes.ts";
 import { LocalPeerDirectory } from "../node/local-peers.ts";
-import { setTimeout as sleep } from "node:timers/promises";
 import { strategy as strategyByName } from "../strategies/index.ts";
 import { planAddresses, PORTS } from "./address-plan.ts";
 import { startIotEmulator, type RunningIotEmulator } from "../iot/emulator.ts";
@@ -128,11 +127,7 @@ export async function launchFogNetwork(
       });
       for (const n of hosted.started) nodes.push({ ...n, name: names.get(n.id)! });
       effects.onProgress?.(`${hosted.started.length} nodes started in this process`);
-      const readyBy = performance.now() + (effects.readyTimeoutMs ?? 120_000);
-      while (!hosted.ready()) {
-        if (performance.now() > readyBy) throw new Error("The nodes hosted in this process did not become ready.");
-        await sleep(25);
-      }
+      await hosted.whenReady(effects.readyTimeoutMs ?? 120_000);
       effects.onProgress?.("nodes ready");
     }
     await Promise.all(

@@ -8,7 +8,6 @@ import type { FromWorker, ToWorker } from "./options.ts";
 
 const send = (m: FromWorker) => process.send?.(m);
 let hosted: HostedNodes | undefined;
-let readyPoll: NodeJS.Timeout | undefined;
 
 process.on("message", (message: ToWorker) => {
   if (message.type === "start")
@@ -30,18 +29,16 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
   });
   if (stopping !== undefined) return void (await hosted.stop());
   send({ type: "started", nodes: hosted.started });
-  readyPoll = setInterval(() => {
-    if (hosted?.ready() === true) {
-      clearInterval(readyPoll);
-      send({ type: "ready" });
-    }
-  }, 25);
+  // a stop before ready ends the wait; the launcher's own timeout covers a group that never gets ready
+  await hosted.whenReady().then(
+    () => send({ type: "ready" }),
+    () => undefined,
+  );
 }
 
 let stopping: Promise<void> | undefined;
 function stop(): Promise<void> {
   stopping ??= (async () => {
-    clearInterval(readyPoll);
     await hosted?.stop();
     hosted = undefined;
     send({ type: "stopped" });

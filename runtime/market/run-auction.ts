@@ -111,7 +111,6 @@ async function callForBids(
   const target = registry.get(targetNode);
   if (target === undefined) return { answer: undefined, failure: MARKET_REASONS.unknownTarget };
   const base = `http://${target.ip}:${target.portHttp}`;
-  const url = `${base}/api/bid`;
   const request = {
     nodeOrigin: targetNode,
     sla,
@@ -120,23 +119,14 @@ async function callForBids(
     budgetMs: Math.max(0, opts.bidTimeoutMs - BUDGET_MARGIN_MS),
   };
   const local = opts.peers?.lookup(base);
-  if (local !== undefined) {
-    try {
-      const answer = await deliverLocally(opts.linkTo?.(targetNode), opts.bidTimeoutMs, request, (r) =>
-        local.callForBids(r),
-      );
-      return { answer };
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      opts.logger.warn(`Call for bids on SLA ${sla.id} at ${targetNode} failed: ${message}`);
-      return { answer: undefined, failure: message };
-    }
-  }
-  const body = formatBidRequest(request);
   try {
-    const { json } = await requestJson(url, {
+    if (local !== undefined) {
+      const link = opts.linkTo?.(targetNode);
+      return { answer: await deliverLocally(link, opts.bidTimeoutMs, request, (r) => local.callForBids(r)) };
+    }
+    const { json } = await requestJson(`${base}/api/bid`, {
       method: "POST",
-      body,
+      body: formatBidRequest(request),
       timeoutMs: opts.bidTimeoutMs,
       link: opts.linkTo?.(targetNode),
     });
