@@ -8,7 +8,6 @@
  * - `readJsonKind`: DuckDB's own JSON reader for the single column `kind` (the reader the previous design used).
  */
 import { DuckDBInstance } from "@duckdb/node-api";
-import { readLinesSql } from "../orchestrator/analysis/load-events.ts";
 import { quoteLiteral } from "../orchestrator/analysis/sql.ts";
 import { round } from "./common.ts";
 
@@ -18,6 +17,15 @@ export interface Ceiling {
   wallMs: number | null;
   cpuMs: number | null;
   eventsPerS: number | null;
+}
+
+/** Every line as one VARCHAR: a control-character delimiter, no quote or escape, so the text arrives as written. */
+function readLinesSql(paths: readonly string[]): string {
+  const list = `[${paths.map(quoteLiteral).join(", ")}]`;
+  return (
+    `read_csv(${list}, columns = {'line': 'VARCHAR'}, delim = '\x01', quote = '', escape = '', header = false, ` +
+    "auto_detect = false, ignore_errors = true, max_line_size = 16777216)"
+  );
 }
 
 export async function measureCeilings(paths: readonly string[]): Promise<Record<string, Ceiling>> {

@@ -195,7 +195,7 @@ export const ingestBench: Benchmark = {
       let last = t0;
       const onProgress = (p: IngestProgress) => {
         const now = performance.now();
-        const phase = { scan: "scanMs", chunk: "loadMs", views: "loadMs", done: "derivedTablesMs" }[p.type];
+        const phase = { scan: "scanMs", run: "loadMs", views: "loadMs", done: "derivedTablesMs" }[p.type];
         phases[phase] = round((phases[phase] ?? 0) + now - last, 0)!;
         last = now;
       };

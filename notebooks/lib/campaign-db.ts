@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import type { DuckDBConnection } from "../../orchestrator/analysis/connection.ts";
+import { configureSession, type DuckDBConnection } from "../../orchestrator/analysis/connection.ts";
 
 export const CAMPAIGN_ENV = "GIRAFF_CAMPAIGN_DIR";
 
@@ -28,7 +28,7 @@ export async function withCampaignDb<T>(fn: (con: DuckDBConnection, dir: string)
   const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
   const con = await instance.connect();
   try {
-    await con.run("SET TimeZone = 'UTC'");
+    await configureSession(con, path);
     return await fn(con, dir);
   } finally {
     con.closeSync();

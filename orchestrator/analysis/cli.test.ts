@@ -8,10 +8,15 @@ import { writeFixtureCampaign } from "./test-fixtures.ts";
 const dir = mkdtempSync(join(tmpdir(), "analysis-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string }> {
+async function run(...argv: string[]): Promise<{ code: number; out: string; progress: string }> {
   const lines: string[] = [];
-  const code = await main(argv, (l) => lines.push(l));
-  return { code, out: lines.join("\n") };
+  const progress: string[] = [];
+  const code = await main(
+    argv,
+    (l) => lines.push(l),
+    (l) => progress.push(l),
+  );
+  return { code, out: lines.join("\n"), progress: progress.join("\n") };
 }
 
 describe("analysis CLI", () => {
@@ -39,6 +44,8 @@ describe("analysis CLI", () => {
     const ingest = await run("ingest", campaign);
     expect(ingest.code).toBe(0);
     expect(ingest.out).toMatch(/Ingested 30 events of 2 new and 0 changed run\(s\)/);
+    expect(ingest.progress).toMatch(/^2 run\(s\) found, 2 to ingest, 0 skipped$/m);
+    expect(ingest.progress).toMatch(/run 2\/2 run[AB]: \d+ events/);
     const summary = await run("summary", campaign);
     expect(summary.code).toBe(0);
     expect(summary.out).toContain("sla_violation_pct\tauction\t3\t2\t50\t[-585.31, 685.31]");

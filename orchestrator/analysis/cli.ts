@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { rows, withConnection } from "./connection.ts";
+import type { IngestProgress } from "./effects.ts";
 import { AnalysisError } from "./errors.ts";
 import { importGiraffArchive } from "./giraff/import-archive.ts";
 import { ingestCampaign } from "./ingest.ts";
@@ -16,7 +17,11 @@ import { createViews } from "./views.ts";
 const USAGE =
   "Usage: cli.ts ingest <campaignDir> [--db path] | import-giraff <archive...> --db path | summary <campaignDir> [--db path]";
 
-export async function main(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (line: string) => void = console.log,
+  progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -27,7 +32,17 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   const { command, args, db } = parsed;
   try {
     if (command === "ingest") {
-      const report = await ingestCampaign(args[0]!, db === undefined ? {} : { dbPath: db });
+      const started = Date.now();
+      const onProgress = (p: IngestProgress) => {
+        const s = ((Date.now() - started) / 1000).toFixed(1);
+        if (p.type === "scan") progress(`${p.runs} run(s) found, ${p.toIngest} to ingest, ${p.skipped} skipped`);
+        else if (p.type === "run") progress(`[${s} s] run ${p.done}/${p.total} ${p.runKey}: ${p.events} events`);
+        else if (p.type === "views") progress(`[${s} s] computing the derived tables`);
+      };
+      const report = await ingestCampaign(args[0]!, {
+        ...(db === undefined ? {} : { dbPath: db }),
+        effects: { onProgress },
+      });
       out(
         `Ingested ${report.events} events of ${report.added.length} new and ${report.replaced.length} changed run(s) ` +
           `into ${report.dbPath}; ${report.unchanged.length} unchanged, ${report.skipped.length} skipped, ` +

@@ -2,17 +2,33 @@
  * Opening the campaign database and reading results as plain JSON values. BIGINT comes back from DuckDB as a JS
  * `bigint`; `getRowObjectsJson` turns it into a string, so `rows` casts counts to numbers where callers want them.
  */
+import { dirname, resolve } from "node:path";
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from "@duckdb/node-api";
+import { quoteLiteral } from "./sql.ts";
 
 export type { DuckDBConnection };
 export type Row = Record<string, unknown>;
 
 /** Opens `path` (":memory:" for a throw-away database) with UTC as the session time zone. */
-export async function openConnection(path: string): Promise<{ instance: DuckDBInstance; con: DuckDBConnection }> {
-  const instance = await DuckDBInstance.create(path);
+export async function openConnection(
+  path: string,
+  options: { readOnly?: boolean } = {},
+): Promise<{ instance: DuckDBInstance; con: DuckDBConnection }> {
+  const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: "READ_ONLY" } : {});
   const con = await instance.connect();
-  await con.run("SET TimeZone = 'UTC'");
+  await configureSession(con, path);
   return { instance, con };
+}
+
+/**
+ * UTC as the session time zone, and the database's directory as the place relative file names are looked up
+ * in: the event views read `campaign.parquet/…` (event-store.ts) wherever the process runs.
+ */
+export async function configureSession(con: DuckDBConnection, path: string): Promise<void> {
+  await con.run("SET TimeZone = 'UTC'");
+  if (path !== ":memory:" && path !== "") {
+    await con.run(`SET file_search_path = ${quoteLiteral(dirname(resolve(path)))}`);
+  }
 }
 
 /** Runs `fn` with a connection to `path` and always closes it, as the DuckDB Node tests' helper of the same name. */

@@ -6,7 +6,7 @@ import * as fsPromises from "node:fs/promises";
 
 export type IngestProgress =
   | { type: "scan"; runs: number; toIngest: number; skipped: number }
-  | { type: "chunk"; done: number; total: number; events: number }
+  | { type: "run"; runKey: string; done: number; total: number; events: number }
   | { type: "views" }
   | { type: "done"; events: number; ms: number };
 

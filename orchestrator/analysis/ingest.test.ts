@@ -78,7 +78,11 @@ describe("ingestCampaign", () => {
       rows(con, "SELECT bids[1].nodeId AS node, len(refusals) AS r FROM auction_result WHERE sla_id = 's1'"),
     );
     expect(bids).toEqual({ node: "n1", r: 0 });
-    expect(progress.map((p) => p.type)).toEqual(["scan", "chunk", "views", "done"]);
+    expect(progress.map((p) => p.type)).toEqual(["scan", "run", "run", "views", "done"]);
+    expect(progress.filter((p) => p.type === "run").map((p) => [p.done, p.total])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
   });
 
   it("is incremental: unchanged runs skipped, a changed run replaced, a new run added", async () => {

@@ -1,24 +1,31 @@
 /**
- * `ingestCampaign`: every event of every complete run directory of a campaign into `campaign.duckdb`, one table
- * per kind, plus `runs`, `topologies` and `plans`, then the metric views. Incremental: a run whose manifest.json
- * has the SHA-256 recorded in `ingested_runs` is skipped; a changed one has its rows replaced in the same
- * transaction as its new rows are loaded. Ingestion only reads the campaign directory (it writes the database).
+ * `ingestCampaign`: every event of every complete run directory of a campaign into `campaign.duckdb` (one view
+ * per kind over the Parquet files of `campaign.parquet/`, event-store.ts), plus `runs`, `topologies` and `plans`,
+ * then the metric views. Runs are loaded concurrently: their events files are transcoded by a pool of worker
+ * threads, one file per worker at a time, while the main thread does the database work of the runs already
+ * transcoded. Incremental: a run whose manifest.json has the SHA-256 recorded in `ingested_runs` is skipped; a
+ * changed one has its files and rows replaced. A run that cannot be read is reported and the others go on.
+ * Ingestion only reads the campaign's runs; it writes the database and its Parquet directory.
  */
 import { join, relative } from "node:path";
 import { openConnection, rows } from "./connection.ts";
 import { defaultAnalysisEffects, type AnalysisEffects } from "./effects.ts";
 import { AnalysisError } from "./errors.ts";
-import { loadRuns, type LoadedRun } from "./load-runs.ts";
+import { clearStaging, storeDirFor } from "./event-store.ts";
+import { loadRun, type LoadedRun } from "./load-runs.ts";
 import { scanCampaign, type RunCandidate, type SkippedEntry } from "./scan-campaign.ts";
 import { createTables } from "./schema.ts";
+import { sharedPool } from "./transcode/pool.ts";
 import { createViews, dropDerivedTables } from "./views.ts";
 
 export interface IngestOptions {
   /** Default `<campaignDir>/campaign.duckdb`. */
   dbPath?: string;
   effects?: Partial<AnalysisEffects>;
-  /** Bytes of JSONL loaded per transaction (bounds the staging table's memory, ≈ 5× this); default 256 MiB. */
-  chunkBytes?: number;
+  /** Worker threads transcoding events files; default one per core. */
+  workers?: number;
+  /** Rows per Parquet row group; default 122 880 (tests make it small to cover several groups). */
+  rowGroupRows?: number;
   /** Create or refresh the metric views afterwards (default true; when false, the derived tables are dropped). */
   views?: boolean;
 }
@@ -86,16 +93,38 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
     };
     for (const s of scan.skipped) effects.logger.warn(`Skipped ${s.name} (${s.reason}): ${s.detail}.`);
     effects.onProgress({ type: "scan", runs: scan.runs.length, toIngest: todo.length, skipped: scan.skipped.length });
-    const chunks = chunkRuns(await Promise.all(todo.map((r) => withSizes(campaignDir, r, effects))), options);
+    const storeDir = storeDirFor(dbPath);
+    if (storeDir === undefined) throw new AnalysisError("Ingestion needs a database file, not an in-memory one.");
+    await clearStaging(storeDir);
+    const pool = sharedPool(options.workers);
+    let queue: Promise<unknown> = Promise.resolve();
+    const withDb = <T>(fn: () => Promise<T>): Promise<T> => {
+      const next = queue.then(fn);
+      queue = next.catch(() => undefined);
+      return next;
+    };
+    const loader = { con, withDb, pool, storeDir, effects, rowGroupRows: options.rowGroupRows };
     let done = 0;
-    for (const chunk of chunks) {
-      const files = await loadRuns(con, chunk, known, effects);
-      report.files.push(...files);
-      done += chunk.length;
-      const events = files.reduce((s, f) => s + f.ingested, 0);
-      report.events += events;
-      effects.onProgress({ type: "chunk", done, total: todo.length, events });
+    try {
+      await Promise.all(
+        todo.map(async (run) => {
+          try {
+            const files = await loadRun(loader, withFiles(campaignDir, run));
+            report.files.push(...files);
+            const events = files.reduce((s, f) => s + f.ingested, 0);
+            report.events += events;
+            effects.onProgress({ type: "run", runKey: run.key, done: ++done, total: todo.length, events });
+          } catch (cause) {
+            const detail = (cause as Error).message;
+            report.skipped.push({ name: run.key, reason: "unreadable", detail });
+            effects.logger.warn(`Skipped ${run.key} (unreadable): ${detail}.`);
+          }
+        }),
+      );
+    } finally {
+      await clearStaging(storeDir);
     }
+    report.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     report.invalidLines = report.files.reduce((s, f) => s + f.invalid, 0);
     for (const f of report.files.filter((f) => f.invalid > 0)) {
       const torn = f.tornLastLine ? " (torn last line)" : "";
@@ -116,33 +145,6 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
   }
 }
 
-async function withSizes(campaignDir: string, run: RunCandidate, effects: AnalysisEffects): Promise<LoadedRun> {
-  const files = await Promise.all(
-    run.eventFiles.map(async (path) => ({
-      path,
-      rel: relative(campaignDir, path),
-      size: (await effects.fs.stat(path)).size,
-    })),
-  );
-  return { run, files };
-}
-
-/** Groups runs so each transaction loads about `chunkBytes` of JSONL (a run is never split). */
-function chunkRuns(runs: LoadedRun[], options: IngestOptions): LoadedRun[][] {
-  const limit = options.chunkBytes ?? 256 * 2 ** 20;
-  const chunks: LoadedRun[][] = [];
-  let current: LoadedRun[] = [];
-  let bytes = 0;
-  for (const run of runs) {
-    const size = run.files.reduce((s, f) => s + f.size, 0);
-    if (current.length > 0 && bytes + size > limit) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(run);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+function withFiles(campaignDir: string, run: RunCandidate): LoadedRun {
+  return { run, files: run.eventFiles.map((path) => ({ path, rel: relative(campaignDir, path) })) };
 }

@@ -1,103 +1,108 @@
 /**
- * One transaction of ingestion: deletes the old rows of runs being replaced, loads the chunk's events, and writes
- * its `runs`, `topologies`, `plans`, `ingest_files` and `ingested_runs` rows. A failure rolls everything back, so
- * a run is either entirely in the database at its new manifest, or as it was before.
+ * Loads one run: its events files are transcoded to Parquet in the worker pool (transcode/), into the run's
+ * staging directory; the staged directory replaces the run's old one (event-store.ts); then one transaction replaces its `runs`, `topologies`, `plans`, `ingest_files` and
+ * `ingested_runs` rows. A crash anywhere leaves the run's manifest hash unrecorded, so the next ingestion does it
+ * again; the raw files are only read.
  */
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { appendRows } from "./append-rows.ts";
 import type { AnalysisEffects } from "./effects.ts";
+import { commitRun, stagingDir } from "./event-store.ts";
 import type { FileReport } from "./ingest.ts";
-import { countLines } from "./line-count.ts";
-import { loadEventFiles } from "./load-events.ts";
 import { planRows, runRow, topologyRows } from "./run-rows.ts";
 import type { RunCandidate } from "./scan-campaign.ts";
 import { RUN_TABLES, TABLES_WITH_RUN_KEY } from "./schema.ts";
 import { quoteIdentifier as q, quoteLiteral as lit } from "./sql.ts";
+import type { TranscodePool } from "./transcode/pool.ts";
 
 export interface LoadedRun {
   run: RunCandidate;
-  /** `size` (from stat) only sizes the chunks; the reported bytes are the ones counted. */
-  files: { path: string; rel: string; size: number }[];
+  files: { path: string; rel: string }[];
 }
 
-export async function loadRuns(
-  con: DuckDBConnection,
-  chunk: readonly LoadedRun[],
-  known: ReadonlyMap<unknown, unknown>,
-  effects: AnalysisEffects,
-): Promise<FileReport[]> {
-  const documents = await Promise.all(
-    chunk.map(async ({ run }) => ({
-      topology: await readJson(join(run.dir, "topology.json"), effects),
-      plan: await readJson(join(run.dir, "plan.json"), effects),
-    })),
+export interface RunLoader {
+  con: DuckDBConnection;
+  /** Serialises the statements of runs loaded concurrently on the one connection. */
+  withDb: <T>(fn: () => Promise<T>) => Promise<T>;
+  pool: TranscodePool;
+  storeDir: string;
+  effects: AnalysisEffects;
+  /** Rows per Parquet row group (tests make it small). */
+  rowGroupRows?: number;
+}
+
+export async function loadRun(loader: RunLoader, { run, files }: LoadedRun): Promise<FileReport[]> {
+  const { con, withDb, pool, storeDir, effects } = loader;
+  const documents = {
+    topology: await readJson(join(run.dir, "topology.json"), effects),
+    plan: await readJson(join(run.dir, "plan.json"), effects),
+  };
+  const staging = await stagingDir(storeDir, run.key);
+  const stems = uniqueStems(files.map((f) => f.path));
+  const results = await Promise.all(
+    files.map((f, i) =>
+      pool.run({
+        path: f.path,
+        runKey: run.key,
+        sourceFile: f.rel,
+        outDir: staging,
+        stem: stems[i]!,
+        rowGroupRows: loader.rowGroupRows,
+      }),
+    ),
   );
-  // Lines are counted in Node while DuckDB parses the same files (both only read them).
-  const counts = new Map(chunk.flatMap(({ files }) => files.map((f) => [f.path, countLines(f.path, effects)])));
-  for (const c of counts.values()) c.catch(() => undefined); // awaited below; not unhandled if loading fails first
-  await con.run("BEGIN TRANSACTION");
-  try {
-    const replaced = chunk.filter(({ run }) => known.has(run.key)).map(({ run }) => lit(run.key));
-    if (replaced.length > 0) {
-      for (const table of TABLES_WITH_RUN_KEY) {
-        await con.run(`DELETE FROM ${q(table)} WHERE run_key IN (${replaced.join(", ")})`);
-      }
+  return withDb(async () => {
+    const reports: FileReport[] = [];
+    for (const [i, r] of results.entries()) {
+      const ingested = r.parquet.reduce((s, p) => s + p.rows, 0);
+      reports.push({
+        runKey: run.key,
+        file: files[i]!.rel,
+        bytes: r.bytes,
+        lines: r.lines,
+        ingested,
+        invalid: r.lines - ingested,
+        tornLastLine: r.tornLastLine,
+      });
     }
-    const kept = await loadEventFiles(
-      con,
-      chunk.flatMap(({ run, files }) => files.map((f) => ({ runKey: run.key, path: f.path, rel: f.rel }))),
-    );
-    const counted = new Map(await Promise.all([...counts].map(async ([path, c]) => [path, await c] as const)));
-    const reports: FileReport[] = chunk.flatMap(({ run, files }) =>
-      files.map((f) => {
-        const ingested = kept.get(f.path) ?? 0;
-        const { bytes, lines, tornLastLine } = counted.get(f.path)!;
-        return { runKey: run.key, file: f.rel, bytes, lines, ingested, invalid: lines - ingested, tornLastLine };
-      }),
-    );
-    await appendRows(
-      con,
-      "runs",
-      RUN_TABLES.runs!,
-      chunk.map(({ run }, i) => runRow(run, documents[i]!.topology)),
-    );
-    await appendRows(
-      con,
-      "topologies",
-      RUN_TABLES.topologies!,
-      chunk.flatMap(({ run }, i) => topologyRows(run.key, documents[i]!.topology)),
-    );
-    await appendRows(
-      con,
-      "plans",
-      RUN_TABLES.plans!,
-      chunk.flatMap(({ run }, i) => planRows(run.key, documents[i]!.plan)),
-    );
-    await appendRows(
-      con,
-      "ingest_files",
-      RUN_TABLES.ingest_files!,
-      reports.map((r) => [r.runKey, r.file, r.bytes, r.lines, r.ingested, r.invalid, r.tornLastLine]),
-    );
-    const now = effects.clock.now();
-    await appendRows(
-      con,
-      "ingested_runs",
-      RUN_TABLES.ingested_runs!,
-      chunk.map(({ run }) => {
-        const mine = reports.filter((r) => r.runKey === run.key);
-        const events = mine.reduce((s, r) => s + r.ingested, 0);
-        const invalid = mine.reduce((s, r) => s + r.invalid, 0);
-        return [run.key, run.manifestSha256, run.manifestMtimeMs, now, events, invalid];
-      }),
-    );
-    await con.run("COMMIT");
+    await commitRun(storeDir, run.key);
+    await con.run("BEGIN TRANSACTION");
+    try {
+      for (const table of TABLES_WITH_RUN_KEY) await con.run(`DELETE FROM ${q(table)} WHERE run_key = ${lit(run.key)}`);
+      await appendRows(con, "runs", RUN_TABLES.runs!, [runRow(run, documents.topology)]);
+      await appendRows(con, "topologies", RUN_TABLES.topologies!, topologyRows(run.key, documents.topology));
+      await appendRows(con, "plans", RUN_TABLES.plans!, planRows(run.key, documents.plan));
+      await appendRows(
+        con,
+        "ingest_files",
+        RUN_TABLES.ingest_files!,
+        reports.map((r) => [r.runKey, r.file, r.bytes, r.lines, r.ingested, r.invalid, r.tornLastLine]),
+      );
+      const events = reports.reduce((s, r) => s + r.ingested, 0);
+      const invalid = reports.reduce((s, r) => s + r.invalid, 0);
+      await appendRows(con, "ingested_runs", RUN_TABLES.ingested_runs!, [
+        [run.key, run.manifestSha256, run.manifestMtimeMs, effects.clock.now(), events, invalid],
+      ]);
+      await con.run("COMMIT");
+    } catch (err) {
+      await con.run("ROLLBACK");
+      throw err;
+    }
     return reports;
-  } catch (err) {
-    await con.run("ROLLBACK");
-    throw err;
-  }
+  });
+}
+
+/** A file name per events file: its process name, made safe, with a suffix where two would collide. */
+function uniqueStems(paths: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return paths.map((path) => {
+    const base = (path.split("/").pop() ?? "events").replace(/\.jsonl$/, "").replace(/[^A-Za-z0-9._-]/g, "_");
+    let stem = base;
+    for (let i = 2; seen.has(stem); i++) stem = `${base}-${i}`;
+    seen.add(stem);
+    return stem;
+  });
 }
 
 /** A run's optional JSON document; undefined when absent, a warning when unreadable. */

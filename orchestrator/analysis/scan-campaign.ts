@@ -19,7 +19,8 @@ export interface RunCandidate {
   eventFiles: string[];
 }
 
-export type SkipReason = "half-written" | "failed" | "no-manifest" | "bad-manifest" | "empty" | "foreign";
+export type SkipReason =
+  "half-written" | "failed" | "no-manifest" | "bad-manifest" | "empty" | "foreign" | "unreadable";
 
 export interface SkippedEntry {
   name: string;
@@ -32,7 +33,7 @@ export interface SkippedEntry {
  * the report keep next to the runs.
  */
 const CAMPAIGN_FILES =
-  /^(campaign\.json|joblog|runs\.jsonl|batch\.json|batch\.lock|logs|archive|topologies|plans|figures|report|.*\.duckdb(\.wal)?)$/;
+  /^(campaign\.json|joblog|runs\.jsonl|batch\.json|batch\.lock|logs|archive|topologies|plans|figures|report|.*\.duckdb(\.wal)?|.*\.parquet)$/;
 
 export async function scanCampaign(
   campaignDir: string,

@@ -1,16 +1,21 @@
 /**
- * The tables of a campaign database (README.md lists their columns). Event tables are named after their kind and
- * start with the columns every row has whatever its origin: `run_key` (the run directory, or the GIRAFF archive),
- * `source_format` (`giraff-ts` for our JSONL, `giraff` for imported archives) and `source_file`.
- * Created with IF NOT EXISTS, so opening an existing database for an incremental ingest changes nothing.
+ * The tables of a campaign database (README.md lists their columns). Event kinds are views (event-store.ts) over
+ * the run's Parquet files and `imported_<kind>`; they start with the columns every row has whatever its origin:
+ * `run_key` (the run directory, or the GIRAFF archive), `source_format` (`giraff-ts` for our JSONL, `giraff` for
+ * imported archives) and `source_file`. Created with IF NOT EXISTS, so opening an existing database for an
+ * incremental ingest changes nothing. A database written by an earlier layout is emptied, so every run is
+ * ingested again (the raw files are the source of truth).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { EVENT_KINDS } from "../../runtime/protocol/events.ts";
-import { EVENT_COLUMNS } from "./event-columns.ts";
+import { rows } from "./connection.ts";
+import { createEventViews, databasePath, importedTable, storeDirFor } from "./event-store.ts";
 import { quoteIdentifier as q } from "./sql.ts";
 
-export const ORIGIN_COLUMNS = ["run_key VARCHAR", "source_format VARCHAR", "source_file VARCHAR"];
+export { ORIGIN_COLUMNS } from "./event-store.ts";
 
+/** Bumped when the layout changes in a way an old database cannot be read with. */
+export const LAYOUT_VERSION = "2-parquet";
 // prettier-ignore
 export const RUN_TABLES: Record<string, string[]> = {
   /** One row per run: the manifest's record, its params flattened where the summaries group by them. */
@@ -35,18 +40,30 @@ export const RUN_TABLES: Record<string, string[]> = {
     "invalid BIGINT", "torn_last_line BOOLEAN"],
 };
 
-/** Every table a run's rows live in, for deleting a run before it is loaded again. */
-export const TABLES_WITH_RUN_KEY = [...EVENT_KINDS, ...Object.keys(RUN_TABLES)];
+/** Every table a run's rows live in (its events in the Parquet store aside), for deleting a run before reloading it. */
+export const TABLES_WITH_RUN_KEY = [...EVENT_KINDS.map(importedTable), ...Object.keys(RUN_TABLES)];
 
-export function eventTableDdl(kind: (typeof EVENT_KINDS)[number]): string {
-  const columns = [...ORIGIN_COLUMNS, ...EVENT_COLUMNS[kind].map((c) => `${q(c.column)} ${c.type}`)];
-  return `CREATE TABLE IF NOT EXISTS ${q(kind)} (${columns.join(", ")})`;
-}
-
-/** Creates every table that does not exist yet. */
+/** Creates every table that does not exist yet, and the event views. */
 export async function createTables(con: DuckDBConnection): Promise<void> {
-  for (const kind of EVENT_KINDS) await con.run(eventTableDdl(kind));
+  await migrate(con);
   for (const [table, columns] of Object.entries(RUN_TABLES)) {
     await con.run(`CREATE TABLE IF NOT EXISTS ${q(table)} (${columns.join(", ")})`);
   }
+  await createEventViews(con, storeDirFor(await databasePath(con)));
+}
+
+/** An older layout (event kinds as native tables) is dropped, with the bookkeeping that would skip its runs. */
+async function migrate(con: DuckDBConnection): Promise<void> {
+  await con.run("CREATE TABLE IF NOT EXISTS analysis_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
+  const [row] = await rows(con, "SELECT value FROM analysis_meta WHERE key = 'layout'");
+  if (row?.value === LAYOUT_VERSION) return;
+  const tables = new Set(
+    (await rows(con, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary")).map((r) =>
+      String(r.table_name),
+    ),
+  );
+  for (const name of [...EVENT_KINDS, ...Object.keys(RUN_TABLES)]) {
+    if (tables.has(name)) await con.run(`DROP TABLE ${q(name)}`);
+  }
+  await con.run(`INSERT OR REPLACE INTO analysis_meta VALUES ('layout', '${LAYOUT_VERSION}')`);
 }

@@ -1,0 +1,58 @@
+/**
+ * How each event kind is stored, derived from event-columns.ts (itself derived from the zod schemas): scalars as
+ * DOUBLE, VARCHAR and BOOLEAN Parquet columns; a nested field (auction_result's bids, finished's errors: lists of
+ * structs) as its JSON text in a VARCHAR column, which the kind's view turns into its LIST/STRUCT type
+ * (event-store.ts): rarely read, so parsed only by the queries that read it. Every Parquet file starts with the
+ * origin columns, constant per file.
+ */
+import type { EventColumn } from "../event-columns.ts";
+import type { ParquetColumnSpec, ParquetType } from "../parquet/writer.ts";
+
+export const ORIGIN_NAMES = ["run_key", "source_format", "source_file"] as const;
+
+export interface KindPlan {
+  kind: string;
+  columns: readonly EventColumn[];
+  /** Per column: 0 a scalar, "[" a JSON array, "{" a JSON object (stored as its text). */
+  nested: readonly (0 | "[" | "{")[];
+  /** Each column's field name as bytes, to match keys without building strings. */
+  keys: readonly Buffer[];
+  /** Field name → column index, for keys met out of the usual order. */
+  byField: ReadonlyMap<string, number>;
+}
+
+const SCALARS = new Set<string>(["DOUBLE", "VARCHAR", "BOOLEAN"]);
+
+export type KindPlans = ReadonlyMap<string, KindPlan>;
+
+/**
+ * The plans of every kind, from event-columns.ts's `EVENT_COLUMNS` (passed in: worker threads get the columns as
+ * data, so they need not load zod and the event schemas).
+ */
+export const buildKindPlans = (columnsByKind: Readonly<Record<string, readonly EventColumn[]>>): KindPlans =>
+  new Map(
+    Object.entries(columnsByKind).map(([kind, columns]) => {
+      const plan: KindPlan = {
+        kind,
+        columns,
+        nested: columns.map((c) => (SCALARS.has(c.type) ? 0 : Array.isArray(c.structure) ? "[" : "{")),
+        keys: columns.map((c) => Buffer.from(c.field, "latin1")),
+        byField: new Map(columns.map((c, i) => [c.field, i])),
+      };
+      return [kind, plan];
+    }),
+  );
+
+/** The Parquet columns of a kind's file for one source file of one run. */
+export function parquetSpecs(plan: KindPlan, runKey: string, sourceFile: string): ParquetColumnSpec[] {
+  return [
+    { name: "run_key", type: "VARCHAR", required: true, constant: runKey },
+    { name: "source_format", type: "VARCHAR", required: true, constant: "giraff-ts" },
+    { name: "source_file", type: "VARCHAR", required: true, constant: sourceFile },
+    ...plan.columns.map((c, i) => ({
+      name: c.column,
+      type: (plan.nested[i] === 0 ? c.type : "VARCHAR") as ParquetType,
+      required: c.required,
+    })),
+  ];
+}

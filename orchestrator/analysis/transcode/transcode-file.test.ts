@@ -1,0 +1,245 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../../runtime/util/seeded-random.ts";
+import { rows, withConnection } from "../connection.ts";
+import { EVENT_COLUMNS, type EventColumn } from "../event-columns.ts";
+import { quoteLiteral } from "../sql.ts";
+import { buildKindPlans } from "./kind-plans.ts";
+import { transcodeFile, type TranscodeResult } from "./transcode-file.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "transcode-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const plans = buildKindPlans(EVENT_COLUMNS);
+let n = 0;
+
+/** Transcodes `text` as one events file; answers the result and each kind's rows as DuckDB reads them. */
+async function transcode(text: string | Buffer, rowGroupRows?: number) {
+  const name = `f${n++}`;
+  const path = join(dir, `${name}.jsonl`);
+  writeFileSync(path, text);
+  const out = join(dir, name);
+  const result = transcodeFile(
+    { path, runKey: "runA", sourceFile: `runA/events/${name}.jsonl`, outDir: out, stem: "p", rowGroupRows },
+    plans,
+  );
+  const byKind: Record<string, Record<string, unknown>[]> = {};
+  await withConnection(":memory:", async (con) => {
+    for (const p of result.parquet) {
+      byKind[p.kind] = await rows(con, `SELECT * FROM read_parquet(${quoteLiteral(p.path)})`);
+    }
+  });
+  return { result, byKind };
+}
+
+const kept = (r: TranscodeResult) => r.parquet.reduce((s, p) => s + p.rows, 0);
+
+const hop = {
+  t: 1.5,
+  run: "r",
+  source: "proxy-n1",
+  kind: "proxy_hop",
+  reqId: "q1",
+  slaId: "s1",
+  tags: "<no-tags>",
+  firstHop: true,
+  receivedAt: 10,
+  respondedAt: 12.25,
+  serviceStatus: 200,
+  status: 200,
+};
+
+describe("transcodeFile", () => {
+  it("stores each kind's fields with their types, the origin columns constant", async () => {
+    const bid = {
+      t: 2,
+      run: "r",
+      source: "n1",
+      kind: "bid",
+      slaId: "s1",
+      functionName: "f",
+      nodeId: "n1",
+      bidId: "b",
+      bid: 3,
+      price: 4,
+      strategy: "auction",
+      valuation: "linear",
+    };
+    const { result, byKind } = await transcode(`${JSON.stringify(hop)}\n${JSON.stringify(bid)}\n`);
+    expect([result.lines, kept(result), result.tornLastLine]).toEqual([2, 2, false]);
+    expect(byKind.proxy_hop).toEqual([
+      {
+        run_key: "runA",
+        source_format: "giraff-ts",
+        source_file: expect.stringMatching(/^runA\/events\/f\d+\.jsonl$/),
+        t: 1.5,
+        run: "r",
+        source: "proxy-n1",
+        req_id: "q1",
+        sla_id: "s1",
+        tags: "<no-tags>",
+        first_hop: true,
+        received_at: 10,
+        responded_at: 12.25,
+        service_status: 200,
+        status: 200,
+        url: null,
+        error: null,
+      },
+    ]);
+    expect(byKind.bid![0]).toMatchObject({ sla_id: "s1", bid: 3, price: 4, valuation: "linear" });
+  });
+
+  it("reads JSON as JSON.parse does: whitespace, key order, escapes, unknown keys, numbers", async () => {
+    const lines = [
+      ` { "kind" : "proxy_hop", "status":200,"serviceStatus":200,"respondedAt":1e3,"receivedAt":-0.5,"firstHop":false,\t"tags":"a\\"b\\\\c\\n\\u00e9\\ud83d\\ude00","slaId":"s","reqId":"é-ü","extra":{"x":[1,"]"]},"source":"s","run":"r","t":1234567890123456789012 }\r`,
+      JSON.stringify({ ...hop, t: 0.1 + 0.2, receivedAt: 1.700000000000123e12, respondedAt: 123456789.123456 }),
+    ];
+    const { result, byKind } = await transcode(lines.join("\n") + "\n");
+    expect(kept(result)).toBe(2);
+    const [a, b] = byKind.proxy_hop!;
+    expect(a).toMatchObject({
+      t: Number("1234567890123456789012"),
+      received_at: -0.5,
+      responded_at: 1000,
+      first_hop: false,
+      tags: 'a"b\\c\né😀',
+      req_id: "é-ü",
+    });
+    expect(b).toMatchObject({ t: 0.1 + 0.2, received_at: 1.700000000000123e12, responded_at: 123456789.123456 });
+  });
+
+  it("counts a line invalid when it is not one object, has an unknown kind, or a missing, null or mistyped required field", async () => {
+    const bad = [
+      "",
+      "   ",
+      "[1,2]",
+      '"proxy_hop"',
+      "{",
+      JSON.stringify(hop) + "x",
+      JSON.stringify(hop) + "{}",
+      JSON.stringify({ ...hop, kind: "no_such_kind" }),
+      JSON.stringify({ ...hop, kind: undefined }),
+      JSON.stringify({ ...hop, reqId: undefined }),
+      JSON.stringify({ ...hop, reqId: null }),
+      JSON.stringify({ ...hop, reqId: 7 }),
+      JSON.stringify({ ...hop, status: "200" }),
+      JSON.stringify({ ...hop, firstHop: 1 }),
+      JSON.stringify(hop).replace('"t":1.5', '"t":01.5'),
+      JSON.stringify(hop).replace('"t":1.5', '"t":-'),
+      JSON.stringify(hop).replace('"t":1.5', '"t":1.'),
+      JSON.stringify(hop).replace('"t":1.5', '"t":tru'),
+      JSON.stringify(hop).replace('"q1"', '"q\\ud800"'), // a lone surrogate has no UTF-8
+      JSON.stringify(hop).replace('"q1"', '"q\u0001"'), // a raw control character
+    ];
+    const nonUtf8 = Buffer.concat([
+      Buffer.from(JSON.stringify(hop).replace('"q1"', '"q')),
+      Buffer.from([0xff, 0x22, 0x7d]),
+    ]);
+    const text = Buffer.concat([Buffer.from(bad.join("\n") + "\n"), nonUtf8, Buffer.from(`\n${JSON.stringify(hop)}`)]);
+    const { result } = await transcode(text);
+    expect([result.lines, kept(result), result.tornLastLine]).toEqual([bad.length + 2, 1, true]);
+  });
+
+  it("keeps nested fields as their JSON text (the view parses them) and optional fields as NULL", async () => {
+    const auction = {
+      t: 1,
+      run: "r",
+      source: "market",
+      kind: "auction_result",
+      slaId: "s1",
+      functionName: "f",
+      targetNode: "n1",
+      rule: "second-price",
+      startedAt: 0,
+      durationMs: 4,
+      outcome: "awarded",
+      winner: "n1",
+      bids: [{ nodeId: "n1", bidId: "b1", bid: 3, verdict: "valid" }],
+      refusals: [],
+      paymentAttempts: [{ nodeId: "n1", ok: true }],
+    };
+    const notArray = { ...auction, bids: { nodeId: "n1" } };
+    const { result, byKind } = await transcode(`${JSON.stringify(auction)}\n${JSON.stringify(notArray)}\n`);
+    expect(kept(result)).toBe(1);
+    expect(byKind.auction_result![0]).toMatchObject({
+      bids: JSON.stringify(auction.bids),
+      refusals: "[]",
+      price: null,
+      winning_bid: null,
+    });
+  });
+
+  it("grows its buffer for a line longer than a read, and cuts row groups", async () => {
+    const long = { ...hop, tags: "x".repeat(9 << 20) };
+    const many = Array.from({ length: 50 }, (_, i) => JSON.stringify({ ...hop, t: i }));
+    const { result, byKind } = await transcode([JSON.stringify(long), ...many].join("\n") + "\n", 7);
+    expect(kept(result)).toBe(51);
+    expect((byKind.proxy_hop![0]!.tags as string).length).toBe(9 << 20);
+    expect(byKind.proxy_hop!.slice(1).map((r) => r.t)).toEqual(many.map((_, i) => i));
+  });
+
+  it("agrees with JSON.parse on every line of a seeded fuzz of damaged events", async () => {
+    const random = seededRandom("transcode-fuzz");
+    const samples = [
+      hop,
+      {
+        t: 3,
+        run: "r",
+        source: "n",
+        kind: "resource_usage",
+        nodeId: "n1",
+        cpuUsedMilli: 5,
+        cpuAvailableMilli: 10,
+        memoryUsedBytes: 1,
+        memoryAvailableBytes: 2,
+      },
+    ];
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      let line = JSON.stringify(samples[i % samples.length]);
+      const cuts = Math.floor(random() * 3);
+      for (let k = 0; k < cuts; k++) {
+        const at = Math.floor(random() * line.length);
+        const op = random();
+        const ch = '{}[]":,0-.e tfn\\"a'[Math.floor(random() * 18)]!;
+        line =
+          op < 0.4
+            ? line.slice(0, at) + line.slice(at + 1)
+            : op < 0.8
+              ? line.slice(0, at) + ch + line.slice(at)
+              : line.slice(0, at) + ch + line.slice(at + 1);
+      }
+      lines.push(line.replaceAll("\n", ""));
+    }
+    const expected = lines.filter((l) => acceptedByReference(l)).length;
+    const { result } = await transcode(lines.join("\n") + "\n");
+    expect(result.lines).toBe(lines.length);
+    expect(kept(result)).toBe(expected);
+    expect(expected).toBeGreaterThan(500); // the fuzz keeps enough valid lines to mean something
+    expect(expected).toBeLessThan(2900);
+  });
+});
+
+/** The rule, written the slow obvious way: one JSON object, a known kind, each column's JSON type. */
+function acceptedByReference(line: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const event = value as Record<string, unknown>;
+  const columns: EventColumn[] | undefined = (EVENT_COLUMNS as Record<string, EventColumn[]>)[String(event.kind)];
+  if (typeof event.kind !== "string" || columns === undefined) return false;
+  return columns.every((c) => {
+    const v = event[c.field];
+    if (v === undefined || v === null) return !c.required;
+    if (c.type === "DOUBLE") return typeof v === "number";
+    if (c.type === "VARCHAR") return typeof v === "string" && !/[\ud800-\udfff]/u.test(v);
+    if (c.type === "BOOLEAN") return typeof v === "boolean";
+    return typeof v === "object";
+  });
+}

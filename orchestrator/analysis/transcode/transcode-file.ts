@@ -1,0 +1,270 @@
+/**
+ * One events file (`events/<process>.jsonl`) into Parquet, one file per kind it holds: each line is scanned in place
+ * (json-line.ts), checked against its kind's columns (a required field missing, null or of the wrong JSON type, an
+ * unknown kind, a line that is not one JSON object, or bad UTF-8 makes the line invalid, counted, never fatal), and
+ * its values are appended to that kind's Parquet writer (a nested field as its JSON text, kind-plans.ts). Only
+ * reads the events file; writes `<kind>/<stem>.parquet` under `outDir`.
+ */
+import { isUtf8 } from "node:buffer";
+import { closeSync, mkdirSync, openSync, readSync } from "node:fs";
+import { join } from "node:path";
+import { ParquetFileWriter } from "../parquet/writer.ts";
+import {
+  decodeEscaped,
+  decodeNumber,
+  FIELD_SLOTS,
+  fields,
+  FLAG_ESCAPED,
+  MAX_FIELDS,
+  scanLine,
+  ValueType,
+  valueFlags,
+} from "./json-line.ts";
+import { parquetSpecs, type KindPlan, type KindPlans } from "./kind-plans.ts";
+
+export interface TranscodeJob {
+  /** The events file. */
+  path: string;
+  runKey: string;
+  /** Stored in `source_file` (the path relative to the campaign directory). */
+  sourceFile: string;
+  /** Where `<kind>/<stem>.parquet` is written. */
+  outDir: string;
+  stem: string;
+  /** Rows per Parquet row group (tests make it small). */
+  rowGroupRows?: number;
+}
+
+export interface TranscodeResult {
+  path: string;
+  bytes: number;
+  /** Newline-terminated lines, plus one for a non-empty unterminated tail. */
+  lines: number;
+  tornLastLine: boolean;
+  /** Per kind met: the Parquet file written and its rows (the valid lines). */
+  parquet: { kind: string; path: string; rows: number }[];
+}
+
+const CHUNK = 8 << 20;
+/** A longer line (an auction over many thousands of nodes) is counted invalid, as DuckDB's JSON reader would. */
+export const MAX_LINE_BYTES = 16 << 20;
+
+interface KindOutput {
+  plan: KindPlan;
+  writer: ParquetFileWriter;
+  /** Column index of the member at each position, as last seen (lines of one kind repeat their key order). */
+  order: Int32Array;
+}
+
+export function transcodeFile(job: TranscodeJob, plans: KindPlans): TranscodeResult {
+  return new FileTranscoder(job, plans).run();
+}
+
+class FileTranscoder {
+  private readonly outputs = new Map<string, KindOutput>();
+  /** The member holding each column in the current line, valid where `stamp[c] === line`. */
+  private readonly slots = new Int32Array(MAX_FIELDS);
+  private readonly stamp = new Float64Array(MAX_FIELDS).fill(-1);
+  private readonly numbers = new Float64Array(MAX_FIELDS);
+  private readonly strings: (string | undefined)[] = new Array<string | undefined>(MAX_FIELDS).fill(undefined);
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private lines = 0;
+  private readonly known: { name: Buffer; out: KindOutput }[] = [];
+
+  constructor(
+    private readonly job: TranscodeJob,
+    private readonly plans: KindPlans,
+  ) {}
+
+  run(): TranscodeResult {
+    const { job } = this;
+    let bytes = 0;
+    let tornLastLine = false;
+    const fd = openSync(job.path, "r");
+    try {
+      let start = 0;
+      let end = 0;
+      let skipping = false;
+      for (;;) {
+        if (start > 0) {
+          this.buf.copy(this.buf, 0, start, end);
+          end -= start;
+          start = 0;
+        }
+        if (end === this.buf.length) {
+          if (this.buf.length >= MAX_LINE_BYTES) {
+            // an over-long line: drop what we have of it, count it once its newline comes
+            skipping = true;
+            end = 0;
+          } else {
+            const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+            this.buf.copy(bigger, 0, 0, end);
+            this.buf = bigger;
+          }
+        }
+        const buf = this.buf;
+        const read = readSync(fd, buf, end, buf.length - end, null);
+        if (read === 0) break;
+        bytes += read;
+        const scanFrom = end;
+        end += read;
+        let nl = buf.indexOf(10, scanFrom);
+        while (nl !== -1 && nl < end) {
+          if (skipping) {
+            this.lines++;
+            skipping = false;
+          } else this.line(buf, start, nl);
+          start = nl + 1;
+          nl = buf.indexOf(10, start);
+        }
+      }
+      if (skipping) {
+        this.lines++;
+        tornLastLine = true;
+      } else if (end > start) {
+        tornLastLine = true;
+        this.line(this.buf, start, end);
+      }
+    } catch (err) {
+      for (const o of this.outputs.values()) o.writer.abort();
+      throw err;
+    } finally {
+      closeSync(fd);
+    }
+    const parquet = [...this.outputs].map(([kind, o]) => {
+      o.writer.close();
+      return { kind, path: o.writer.path, rows: o.writer.rows };
+    });
+    return { path: job.path, bytes, lines: this.lines, tornLastLine, parquet };
+  }
+
+  /** The output of the kind named by `buf[s, e)`, or undefined for an unknown kind. */
+  private outputFor(buf: Buffer, s: number, e: number): KindOutput | undefined {
+    // the kinds this file has met so far, compared as bytes: no string is made for a known kind
+    const known = this.known;
+    for (let i = 0; i < known.length; i++) {
+      if (sameKey(buf, s, e, known[i]!.name)) return known[i]!.out;
+    }
+    const kind = buf.toString("latin1", s, e);
+    const plan = this.plans.get(kind);
+    if (plan === undefined) return undefined;
+    const { job } = this;
+    mkdirSync(join(job.outDir, kind), { recursive: true });
+    const path = join(job.outDir, kind, `${job.stem}.parquet`);
+    const writer = new ParquetFileWriter(path, parquetSpecs(plan, job.runKey, job.sourceFile), job.rowGroupRows);
+    const out: KindOutput = { plan, writer, order: new Int32Array(MAX_FIELDS).fill(-1) };
+    this.outputs.set(kind, out);
+    known.push({ name: Buffer.from(kind, "latin1"), out });
+    return out;
+  }
+
+  /** One line `buf[s, e)` (without its newline). */
+  private line(buf: Buffer, s: number, e: number): void {
+    const line = this.lines++;
+    const n = scanLine(buf, s, e);
+    if (n <= 0) return;
+    let kindAt = -1;
+    for (let f = 0; f < n; f++) {
+      const k = fields[f * FIELD_SLOTS]!;
+      if (fields[f * FIELD_SLOTS + 1]! - k === 4 && buf[k] === 107 && buf[k + 1] === 105 && buf[k + 2] === 110) {
+        if (buf[k + 3] === 100) kindAt = f; // "kind"
+      }
+    }
+    if (kindAt < 0) return;
+    const ko = kindAt * FIELD_SLOTS;
+    if (fields[ko + 4] !== ValueType.String || valueFlags(kindAt) !== 0) return;
+    const out = this.outputFor(buf, fields[ko + 2]!, fields[ko + 3]!);
+    if (out === undefined) return;
+    const { slots, stamp, numbers, strings } = this;
+    const plan = out.plan;
+    const columns = plan.columns;
+    const nested = plan.nested;
+    const ncols = columns.length;
+    const order = out.order;
+    for (let f = 0; f < n; f++) {
+      if (f === kindAt) continue;
+      const o = f * FIELD_SLOTS;
+      const ks = fields[o]!;
+      const ke = fields[o + 1]!;
+      let c = order[f]!;
+      if (c < 0 || !sameKey(buf, ks, ke, plan.keys[c]!)) {
+        c = (fields[o + 5]! & FLAG_ESCAPED) === 0 ? (plan.byField.get(buf.toString("latin1", ks, ke)) ?? -1) : -1;
+        order[f] = c;
+      }
+      if (c >= 0) {
+        slots[c] = f;
+        stamp[c] = line;
+      }
+    }
+    // check every column before storing any, so a row is all or nothing
+    for (let c = 0; c < ncols; c++) {
+      const column = columns[c]!;
+      if (stamp[c] !== line) {
+        if (column.required) return;
+        continue;
+      }
+      const f = slots[c]!;
+      const o = f * FIELD_SLOTS;
+      const type = fields[o + 4]!;
+      if (type === ValueType.Null) {
+        if (column.required) return;
+        stamp[c] = -1;
+        continue;
+      }
+      const vs = fields[o + 2]!;
+      const ve = fields[o + 3]!;
+      const shape = nested[c];
+      if (shape !== 0) {
+        // kept as JSON text: an array or object as the schema says, in valid UTF-8
+        if (type !== ValueType.Nested || buf[vs] !== (shape === "[" ? 91 : 123)) return;
+        if (!isUtf8(buf.subarray(vs, ve))) return;
+      } else if (column.type === "DOUBLE") {
+        if (type !== ValueType.Number) return;
+        const v = decodeNumber(buf, vs, ve);
+        if (Number.isNaN(v)) return;
+        numbers[c] = v;
+      } else if (column.type === "VARCHAR") {
+        if (type !== ValueType.String) return;
+        strings[c] = undefined;
+        const flags = valueFlags(f);
+        if (flags === 0) continue;
+        if ((flags & FLAG_ESCAPED) !== 0) {
+          const decoded = decodeEscaped(buf, vs, ve);
+          if (decoded === undefined || !wellFormed(decoded)) return;
+          strings[c] = decoded;
+        } else if (!isUtf8(buf.subarray(vs, ve))) return;
+      } else if (type !== ValueType.True && type !== ValueType.False) return;
+    }
+    const cols = out.writer.columns;
+    cols[0]!.putConstant();
+    cols[1]!.putConstant();
+    cols[2]!.putConstant();
+    for (let c = 0; c < ncols; c++) {
+      const target = cols[c + 3]!;
+      if (stamp[c] !== line) {
+        target.putNull();
+        continue;
+      }
+      const f = slots[c]!;
+      const type = columns[c]!.type;
+      if (nested[c] !== 0) target.putBytes(buf, fields[f * FIELD_SLOTS + 2]!, fields[f * FIELD_SLOTS + 3]!);
+      else if (type === "DOUBLE") target.putDouble(numbers[c]!);
+      else if (type === "VARCHAR") {
+        const decoded = strings[c];
+        if (decoded !== undefined) target.putString(decoded);
+        else target.putBytes(buf, fields[f * FIELD_SLOTS + 2]!, fields[f * FIELD_SLOTS + 3]!);
+      } else target.putBool(fields[f * FIELD_SLOTS + 4] === ValueType.True);
+    }
+    out.writer.endRow();
+  }
+}
+
+function sameKey(b: Buffer, s: number, e: number, key: Buffer): boolean {
+  const len = key.length;
+  if (e - s !== len) return false;
+  for (let i = 0; i < len; i++) if (b[s + i] !== key[i]) return false;
+  return true;
+}
+
+/** No lone surrogate (from a `\ud800` escape), which has no UTF-8 form. */
+const wellFormed = (s: string): boolean => !/[\ud800-\udfff]/u.test(s);
