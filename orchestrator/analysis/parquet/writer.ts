@@ -56,6 +56,9 @@ export class ColumnBuffer {
   private values = 0;
   /** PLAIN BYTE_ARRAY: 4-byte little-endian length, then the bytes. */
   private strings = new Bytes();
+  /** What {@link undoLast} takes back. */
+  private lastNull = false;
+  private lastStringStart = 0;
 
   /** Has definition levels (a plain field: spec lookups are slower on the hot path). */
   private readonly optional: boolean;
@@ -72,6 +75,7 @@ export class ColumnBuffer {
     if (!this.optional) throw new Error(`Column ${this.spec.name} is REQUIRED: it cannot hold a null.`);
     this.def(0);
     this.nulls++;
+    this.lastNull = true;
   }
 
   putDouble(v: number): void {
@@ -91,6 +95,7 @@ export class ColumnBuffer {
     this.def(1);
     const s = this.strings;
     const len = end - start;
+    this.lastStringStart = s.n;
     s.reserve(len + 4);
     const out = s.buf;
     let at = s.n;
@@ -111,12 +116,23 @@ export class ColumnBuffer {
     this.putBytes(bytes, 0, bytes.length);
   }
 
+  /** Takes back the last value put (a row found invalid half-way through). */
+  undoLast(): void {
+    this.rows--;
+    if (this.lastNull) this.nulls--;
+    else {
+      this.values--;
+      if (this.spec.type === "VARCHAR") this.strings.n = this.lastStringStart;
+    }
+  }
+
   /** For a constant column: one more row (its value is in the dictionary). */
   putConstant(): void {
     this.rows++;
   }
 
   private def(level: number): void {
+    this.lastNull = false;
     if (this.optional) {
       if (this.rows === this.defs.length) this.defs = grow(this.defs);
       this.defs[this.rows] = level;

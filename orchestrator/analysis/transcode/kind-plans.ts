@@ -13,15 +13,30 @@ export const ORIGIN_NAMES = ["run_key", "source_format", "source_file"] as const
 export interface KindPlan {
   kind: string;
   columns: readonly EventColumn[];
-  /** Per column: 0 a scalar, "[" a JSON array, "{" a JSON object (stored as its text). */
-  nested: readonly (0 | "[" | "{")[];
+  /** Per column: how it is read ({@link CODE_DOUBLE} …), as a typed array for the hot path. */
+  codes: Uint8Array;
+  /** Per column: 1 when the field is required. */
+  required: Uint8Array;
   /** Each column's field name as bytes, to match keys without building strings. */
   keys: readonly Buffer[];
   /** Field name → column index, for keys met out of the usual order. */
   byField: ReadonlyMap<string, number>;
 }
 
-const SCALARS = new Set<string>(["DOUBLE", "VARCHAR", "BOOLEAN"]);
+export const CODE_DOUBLE = 0;
+export const CODE_VARCHAR = 1;
+export const CODE_BOOLEAN = 2;
+/** A list field, kept as its JSON text. */
+export const CODE_ARRAY = 3;
+/** An object field, kept as its JSON text. */
+export const CODE_OBJECT = 4;
+
+function codeOf(c: EventColumn): number {
+  if (c.type === "DOUBLE") return CODE_DOUBLE;
+  if (c.type === "VARCHAR") return CODE_VARCHAR;
+  if (c.type === "BOOLEAN") return CODE_BOOLEAN;
+  return Array.isArray(c.structure) ? CODE_ARRAY : CODE_OBJECT;
+}
 
 export type KindPlans = ReadonlyMap<string, KindPlan>;
 
@@ -35,7 +50,8 @@ export const buildKindPlans = (columnsByKind: Readonly<Record<string, readonly E
       const plan: KindPlan = {
         kind,
         columns,
-        nested: columns.map((c) => (SCALARS.has(c.type) ? 0 : Array.isArray(c.structure) ? "[" : "{")),
+        codes: Uint8Array.from(columns.map(codeOf)),
+        required: Uint8Array.from(columns.map((c) => (c.required ? 1 : 0))),
         keys: columns.map((c) => Buffer.from(c.field, "latin1")),
         byField: new Map(columns.map((c, i) => [c.field, i])),
       };
@@ -51,7 +67,7 @@ export function parquetSpecs(plan: KindPlan, runKey: string, sourceFile: string)
     { name: "source_file", type: "VARCHAR", required: true, constant: sourceFile },
     ...plan.columns.map((c, i) => ({
       name: c.column,
-      type: (plan.nested[i] === 0 ? c.type : "VARCHAR") as ParquetType,
+      type: (plan.codes[i]! <= CODE_BOOLEAN ? c.type : "VARCHAR") as ParquetType,
       required: c.required,
     })),
   ];

@@ -20,7 +20,15 @@ import {
   ValueType,
   valueFlags,
 } from "./json-line.ts";
-import { parquetSpecs, type KindPlan, type KindPlans } from "./kind-plans.ts";
+import {
+  CODE_ARRAY,
+  CODE_BOOLEAN,
+  CODE_DOUBLE,
+  CODE_VARCHAR,
+  parquetSpecs,
+  type KindPlan,
+  type KindPlans,
+} from "./kind-plans.ts";
 
 export interface TranscodeJob {
   /** The events file. */
@@ -65,8 +73,6 @@ class FileTranscoder {
   /** The member holding each column in the current line, valid where `stamp[c] === line`. */
   private readonly slots = new Int32Array(MAX_FIELDS);
   private readonly stamp = new Float64Array(MAX_FIELDS).fill(-1);
-  private readonly numbers = new Float64Array(MAX_FIELDS);
-  private readonly strings: (string | undefined)[] = new Array<string | undefined>(MAX_FIELDS).fill(undefined);
   private buf = Buffer.allocUnsafe(CHUNK);
   private lines = 0;
   private readonly known: { name: Buffer; out: KindOutput }[] = [];
@@ -175,11 +181,9 @@ class FileTranscoder {
     if (fields[ko + 4] !== ValueType.String || valueFlags(kindAt) !== 0) return;
     const out = this.outputFor(buf, fields[ko + 2]!, fields[ko + 3]!);
     if (out === undefined) return;
-    const { slots, stamp, numbers, strings } = this;
+    const { slots, stamp } = this;
     const plan = out.plan;
-    const columns = plan.columns;
-    const nested = plan.nested;
-    const ncols = columns.length;
+    const ncols = plan.columns.length;
     const order = out.order;
     for (let f = 0; f < n; f++) {
       if (f === kindAt) continue;
@@ -196,65 +200,61 @@ class FileTranscoder {
         stamp[c] = line;
       }
     }
-    // check every column before storing any, so a row is all or nothing
-    for (let c = 0; c < ncols; c++) {
-      const column = columns[c]!;
+    // one pass: each value is checked then stored; a bad one undoes what this row stored, so a row is all or nothing
+    const cols = out.writer.columns;
+    const codes = plan.codes;
+    const required = plan.required;
+    let c = 0;
+    for (; c < ncols; c++) {
+      const target = cols[c + 3]!;
       if (stamp[c] !== line) {
-        if (column.required) return;
+        if (required[c] === 1) break;
+        target.putNull();
         continue;
       }
       const f = slots[c]!;
       const o = f * FIELD_SLOTS;
       const type = fields[o + 4]!;
       if (type === ValueType.Null) {
-        if (column.required) return;
-        stamp[c] = -1;
+        if (required[c] === 1) break;
+        target.putNull();
         continue;
       }
       const vs = fields[o + 2]!;
       const ve = fields[o + 3]!;
-      const shape = nested[c];
-      if (shape !== 0) {
-        // kept as JSON text: an array or object as the schema says, in valid UTF-8
-        if (type !== ValueType.Nested || buf[vs] !== (shape === "[" ? 91 : 123)) return;
-        if (!isUtf8(buf.subarray(vs, ve))) return;
-      } else if (column.type === "DOUBLE") {
-        if (type !== ValueType.Number) return;
+      const code = codes[c]!;
+      if (code === CODE_DOUBLE) {
+        if (type !== ValueType.Number) break;
         const v = decodeNumber(buf, vs, ve);
-        if (Number.isNaN(v)) return;
-        numbers[c] = v;
-      } else if (column.type === "VARCHAR") {
-        if (type !== ValueType.String) return;
-        strings[c] = undefined;
+        if (v !== v) break; // NaN: not a JSON number
+        target.putDouble(v);
+      } else if (code === CODE_VARCHAR) {
+        if (type !== ValueType.String) break;
         const flags = valueFlags(f);
-        if (flags === 0) continue;
-        if ((flags & FLAG_ESCAPED) !== 0) {
+        if (flags === 0) target.putBytes(buf, vs, ve);
+        else if ((flags & FLAG_ESCAPED) !== 0) {
           const decoded = decodeEscaped(buf, vs, ve);
-          if (decoded === undefined || !wellFormed(decoded)) return;
-          strings[c] = decoded;
-        } else if (!isUtf8(buf.subarray(vs, ve))) return;
-      } else if (type !== ValueType.True && type !== ValueType.False) return;
+          if (decoded === undefined || !wellFormed(decoded)) break;
+          target.putString(decoded);
+        } else if (isUtf8(buf.subarray(vs, ve))) target.putBytes(buf, vs, ve);
+        else break;
+      } else if (code === CODE_BOOLEAN) {
+        if (type !== ValueType.True && type !== ValueType.False) break;
+        target.putBool(type === ValueType.True);
+      } else {
+        // a list or object kept as its JSON text, as the schema says, in valid UTF-8
+        if (type !== ValueType.Nested || buf[vs] !== (code === CODE_ARRAY ? 91 : 123)) break;
+        if (!isUtf8(buf.subarray(vs, ve))) break;
+        target.putBytes(buf, vs, ve);
+      }
     }
-    const cols = out.writer.columns;
+    if (c < ncols) {
+      for (let u = 0; u < c; u++) cols[u + 3]!.undoLast();
+      return;
+    }
     cols[0]!.putConstant();
     cols[1]!.putConstant();
     cols[2]!.putConstant();
-    for (let c = 0; c < ncols; c++) {
-      const target = cols[c + 3]!;
-      if (stamp[c] !== line) {
-        target.putNull();
-        continue;
-      }
-      const f = slots[c]!;
-      const type = columns[c]!.type;
-      if (nested[c] !== 0) target.putBytes(buf, fields[f * FIELD_SLOTS + 2]!, fields[f * FIELD_SLOTS + 3]!);
-      else if (type === "DOUBLE") target.putDouble(numbers[c]!);
-      else if (type === "VARCHAR") {
-        const decoded = strings[c];
-        if (decoded !== undefined) target.putString(decoded);
-        else target.putBytes(buf, fields[f * FIELD_SLOTS + 2]!, fields[f * FIELD_SLOTS + 3]!);
-      } else target.putBool(fields[f * FIELD_SLOTS + 4] === ValueType.True);
-    }
     out.writer.endRow();
   }
 }
