@@ -96,7 +96,8 @@ export function renderReadme(input: ReadmeInput): string {
     "- `campaign/topologies/`, `campaign/plans/`: the generated topology and workload-plan caches.",
     "- `campaign/<run key>/`: `manifest.json` (params, timings, file checksums), `topology.json`, `plan.json`,",
     "  `scenario.json`, `events/*.jsonl` (raw events), `logs/`; `joblog` and `runs.jsonl` record every attempt.",
-    "- `campaign/campaign.duckdb`, `campaign/figures/`, `campaign/report/`: the derived data, figures and report.",
+    "- `campaign/campaign.duckdb` (its event views read `campaign/campaign.parquet/`: open it from `campaign/`), " +
+      "`campaign/figures/`, `campaign/report/`: the derived data, figures and report.",
     `- \`ENVIRONMENT.json\`: Node ${env.node} on ${env.platform}/${env.arch}, commit ${commit}` +
       (env.gitDirty === true ? " (with uncommitted changes)." : "."),
     "- `package-lock.json`: the exact npm dependency tree.",
