@@ -3,7 +3,8 @@
  * directories of a temporary campaign, are ingested into a file DuckDB and every view is computed. Reports events/s,
  * the total time with the views, the peak RSS (VmHWM, read before the baseline runs) and the ratio against the
  * plain in-memory approach (JSON.parse of every line into per-kind arrays) on the same files. Ingestion includes
- * rebuilding the derived tables (hop_in_flight, request_sla, …), so the view timings after it are the views proper.
+ * rebuilding the derived tables (function_slas, request_sla, chain_sla, …), so the view timings after it are the views
+ * proper (hop_in_flight, a view over every proxy hop, included).
  * The process CPU time (DuckDB's threads included) and the load average are reported too: on a shared 2-core
  * machine wall time depends on what else runs, CPU time much less.
  */

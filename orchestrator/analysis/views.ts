@@ -1,9 +1,9 @@
 /**
  * `createViews`: the derived metrics in SQL (one `.sql` file each in `views/`, run in name order since later ones
  * read earlier ones). Most are views, so they always reflect the tables. The shared intermediate results that many
- * metrics read (`function_slas`, `hop_in_flight`, `chain_functions`, `request_sla`, `chain_sla`) are tables
- * (`CREATE OR REPLACE TABLE ... AS`), rebuilt by every call: computing them once instead of once per reader is what
- * makes `run_metrics` and `strategy_summary` fast. Every path that changes the tables (ingestCampaign, the CLI's
+ * metrics read (`function_slas`, `chain_functions`, `request_sla`, `chain_sla`, and `request_hops` as a temporary
+ * table while they are built) are tables (`CREATE OR REPLACE TABLE ... AS`), rebuilt by every call: computing them
+ * once instead of once per reader is what makes `run_metrics` and `strategy_summary` fast. Every path that changes the tables (ingestCampaign, the CLI's
  * import-giraff and summary) calls createViews afterwards, so they are never stale when read.
  */
 import { readdirSync, readFileSync } from "node:fs";
