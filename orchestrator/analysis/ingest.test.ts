@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   appendFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -159,6 +160,26 @@ describe("ingestCampaign", () => {
     const iot = report.files.find((f) => f.file === "runB/events/iot.jsonl")!;
     expect(iot).toMatchObject({ lines: 2 + 7 + 1, ingested: 2, tornLastLine: false });
     expect(iot.invalid).toBe(8);
+    expect(await count("proxy_hop")).toEqual([
+      { run_key: "runA", n: 9 },
+      { run_key: "runB", n: 2 },
+    ]);
+  });
+
+  it("reports a run whose events file cannot be read, ingests the others, and keeps no half of it", async () => {
+    mkdirSync(join(campaign, "runB/events/broken.jsonl")); // a directory where a file should be: reading it fails
+    const report = await ingest();
+    expect(report.skipped).toEqual([{ name: "runB", reason: "unreadable", detail: expect.stringMatching(/EISDIR/) }]);
+    expect(report.added).toEqual(["runA"]);
+    expect(await count("proxy_hop")).toEqual([{ run_key: "runA", n: 9 }]);
+    expect(await withConnection(db(), (con) => rows(con, "SELECT run_key FROM ingested_runs"))).toEqual([
+      { run_key: "runA" },
+    ]);
+    expect(existsSync(join(dir, "campaign.parquet", "runB"))).toBe(false);
+    expect(existsSync(join(dir, "campaign.parquet", ".staging"))).toBe(false);
+    rmSync(join(campaign, "runB/events/broken.jsonl"), { recursive: true });
+    const again = await ingest();
+    expect([again.added, again.unchanged, again.skipped]).toEqual([["runB"], ["runA"], []]);
     expect(await count("proxy_hop")).toEqual([
       { run_key: "runA", n: 9 },
       { run_key: "runB", n: 2 },

@@ -125,6 +125,9 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
       await clearStaging(storeDir);
     }
     report.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const failed = new Set(report.skipped.filter((s) => s.reason === "unreadable").map((s) => s.name));
+    report.added = report.added.filter((k) => !failed.has(k));
+    report.replaced = report.replaced.filter((k) => !failed.has(k));
     report.invalidLines = report.files.reduce((s, f) => s + f.invalid, 0);
     for (const f of report.files.filter((f) => f.invalid > 0)) {
       const torn = f.tornLastLine ? " (torn last line)" : "";

@@ -97,13 +97,14 @@ export class TranscodePool {
   }
 }
 
-let shared: TranscodePool | undefined;
+const shared = new Map<number, TranscodePool>();
 
-/** The process's pool, started on first use with `size` workers (default one per core), restarted if it failed. */
-export function sharedPool(size?: number): TranscodePool {
-  if (shared === undefined || shared.size === 0 || (size !== undefined && shared.size !== size)) {
-    void shared?.close();
-    shared = new TranscodePool(size);
+/** The process's pool of `size` workers (default one per core), started on first use, restarted if it failed. */
+export function sharedPool(size = availableParallelism()): TranscodePool {
+  let pool = shared.get(size);
+  if (pool === undefined || pool.size === 0) {
+    pool = new TranscodePool(size);
+    shared.set(size, pool);
   }
-  return shared;
+  return pool;
 }
