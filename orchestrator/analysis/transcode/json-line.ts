@@ -24,7 +24,10 @@ export const fields = new Int32Array(MAX_FIELDS * FIELD_SLOTS);
 /** JSON whitespace; the first comparison settles the usual case (not whitespace). */
 const isWs = (c: number | undefined) => c !== undefined && c <= 32 && (c === 32 || c === 10 || c === 13 || c === 9);
 
-/** Scans `b[start, end)`; answers the number of members written to {@link fields}, or -1 if not one object. */
+/**
+ * Scans `b[start, end)`; answers the number of members written to {@link fields}, or -1 if not one object.
+ * `b[end]` must be a newline (or any byte below 0x20): string scans stop at it rather than test the bound per byte.
+ */
 export function scanLine(b: Buffer, start: number, end: number): number {
   let i = start;
   while (i < end && isWs(b[i])) i++;
@@ -38,12 +41,12 @@ export function scanLine(b: Buffer, start: number, end: number): number {
     const ks = ++i;
     let flags = 0;
     for (;;) {
-      if (i >= end) return -1;
       const c = b[i]!;
       if (c === 34) break;
+      if (c < 32) return -1; // a control character, or the newline past the line's end
       if (c === 92) {
         flags |= FLAG_ESCAPED;
-        i++;
+        if (++i >= end) return -1;
       }
       i++;
     }
@@ -63,14 +66,13 @@ export function scanLine(b: Buffer, start: number, end: number): number {
       vs = ++i;
       type = ValueType.String;
       for (;;) {
-        if (i >= end) return -1;
         const d = b[i]!;
         if (d === 34) break;
+        if (d < 32) return -1; // a control character, or the newline past the line's end
         if (d === 92) {
           vflags |= FLAG_ESCAPED;
-          i++;
+          if (++i >= end) return -1;
         } else if (d >= 128) vflags |= FLAG_HIGH;
-        else if (d < 32) return -1;
         i++;
       }
       ve = i++;

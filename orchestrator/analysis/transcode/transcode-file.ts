@@ -129,6 +129,14 @@ class FileTranscoder {
         tornLastLine = true;
       } else if (end > start) {
         tornLastLine = true;
+        if (end === this.buf.length) {
+          const bigger = Buffer.allocUnsafe(end + 1);
+          this.buf.copy(bigger, 0, start, end);
+          this.buf = bigger;
+          end -= start;
+          start = 0;
+        }
+        this.buf[end] = 10; // the newline scanLine expects after a line
         this.line(this.buf, start, end);
       }
     } catch (err) {
