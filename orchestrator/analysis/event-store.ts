@@ -8,8 +8,9 @@
  *
  * and in the database, each kind is a view over its Parquet files plus the native table `imported_<kind>` (rows
  * imported from GIRAFF archives). A nested field (auction_result's bids) is stored as its JSON text and the view
- * gives it its LIST/STRUCT type (`try(json_transform(…))`: NULL where the text does not fit the type). Parquet is what makes ingestion fast: DuckDB's own table storage costs about
- * 3.5 CPU-s per million rows to compress and checkpoint, a Parquet file written by transcode-file.ts far less.
+ * gives it its LIST/STRUCT type (`try(json_transform(…))`: NULL where the text does not fit the type). Parquet is
+ * what makes ingestion fast: DuckDB's own table storage costs about 3.5 CPU-s per million rows to compress and
+ * checkpoint, a Parquet file written by transcode-file.ts far less.
  * The views name their files relative to the database's directory, found through DuckDB's `file_search_path`
  * (connection.ts sets it), so the campaign folder can be moved or bundled as a whole.
  */
@@ -20,8 +21,9 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { EVENT_KINDS, type EventKind } from "../../runtime/protocol/events.ts";
 import { EVENT_COLUMNS } from "./event-columns.ts";
 import { quoteIdentifier as q, quoteLiteral as lit } from "./sql.ts";
+import { isNested, ORIGIN_NAMES, storedType } from "./transcode/kind-plans.ts";
 
-export const ORIGIN_COLUMNS = ["run_key VARCHAR", "source_format VARCHAR", "source_file VARCHAR"];
+const ORIGIN_COLUMNS = ORIGIN_NAMES.map((name) => `${name} VARCHAR`);
 const SCHEMA_DIR = "_schema";
 const STAGING_DIR = ".staging";
 
@@ -48,24 +50,14 @@ export function kindColumnDefs(kind: EventKind): string[] {
   return [...ORIGIN_COLUMNS, ...EVENT_COLUMNS[kind].map((c) => `${q(c.column)} ${c.type}`)];
 }
 
-const SCALARS = new Set(["DOUBLE", "VARCHAR", "BOOLEAN"]);
-
 /** The view's select list over the Parquet files: origin, then each field, nested ones parsed from their text. */
 function parquetSelect(kind: EventKind): string {
   const fields = EVENT_COLUMNS[kind].map((c) =>
-    SCALARS.has(c.type)
-      ? q(c.column)
-      : `try(json_transform(${q(c.column)}, ${lit(JSON.stringify(c.structure))})) AS ${q(c.column)}`,
+    isNested(c)
+      ? `try(json_transform(${q(c.column)}, ${lit(JSON.stringify(c.structure))})) AS ${q(c.column)}`
+      : q(c.column),
   );
-  return ["run_key", "source_format", "source_file", ...fields].join(", ");
-}
-
-/** The Parquet column definitions of a kind: nested fields as their JSON text. */
-function parquetColumnDefs(kind: EventKind): string[] {
-  return [
-    ...ORIGIN_COLUMNS,
-    ...EVENT_COLUMNS[kind].map((c) => `${q(c.column)} ${SCALARS.has(c.type) ? c.type : "VARCHAR"}`),
-  ];
+  return [...ORIGIN_NAMES, ...fields].join(", ");
 }
 
 /**
@@ -93,12 +85,11 @@ async function writeSchemaFiles(con: DuckDBConnection, storeDir: string): Promis
     const path = join(storeDir, SCHEMA_DIR, kind, "empty.parquet");
     if (existsSync(path)) continue;
     await mkdir(dirname(path), { recursive: true });
-    const select = parquetColumnDefs(kind)
-      .map((def) => {
-        const space = def.indexOf(" ");
-        return `CAST(NULL AS ${def.slice(space + 1)}) AS ${def.slice(0, space)}`;
-      })
-      .join(", ");
+    // the types transcode-file.ts writes: nested fields as their JSON text
+    const select = [
+      ...ORIGIN_NAMES.map((name) => `CAST(NULL AS VARCHAR) AS ${name}`),
+      ...EVENT_COLUMNS[kind].map((c) => `CAST(NULL AS ${storedType(c)}) AS ${q(c.column)}`),
+    ].join(", ");
     await con.run(`COPY (SELECT ${select} WHERE false) TO ${lit(`${path}.tmp`)} (FORMAT parquet)`);
     await rename(`${path}.tmp`, path);
   }

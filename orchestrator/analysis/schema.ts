@@ -10,9 +10,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { EVENT_KINDS } from "../../runtime/protocol/events.ts";
 import { rows } from "./connection.ts";
 import { createEventViews, databasePath, importedTable, storeDirFor } from "./event-store.ts";
-import { quoteIdentifier as q } from "./sql.ts";
-
-export { ORIGIN_COLUMNS } from "./event-store.ts";
+import { quoteIdentifier as q, quoteLiteral as lit } from "./sql.ts";
 
 /** Bumped when the layout changes in a way an old database cannot be read with. */
 export const LAYOUT_VERSION = "2-parquet";
@@ -65,5 +63,5 @@ async function migrate(con: DuckDBConnection): Promise<void> {
   for (const name of [...EVENT_KINDS, ...Object.keys(RUN_TABLES)]) {
     if (tables.has(name)) await con.run(`DROP TABLE ${q(name)}`);
   }
-  await con.run(`INSERT OR REPLACE INTO analysis_meta VALUES ('layout', '${LAYOUT_VERSION}')`);
+  await con.run(`INSERT OR REPLACE INTO analysis_meta VALUES ('layout', ${lit(LAYOUT_VERSION)})`);
 }

@@ -8,6 +8,7 @@
 import type { EventColumn } from "../event-columns.ts";
 import type { ParquetColumnSpec, ParquetType } from "../parquet/writer.ts";
 
+/** The columns every stored row starts with, whatever its kind: VARCHAR, constant per Parquet file. */
 export const ORIGIN_NAMES = ["run_key", "source_format", "source_file"] as const;
 
 export interface KindPlan {
@@ -38,6 +39,12 @@ function codeOf(c: EventColumn): number {
   return Array.isArray(c.structure) ? CODE_ARRAY : CODE_OBJECT;
 }
 
+/** A list or object field: stored as its JSON text, typed by the kind's view. */
+export const isNested = (c: EventColumn): boolean => codeOf(c) > CODE_BOOLEAN;
+
+/** The Parquet type a field is stored as: its own scalar type, VARCHAR (its JSON text) for a nested one. */
+export const storedType = (c: EventColumn): ParquetType => (isNested(c) ? "VARCHAR" : (c.type as ParquetType));
+
 export type KindPlans = ReadonlyMap<string, KindPlan>;
 
 /**
@@ -61,14 +68,13 @@ export const buildKindPlans = (columnsByKind: Readonly<Record<string, readonly E
 
 /** The Parquet columns of a kind's file for one source file of one run. */
 export function parquetSpecs(plan: KindPlan, runKey: string, sourceFile: string): ParquetColumnSpec[] {
+  const origin: Record<(typeof ORIGIN_NAMES)[number], string> = {
+    run_key: runKey,
+    source_format: "giraff-ts",
+    source_file: sourceFile,
+  };
   return [
-    { name: "run_key", type: "VARCHAR", required: true, constant: runKey },
-    { name: "source_format", type: "VARCHAR", required: true, constant: "giraff-ts" },
-    { name: "source_file", type: "VARCHAR", required: true, constant: sourceFile },
-    ...plan.columns.map((c, i) => ({
-      name: c.column,
-      type: (plan.codes[i]! <= CODE_BOOLEAN ? c.type : "VARCHAR") as ParquetType,
-      required: c.required,
-    })),
+    ...ORIGIN_NAMES.map((name) => ({ name, type: "VARCHAR" as const, required: true, constant: origin[name] })),
+    ...plan.columns.map((c) => ({ name: c.column, type: storedType(c), required: c.required })),
   ];
 }
