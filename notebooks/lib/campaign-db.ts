@@ -5,8 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { configureSession, type DuckDBConnection } from "../../orchestrator/analysis/connection.ts";
+import { withConnection, type DuckDBConnection } from "../../orchestrator/analysis/connection.ts";
 
 export const CAMPAIGN_ENV = "GIRAFF_CAMPAIGN_DIR";
 
@@ -25,15 +24,7 @@ export async function withCampaignDb<T>(fn: (con: DuckDBConnection, dir: string)
   const dir = campaignDir();
   const path = join(dir, "campaign.duckdb");
   if (!existsSync(path)) throw new Error(`${path} does not exist: run the ingestion first.`);
-  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
-  const con = await instance.connect();
-  try {
-    await configureSession(con, path);
-    return await fn(con, dir);
-  } finally {
-    con.closeSync();
-    instance.closeSync();
-  }
+  return withConnection(path, (con) => fn(con, dir), { readOnly: true });
 }
 
 /** The body of a loader: prints `produce()`'s value as JSON, or a sentence on stderr with exit code 1. */

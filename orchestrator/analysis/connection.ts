@@ -9,7 +9,7 @@ import { quoteLiteral } from "./sql.ts";
 export type { DuckDBConnection };
 export type Row = Record<string, unknown>;
 
-/** Opens `path` (":memory:" for a throw-away database) with UTC as the session time zone. */
+/** Opens `path` (":memory:" for a throw-away database), read-only if asked, its session set by configureSession. */
 export async function openConnection(
   path: string,
   options: { readOnly?: boolean } = {},
@@ -24,7 +24,7 @@ export async function openConnection(
  * UTC as the session time zone, and the database's directory as the place relative file names are looked up
  * in: the event views read `campaign.parquet/…` (event-store.ts) wherever the process runs.
  */
-export async function configureSession(con: DuckDBConnection, path: string): Promise<void> {
+async function configureSession(con: DuckDBConnection, path: string): Promise<void> {
   await con.run("SET TimeZone = 'UTC'");
   if (path !== ":memory:" && path !== "") {
     await con.run(`SET file_search_path = ${quoteLiteral(dirname(resolve(path)))}`);
@@ -32,8 +32,12 @@ export async function configureSession(con: DuckDBConnection, path: string): Pro
 }
 
 /** Runs `fn` with a connection to `path` and always closes it, as the DuckDB Node tests' helper of the same name. */
-export async function withConnection<T>(path: string, fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-  const { instance, con } = await openConnection(path);
+export async function withConnection<T>(
+  path: string,
+  fn: (con: DuckDBConnection) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const { instance, con } = await openConnection(path, options);
   try {
     return await fn(con);
   } finally {
