@@ -60,6 +60,8 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
   const effects: AnalysisEffects = { ...defaultAnalysisEffects, ...options.effects };
   const started = effects.clock.now();
   const dbPath = options.dbPath ?? join(campaignDir, "campaign.duckdb");
+  const storeDir = storeDirFor(dbPath);
+  if (storeDir === undefined) throw new AnalysisError("Ingestion needs a database file, not an in-memory one.");
   let scan: Awaited<ReturnType<typeof scanCampaign>>;
   try {
     scan = await scanCampaign(campaignDir, effects);
@@ -93,8 +95,6 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
     };
     for (const s of scan.skipped) effects.logger.warn(`Skipped ${s.name} (${s.reason}): ${s.detail}.`);
     effects.onProgress({ type: "scan", runs: scan.runs.length, toIngest: todo.length, skipped: scan.skipped.length });
-    const storeDir = storeDirFor(dbPath);
-    if (storeDir === undefined) throw new AnalysisError("Ingestion needs a database file, not an in-memory one.");
     await clearStaging(storeDir);
     const pool = sharedPool(options.workers);
     let queue: Promise<unknown> = Promise.resolve();
@@ -105,6 +105,7 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
     };
     const loader = { con, withDb, pool, storeDir, effects, rowGroupRows: options.rowGroupRows };
     let done = 0;
+    const failed = new Set<string>();
     try {
       await Promise.all(
         todo.map(async (run) => {
@@ -116,6 +117,7 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
             effects.onProgress({ type: "run", runKey: run.key, done: ++done, total: todo.length, events });
           } catch (cause) {
             const detail = (cause as Error).message;
+            failed.add(run.key);
             report.skipped.push({ name: run.key, reason: "unreadable", detail });
             effects.logger.warn(`Skipped ${run.key} (unreadable): ${detail}.`);
           }
@@ -125,7 +127,6 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
       await clearStaging(storeDir);
     }
     report.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    const failed = new Set(report.skipped.filter((s) => s.reason === "unreadable").map((s) => s.name));
     report.added = report.added.filter((k) => !failed.has(k));
     report.replaced = report.replaced.filter((k) => !failed.has(k));
     report.invalidLines = report.files.reduce((s, f) => s + f.invalid, 0);

@@ -52,20 +52,12 @@ export async function loadRun(loader: RunLoader, { run, files }: LoadedRun): Pro
       }),
     ),
   );
+  const reports: FileReport[] = results.map((r, i) => {
+    const ingested = r.parquet.reduce((s, p) => s + p.rows, 0);
+    const { bytes, lines, tornLastLine } = r;
+    return { runKey: run.key, file: files[i]!.rel, bytes, lines, ingested, invalid: lines - ingested, tornLastLine };
+  });
   return withDb(async () => {
-    const reports: FileReport[] = [];
-    for (const [i, r] of results.entries()) {
-      const ingested = r.parquet.reduce((s, p) => s + p.rows, 0);
-      reports.push({
-        runKey: run.key,
-        file: files[i]!.rel,
-        bytes: r.bytes,
-        lines: r.lines,
-        ingested,
-        invalid: r.lines - ingested,
-        tornLastLine: r.tornLastLine,
-      });
-    }
     await commitRun(storeDir, run.key);
     await con.run("BEGIN TRANSACTION");
     try {

@@ -67,10 +67,6 @@ export class ColumnBuffer {
     this.optional = !spec.required && spec.constant === undefined;
   }
 
-  get rowCount(): number {
-    return this.rows;
-  }
-
   putNull(): void {
     if (!this.optional) throw new Error(`Column ${this.spec.name} is REQUIRED: it cannot hold a null.`);
     this.def(0);

@@ -20,7 +20,6 @@ export class TranscodePool {
   private readonly busy = new Map<Worker, Pending>();
   private readonly queue: Pending[] = [];
   private readonly workers: Worker[] = [];
-  private nextId = 0;
   private closed = false;
 
   constructor(size = availableParallelism()) {
@@ -78,7 +77,7 @@ export class TranscodePool {
       const pending = this.queue.shift()!;
       this.busy.set(worker, pending);
       worker.ref(); // a job in flight keeps the process alive; an idle pool does not
-      worker.postMessage({ id: this.nextId++, job: pending.job });
+      worker.postMessage(pending.job); // one job per worker at a time: the answer is this job's
     }
   }
 

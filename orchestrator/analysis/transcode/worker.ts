@@ -12,10 +12,10 @@ const plans = buildKindPlans((workerData as { columns: Record<string, EventColum
 
 parentPort!.postMessage({ ready: true });
 
-parentPort!.on("message", ({ id, job }: { id: number; job: TranscodeJob }) => {
+parentPort!.on("message", (job: TranscodeJob) => {
   try {
-    parentPort!.postMessage({ id, result: transcodeFile(job, plans) });
+    parentPort!.postMessage({ result: transcodeFile(job, plans) });
   } catch (err) {
-    parentPort!.postMessage({ id, error: (err as Error).message });
+    parentPort!.postMessage({ error: (err as Error).message });
   }
 });
