@@ -4,7 +4,8 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "metrics-arks/", "**/dist/", "**/.observablehq/"] },
+  // AssemblyScript (compiled by asc, not tsc): its own types (i32, load<u8>) and rules
+  { ignores: ["node_modules/", "metrics-arks/", "**/dist/", "**/.observablehq/", "**/*.as.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,7 +7,7 @@
  * The format follows the Parquet specification (apache/parquet-format): "PAR1", the column chunks, the Thrift
  * compact FileMetaData, its length and "PAR1". What it writes is what DuckDB reads back; writer.test.ts checks it.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync, writevSync } from "node:fs";
 import { endianness } from "node:os";
 import { binary, encodeStruct, i32, i64, list, struct, writeVarint, type ThriftStruct } from "./thrift.ts";
 
@@ -112,6 +112,40 @@ export class ColumnBuffer {
     this.putBytes(bytes, 0, bytes.length);
   }
 
+  /**
+   * Appends `rows` rows at once, laid out as this buffer holds them: their definition levels (`defs`, 1 = present;
+   * optional columns only), then `count` values, PLAIN: 8-byte little-endian doubles, one byte per boolean, or
+   * length-prefixed strings, as `values` bytes. For the transcoder's staged rows (wasm-lines.ts).
+   */
+  putStaged(rows: number, nulls: number, defs: Uint8Array | undefined, values: Uint8Array, count: number): void {
+    if (this.optional) {
+      if (defs === undefined) throw new Error(`Column ${this.spec.name} is OPTIONAL: staged rows need their levels.`);
+      while (this.rows + rows > this.defs.length) this.defs = grow(this.defs);
+      this.defs.set(defs.subarray(0, rows), this.rows);
+    } else if (nulls > 0) throw new Error(`Column ${this.spec.name} is REQUIRED: it cannot hold a null.`);
+    this.rows += rows;
+    this.nulls += nulls;
+    if (this.spec.type === "DOUBLE") {
+      while (this.values + count > this.doubles.length) this.doubles = grow(this.doubles);
+      new Uint8Array(this.doubles.buffer).set(values.subarray(0, count * 8), this.values * 8);
+    } else if (this.spec.type === "BOOLEAN") {
+      while (this.values + count > this.bools.length) this.bools = grow(this.bools);
+      this.bools.set(values.subarray(0, count), this.values);
+    } else {
+      const s = this.strings;
+      s.reserve(values.length);
+      s.buf.set(values, s.n);
+      s.n += values.length;
+    }
+    this.values += count;
+    this.lastNull = false;
+  }
+
+  /** For a constant column: `n` more rows. */
+  putConstants(n: number): void {
+    this.rows += n;
+  }
+
   /** Takes back the last value put (a row found invalid half-way through). */
   undoLast(): void {
     this.rows--;
@@ -137,22 +171,26 @@ export class ColumnBuffer {
   }
 
   /** The chunk's pages for this row group (dictionary page first for a constant column), then resets. */
-  takePages(): { dictionary?: Buffer; data: Buffer; values: number } {
+  takePages(): { dictionary?: Uint8Array[]; data: Uint8Array[]; values: number } {
     const rows = this.rows;
-    const parts: Buffer[] = [];
-    let dictionary: Buffer | undefined;
+    const parts: Uint8Array[] = [];
+    let dictionary: Uint8Array[] | undefined;
     if (this.spec.constant !== undefined) {
       const value = Buffer.from(this.spec.constant, "utf8");
       const plain = Buffer.allocUnsafe(4 + value.length);
       plain.writeUInt32LE(value.length, 0);
       value.copy(plain, 4);
-      dictionary = page(PAGE.DICTIONARY, plain, [
-        7,
-        struct([
-          [1, i32(1)],
-          [2, i32(ENCODING.PLAIN)],
-        ]),
-      ]);
+      dictionary = page(
+        PAGE.DICTIONARY,
+        [plain],
+        [
+          7,
+          struct([
+            [1, i32(1)],
+            [2, i32(ENCODING.PLAIN)],
+          ]),
+        ],
+      );
       // bit width 1, then one RLE run of index 0 over every row
       const run: number[] = [1];
       writeVarint(run, rows * 2);
@@ -161,12 +199,13 @@ export class ColumnBuffer {
     } else {
       if (this.optional) parts.push(encodeLevels(this.defs, rows, this.nulls === 0));
       const n = this.values;
-      if (this.spec.type === "DOUBLE") parts.push(Buffer.from(this.doubles.buffer, 0, n * 8));
+      // views of this buffer's arrays, not copies: they are written before the buffer is used again
+      if (this.spec.type === "DOUBLE") parts.push(new Uint8Array(this.doubles.buffer, 0, n * 8));
       else if (this.spec.type === "BOOLEAN") parts.push(packBits(this.bools, n));
       else parts.push(this.strings.buf.subarray(0, this.strings.n));
     }
     const encoding = this.spec.constant !== undefined ? ENCODING.RLE_DICTIONARY : ENCODING.PLAIN;
-    const data = page(PAGE.DATA, Buffer.concat(parts), [
+    const data = page(PAGE.DATA, parts, [
       5,
       struct([
         [1, i32(rows)],
@@ -183,10 +222,11 @@ export class ColumnBuffer {
   }
 }
 
-/** A page: its Thrift PageHeader then its (uncompressed) content. */
-function page(type: number, content: Buffer, header: [number, ReturnType<typeof struct>]): Buffer {
-  const fields: ThriftStruct = [[1, i32(type)], [2, i32(content.length)], [3, i32(content.length)], header];
-  return Buffer.concat([encodeStruct(fields), content]);
+/** A page: its Thrift PageHeader then its (uncompressed) content, as the parts to write one after the other. */
+function page(type: number, content: Uint8Array[], header: [number, ReturnType<typeof struct>]): Uint8Array[] {
+  const size = content.reduce((sum, part) => sum + part.length, 0);
+  const fields: ThriftStruct = [[1, i32(type)], [2, i32(size)], [3, i32(size)], header];
+  return [encodeStruct(fields), ...content];
 }
 
 /** Definition levels (bit width 1) in the RLE/bit-packed hybrid, prefixed by their byte length. */
@@ -264,6 +304,20 @@ export class ParquetFileWriter {
     if (++this.rowsInGroup >= this.rowGroupRows) this.flushGroup();
   }
 
+  /** Rows that may still be added before the current row group is full (and written). */
+  get rowsLeftInGroup(): number {
+    return this.rowGroupRows - this.rowsInGroup;
+  }
+
+  /** Ends `n` rows put at once (ColumnBuffer.putStaged); at most {@link rowsLeftInGroup}, so groups keep their size. */
+  endRows(n: number): void {
+    if (n > this.rowsLeftInGroup)
+      throw new Error(`${n} rows do not fit in the row group (${this.rowsLeftInGroup} left).`);
+    this.totalRows += n;
+    this.rowsInGroup += n;
+    if (this.rowsInGroup >= this.rowGroupRows) this.flushGroup();
+  }
+
   close(): void {
     try {
       if (this.rowsInGroup > 0) this.flushGroup();
@@ -283,10 +337,30 @@ export class ParquetFileWriter {
     closeSync(this.fd);
   }
 
-  private write(bytes: Buffer): void {
+  private write(bytes: Uint8Array): void {
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.offset += bytes.length;
+  }
+
+  /** Writes the parts one after the other, in as few system calls as the kernel allows. */
+  private writeParts(parts: Uint8Array[]): void {
+    let total = 0;
+    for (const p of parts) total += p.length;
+    let written = writevSync(this.fd, parts);
+    if (written < total) {
+      // a short write: finish part by part
+      for (const p of parts) {
+        if (written >= p.length) {
+          written -= p.length;
+          continue;
+        }
+        let at = written;
+        written = 0;
+        while (at < p.length) at += writeSync(this.fd, p, at, p.length - at);
+      }
+    }
+    this.offset += total;
   }
 
   private flushGroup(): void {
@@ -297,10 +371,10 @@ export class ParquetFileWriter {
       let dictionaryOffset: number | undefined;
       if (dictionary !== undefined) {
         dictionaryOffset = this.offset;
-        this.write(dictionary);
+        this.writeParts(dictionary);
       }
       const dataOffset = this.offset;
-      this.write(data);
+      this.writeParts(data);
       return { offset, dictionaryOffset, dataOffset, bytes: this.offset - offset, values };
     });
     this.groups.push({ rows: this.rowsInGroup, bytes: this.offset - start, chunks });

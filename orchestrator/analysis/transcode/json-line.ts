@@ -56,57 +56,15 @@ export function scanLine(b: Buffer, start: number, end: number): number {
     i++;
     while (i < end && isWs(b[i])) i++;
     if (i >= end) return -1;
+    i = scanValue(b, i, end);
+    if (i < 0) return -1;
     const o = n * FIELD_SLOTS;
-    const c = b[i]!;
-    let vs = i;
-    let ve: number;
-    let type: ValueType;
-    let vflags = 0;
-    if (c === 34) {
-      vs = ++i;
-      type = ValueType.String;
-      for (;;) {
-        const d = b[i]!;
-        if (d === 34) break;
-        if (d < 32) return -1; // a control character, or the newline past the line's end
-        if (d === 92) {
-          vflags |= FLAG_ESCAPED;
-          if (++i >= end) return -1;
-        } else if (d >= 128) vflags |= FLAG_HIGH;
-        i++;
-      }
-      ve = i++;
-    } else if ((c >= 48 && c <= 57) || c === 45) {
-      type = ValueType.Number;
-      i++;
-      for (;;) {
-        const d = b[i]!;
-        if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) i++;
-        else break;
-      }
-      ve = i;
-    } else if (c === 116 && b[i + 1] === 114 && b[i + 2] === 117 && b[i + 3] === 101) {
-      type = ValueType.True;
-      ve = i += 4;
-    } else if (c === 102 && b[i + 1] === 97 && b[i + 2] === 108 && b[i + 3] === 115 && b[i + 4] === 101) {
-      type = ValueType.False;
-      ve = i += 5;
-    } else if (c === 110 && b[i + 1] === 117 && b[i + 2] === 108 && b[i + 3] === 108) {
-      type = ValueType.Null;
-      ve = i += 4;
-    } else if (c === 123 || c === 91) {
-      type = ValueType.Nested;
-      i = skipNested(b, i, end);
-      if (i < 0) return -1;
-      ve = i;
-    } else return -1;
-    if (i > end) return -1;
     fields[o] = ks;
     fields[o + 1] = ke;
-    fields[o + 2] = vs;
-    fields[o + 3] = ve;
-    fields[o + 4] = type;
-    fields[o + 5] = flags | (vflags << 2);
+    fields[o + 2] = value[0]!;
+    fields[o + 3] = value[1]!;
+    fields[o + 4] = value[2]!;
+    fields[o + 5] = flags | (value[3]! << 2);
     n++;
     while (i < end && isWs(b[i])) i++;
     const sep = b[i];
@@ -118,6 +76,66 @@ export function scanLine(b: Buffer, start: number, end: number): number {
     if (sep === 125 && i <= end) return trailing(b, i, end) ? n : -1;
     return -1;
   }
+}
+
+/** Where {@link scanValue} writes the value it scanned: start, end (strings: inside the quotes), type, flags. */
+export const value = new Int32Array(4);
+
+/**
+ * Scans the JSON value starting at `b[i]` (not whitespace), up to `end`; answers the index just past it, or -1 when
+ * there is no well-formed value there. Writes its range, type and flags to {@link value}. `b[end]` must be a byte below
+ * 0x20, as for {@link scanLine}.
+ */
+export function scanValue(b: Buffer, i: number, end: number): number {
+  const c = b[i]!;
+  let vs = i;
+  let ve: number;
+  let type: ValueType;
+  let vflags = 0;
+  if (c === 34) {
+    vs = ++i;
+    type = ValueType.String;
+    for (;;) {
+      const d = b[i]!;
+      if (d === 34) break;
+      if (d < 32) return -1; // a control character, or the newline past the line's end
+      if (d === 92) {
+        vflags |= FLAG_ESCAPED;
+        if (++i >= end) return -1;
+      } else if (d >= 128) vflags |= FLAG_HIGH;
+      i++;
+    }
+    ve = i++;
+  } else if ((c >= 48 && c <= 57) || c === 45) {
+    type = ValueType.Number;
+    i++;
+    for (;;) {
+      const d = b[i]!;
+      if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) i++;
+      else break;
+    }
+    ve = i;
+  } else if (c === 116 && b[i + 1] === 114 && b[i + 2] === 117 && b[i + 3] === 101) {
+    type = ValueType.True;
+    ve = i += 4;
+  } else if (c === 102 && b[i + 1] === 97 && b[i + 2] === 108 && b[i + 3] === 115 && b[i + 4] === 101) {
+    type = ValueType.False;
+    ve = i += 5;
+  } else if (c === 110 && b[i + 1] === 117 && b[i + 2] === 108 && b[i + 3] === 108) {
+    type = ValueType.Null;
+    ve = i += 4;
+  } else if (c === 123 || c === 91) {
+    type = ValueType.Nested;
+    i = skipNested(b, i, end);
+    if (i < 0) return -1;
+    ve = i;
+  } else return -1;
+  if (i > end) return -1;
+  value[0] = vs;
+  value[1] = ve;
+  value[2] = type;
+  value[3] = vflags;
+  return i;
 }
 
 /** Value flags of member `f` (FLAG_ESCAPED, FLAG_HIGH). */

@@ -1,14 +1,22 @@
 /**
- * One events file (`events/<process>.jsonl`) into Parquet, one file per kind it holds: each line is scanned in place
- * (json-line.ts), checked against its kind's columns (a required field missing, null or of the wrong JSON type, an
- * unknown kind, a line that is not one JSON object, or bad UTF-8 makes the line invalid, counted, never fatal), and
- * its values are appended to that kind's Parquet writer (a nested field as its JSON text, kind-plans.ts). Only
- * reads the events file; writes `<kind>/<stem>.parquet` under `outDir`.
+ * One events file (`events/<process>.jsonl`) into Parquet, one file per kind it holds. Each line is checked against
+ * its kind's columns (a required field missing, null or of the wrong JSON type, an unknown kind, a line that is not
+ * one JSON object, or bad UTF-8 makes the line invalid, counted, never fatal) and its values are appended to that
+ * kind's Parquet writer (a nested field as its JSON text, kind-plans.ts). Two paths, one outcome:
+ *
+ * - the fast path (wasm-lines.ts, wasm/match-lines.as.ts) takes the lines that match their kind's shape
+ *   (line-shape.ts) and hold nothing unusual, and stages their values in WebAssembly memory, moved to the writers in
+ *   bulk; nearly every line our runtime writes is one;
+ * - the general path takes every other line: scanned in place (json-line.ts), keys looked up, each value checked and
+ *   stored by storeValue. A line of a kind with no shape yet teaches the kind its shape.
+ *
+ * Rows keep the file's order in each kind (the staged rows are moved before the general path stores one). Only reads
+ * the events file; writes `<kind>/<stem>.parquet` under `outDir`.
  */
 import { isUtf8 } from "node:buffer";
 import { closeSync, mkdirSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { ParquetFileWriter } from "../parquet/writer.ts";
+import { ParquetFileWriter, type ColumnBuffer } from "../parquet/writer.ts";
 import {
   decodeEscaped,
   decodeNumber,
@@ -20,6 +28,8 @@ import {
   ValueType,
   valueFlags,
 } from "./json-line.ts";
+import { LineShapes, type LineShape } from "./line-shape.ts";
+import { INPUT_BYTES, Stop, WasmLines } from "./wasm-lines.ts";
 import {
   CODE_ARRAY,
   CODE_BOOLEAN,
@@ -49,23 +59,40 @@ export interface TranscodeResult {
   /** Newline-terminated lines, plus one for a non-empty unterminated tail. */
   lines: number;
   tornLastLine: boolean;
+  /** Lines the fast path took (the rest took the general path). */
+  fastLines: number;
   /** Per kind met: the Parquet file written and its rows (the valid lines). */
   parquet: { kind: string; path: string; rows: number }[];
 }
 
-const CHUNK = 8 << 20;
 /** A longer line (an auction over many thousands of nodes) is counted invalid, as DuckDB's JSON reader would. */
-export const MAX_LINE_BYTES = 16 << 20;
+export const MAX_LINE_BYTES = INPUT_BYTES;
 
 interface KindOutput {
   plan: KindPlan;
   writer: ParquetFileWriter;
+  /** The kind's name as bytes. */
+  name: Buffer;
   /** Column index of the member at each position, as last seen (lines of one kind repeat their key order). */
   order: Int32Array;
+  /** Its lines' shape, once learned (line-shape.ts). */
+  shape: LineShape | undefined;
+  /** Its slot in the fast path, once it has a shape there; -1 before. */
+  slot: number;
+  /** Lines the shape was learned from in vain (with whitespace…): after a few, the kind keeps the general path. */
+  attempts: number;
 }
 
+/** How many accepted lines of a kind may fail to give a shape before the file stops trying. */
+const SHAPE_ATTEMPTS = 8;
+
+/** The thread's fast path (one file at a time per thread: transcodeFile is synchronous). */
+let fastPath: WasmLines | undefined;
+
 export function transcodeFile(job: TranscodeJob, plans: KindPlans): TranscodeResult {
-  return new FileTranscoder(job, plans).run();
+  fastPath ??= new WasmLines();
+  fastPath.reset();
+  return new FileTranscoder(job, plans, fastPath).run();
 }
 
 class FileTranscoder {
@@ -73,17 +100,23 @@ class FileTranscoder {
   /** The member holding each column in the current line, valid where `stamp[c] === line`. */
   private readonly slots = new Int32Array(MAX_FIELDS);
   private readonly stamp = new Float64Array(MAX_FIELDS).fill(-1);
-  private buf = Buffer.allocUnsafe(CHUNK);
   private lines = 0;
-  private readonly known: { name: Buffer; out: KindOutput }[] = [];
+  private fastLines = 0;
+  private readonly known: KindOutput[] = [];
+  private readonly shapes = new LineShapes();
+  /** The kinds with a slot in the fast path, by slot. */
+  private readonly bySlot: KindOutput[] = [];
 
   constructor(
     private readonly job: TranscodeJob,
     private readonly plans: KindPlans,
+    private readonly fast: WasmLines,
   ) {}
 
   run(): TranscodeResult {
     const { job } = this;
+    // the bytes are read into the fast path's memory, where both paths read them
+    const buf = this.fast.input;
     let bytes = 0;
     let tornLastLine = false;
     const fd = openSync(job.path, "r");
@@ -93,52 +126,43 @@ class FileTranscoder {
       let skipping = false;
       for (;;) {
         if (start > 0) {
-          this.buf.copy(this.buf, 0, start, end);
+          buf.copy(buf, 0, start, end);
           end -= start;
           start = 0;
         }
-        if (end === this.buf.length) {
-          if (this.buf.length >= MAX_LINE_BYTES) {
-            // an over-long line: drop what we have of it, count it once its newline comes
-            skipping = true;
-            end = 0;
-          } else {
-            const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-            this.buf.copy(bigger, 0, 0, end);
-            this.buf = bigger;
-          }
+        if (end === MAX_LINE_BYTES) {
+          // an over-long line: drop what we have of it, count it once its newline comes
+          skipping = true;
+          end = 0;
         }
-        const buf = this.buf;
-        const read = readSync(fd, buf, end, buf.length - end, null);
+        const read = readSync(fd, buf, end, MAX_LINE_BYTES - end, null);
         if (read === 0) break;
         bytes += read;
-        const scanFrom = end;
+        const from = end;
         end += read;
-        let nl = buf.indexOf(10, scanFrom);
-        while (nl !== -1 && nl < end) {
-          if (skipping) {
-            this.lines++;
-            skipping = false;
-          } else this.line(buf, start, nl);
+        buf[end] = 0; // where the data ends: below 0x20, so no match or scan runs past it
+        if (skipping) {
+          const nl = buf.indexOf(10, from);
+          if (nl === -1 || nl >= end) {
+            end = 0;
+            continue;
+          }
+          this.lines++;
+          skipping = false;
           start = nl + 1;
-          nl = buf.indexOf(10, start);
         }
+        start = this.lines_(buf, start, end);
       }
       if (skipping) {
         this.lines++;
         tornLastLine = true;
       } else if (end > start) {
         tornLastLine = true;
-        if (end === this.buf.length) {
-          const bigger = Buffer.allocUnsafe(end + 1);
-          this.buf.copy(bigger, 0, start, end);
-          this.buf = bigger;
-          end -= start;
-          start = 0;
-        }
-        this.buf[end] = 10; // the newline scanLine expects after a line
-        this.line(this.buf, start, end);
+        buf[end] = 10; // the newline scanLine expects after a line
+        this.flushAll();
+        this.line(buf, start, end);
       }
+      this.flushAll();
     } catch (err) {
       for (const o of this.outputs.values()) o.writer.abort();
       throw err;
@@ -149,7 +173,38 @@ class FileTranscoder {
       o.writer.close();
       return { kind, path: o.writer.path, rows: o.writer.rows };
     });
-    return { path: job.path, bytes, lines: this.lines, tornLastLine, parquet };
+    return { path: job.path, bytes, lines: this.lines, tornLastLine, fastLines: this.fastLines, parquet };
+  }
+
+  /** The complete lines of `buf[start, end)`: the fast path while it takes them, else the general path. */
+  private lines_(buf: Buffer, start: number, end: number): number {
+    const fast = this.fast;
+    let pos = start;
+    while (pos < end) {
+      pos = fast.run(pos, end);
+      const matched = fast.linesMatched;
+      this.lines += matched;
+      this.fastLines += matched;
+      const stop = fast.stopReason;
+      if (stop === Stop.End) break;
+      if (stop === Stop.Flush) {
+        const out = this.bySlot[fast.kindToFlush]!;
+        fast.flush(out.slot, out.plan, out.writer);
+        continue;
+      }
+      const nl = buf.indexOf(10, pos);
+      if (nl === -1 || nl >= end) break; // the rest of this line has not been read yet
+      this.flushAll();
+      this.line(buf, pos, nl);
+      pos = nl + 1;
+    }
+    return pos;
+  }
+
+  /** Moves every kind's staged rows to its writer, before the general path stores a row (rows keep their order). */
+  private flushAll(): void {
+    const fast = this.fast;
+    for (const out of this.bySlot) if (fast.stagedRows(out.slot) > 0) fast.flush(out.slot, out.plan, out.writer);
   }
 
   /** The output of the kind named by `buf[s, e)`, or undefined for an unknown kind. */
@@ -157,7 +212,7 @@ class FileTranscoder {
     // the kinds this file has met so far, compared as bytes: no string is made for a known kind
     const known = this.known;
     for (let i = 0; i < known.length; i++) {
-      if (sameKey(buf, s, e, known[i]!.name)) return known[i]!.out;
+      if (sameKey(buf, s, e, known[i]!.name)) return known[i];
     }
     const kind = buf.toString("latin1", s, e);
     const plan = this.plans.get(kind);
@@ -166,9 +221,18 @@ class FileTranscoder {
     mkdirSync(join(job.outDir, kind), { recursive: true });
     const path = join(job.outDir, kind, `${job.stem}.parquet`);
     const writer = new ParquetFileWriter(path, parquetSpecs(plan, job.runKey, job.sourceFile), job.rowGroupRows);
-    const out: KindOutput = { plan, writer, order: new Int32Array(MAX_FIELDS).fill(-1) };
+    const name = Buffer.from(kind, "latin1");
+    const out: KindOutput = {
+      plan,
+      writer,
+      name,
+      order: new Int32Array(MAX_FIELDS).fill(-1),
+      shape: undefined,
+      slot: -1,
+      attempts: 0,
+    };
     this.outputs.set(kind, out);
-    known.push({ name: Buffer.from(kind, "latin1"), out });
+    known.push(out);
     return out;
   }
 
@@ -220,41 +284,20 @@ class FileTranscoder {
         target.putNull();
         continue;
       }
-      const f = slots[c]!;
-      const o = f * FIELD_SLOTS;
-      const type = fields[o + 4]!;
-      if (type === ValueType.Null) {
-        if (required[c] === 1) break;
-        target.putNull();
-        continue;
-      }
-      const vs = fields[o + 2]!;
-      const ve = fields[o + 3]!;
-      const code = codes[c]!;
-      if (code === CODE_DOUBLE) {
-        if (type !== ValueType.Number) break;
-        const v = decodeNumber(buf, vs, ve);
-        if (v !== v) break; // NaN: not a JSON number
-        target.putDouble(v);
-      } else if (code === CODE_VARCHAR) {
-        if (type !== ValueType.String) break;
-        const flags = valueFlags(f);
-        if (flags === 0) target.putBytes(buf, vs, ve);
-        else if ((flags & FLAG_ESCAPED) !== 0) {
-          const decoded = decodeEscaped(buf, vs, ve);
-          if (decoded === undefined || !wellFormed(decoded)) break;
-          target.putString(decoded);
-        } else if (isUtf8(buf.subarray(vs, ve))) target.putBytes(buf, vs, ve);
-        else break;
-      } else if (code === CODE_BOOLEAN) {
-        if (type !== ValueType.True && type !== ValueType.False) break;
-        target.putBool(type === ValueType.True);
-      } else {
-        // a list or object kept as its JSON text, as the schema says, in valid UTF-8
-        if (type !== ValueType.Nested || buf[vs] !== (code === CODE_ARRAY ? 91 : 123)) break;
-        if (!isUtf8(buf.subarray(vs, ve))) break;
-        target.putBytes(buf, vs, ve);
-      }
+      const o = slots[c]! * FIELD_SLOTS;
+      if (
+        !storeValue(
+          target,
+          codes[c]!,
+          required[c]!,
+          fields[o + 4]!,
+          fields[o + 5]! >> 2,
+          buf,
+          fields[o + 2]!,
+          fields[o + 3]!,
+        )
+      )
+        break;
     }
     if (c < ncols) {
       for (let u = 0; u < c; u++) cols[u + 3]!.undoLast();
@@ -264,7 +307,69 @@ class FileTranscoder {
     cols[1]!.putConstant();
     cols[2]!.putConstant();
     out.writer.endRow();
+    if (out.slot >= 0) this.fast.setCapacity(out.slot, out.writer);
+    else if (out.shape === undefined && out.attempts < SHAPE_ATTEMPTS) this.learn(out, buf, s, e, n, kindAt);
   }
+
+  /** Learns the kind's shape from the line just stored, and gives it to the fast path. */
+  private learn(out: KindOutput, buf: Buffer, s: number, e: number, n: number, kindAt: number): void {
+    const shapes = this.shapes;
+    out.shape = shapes.learn(buf, s, e, n, kindAt, out.plan);
+    if (out.shape === undefined) {
+      out.attempts++;
+      return;
+    }
+    const envelope = { keys: shapes.envelope!, ends: shapes.envelopeMemberEnds };
+    const slot = this.fast.addKind(out.name, out.shape, out.plan, envelope, out.writer);
+    if (slot === undefined) return;
+    out.slot = slot;
+    this.bySlot[slot] = out;
+  }
+}
+
+/**
+ * Checks one member's value (its JSON type, range and flags, as json-line.ts gives them) against its column and
+ * appends it to `target`; false when it does not fit the column, with nothing appended. The one rule both paths use.
+ */
+function storeValue(
+  target: ColumnBuffer,
+  code: number,
+  required: number,
+  type: number,
+  flags: number,
+  buf: Buffer,
+  vs: number,
+  ve: number,
+): boolean {
+  if (type === ValueType.Null) {
+    if (required === 1) return false;
+    target.putNull();
+    return true;
+  }
+  if (code === CODE_DOUBLE) {
+    if (type !== ValueType.Number) return false;
+    const v = decodeNumber(buf, vs, ve);
+    if (v !== v) return false; // NaN: not a JSON number
+    target.putDouble(v);
+  } else if (code === CODE_VARCHAR) {
+    if (type !== ValueType.String) return false;
+    if (flags === 0) target.putBytes(buf, vs, ve);
+    else if ((flags & FLAG_ESCAPED) !== 0) {
+      const decoded = decodeEscaped(buf, vs, ve);
+      if (decoded === undefined || !wellFormed(decoded)) return false;
+      target.putString(decoded);
+    } else if (isUtf8(buf.subarray(vs, ve))) target.putBytes(buf, vs, ve);
+    else return false;
+  } else if (code === CODE_BOOLEAN) {
+    if (type !== ValueType.True && type !== ValueType.False) return false;
+    target.putBool(type === ValueType.True);
+  } else {
+    // a list or object kept as its JSON text, as the schema says, in valid UTF-8
+    if (type !== ValueType.Nested || buf[vs] !== (code === CODE_ARRAY ? 91 : 123)) return false;
+    if (!isUtf8(buf.subarray(vs, ve))) return false;
+    target.putBytes(buf, vs, ve);
+  }
+  return true;
 }
 
 function sameKey(b: Buffer, s: number, e: number, key: Buffer): boolean {
