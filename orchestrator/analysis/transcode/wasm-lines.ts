@@ -181,7 +181,7 @@ export class WasmLines {
       const isString = code !== CODE_DOUBLE && code !== CODE_BOOLEAN;
       i[at + 3] = isString ? 0 : this.stage(code === CODE_DOUBLE ? STAGE_ROWS * 8 : STAGE_ROWS, 8);
       i[at + 4] = isString ? this.stage(STAGE_STRING_BYTES, 8) : 0;
-      i[at + 5] = isString ? STAGE_STRING_BYTES : 0;
+      i[at + 5] = isString ? STAGE_STRING_BYTES - 16 : 0; // 16 to spare: strings are copied 8 bytes at a time
       i[at + 6] = 0;
       i[at + 7] = 0;
       i[at + 8] = 0;
