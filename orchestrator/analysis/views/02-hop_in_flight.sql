@@ -4,9 +4,9 @@
 -- + 1 ms (false when the bound is unknown); acceptable_chained = cumulative AND along the chain.
 -- rank, the entry hop and the previous row all come from one window (one sort of proxy_hop); the first function's
 -- previous row is the entry hop (rank 1), hence lag(received_at).
--- A view, not a derived table: a row per hop is millions of rows, costly to store and read by the notebooks only.
--- The derived tables apply the same rule to the same hops in request_hops (02-request_hops.sql): keep them in step.
-CREATE OR REPLACE VIEW hop_in_flight AS
+-- A derived table (a Parquet file with a store: a row per hop is millions of rows, see derived-store.ts): the two
+-- window sorts are the dearest step of createViews, so they are made once, and request_hops aggregates the result.
+CREATE OR REPLACE TABLE hop_in_flight AS
 WITH framed AS (
   SELECT run_key, req_id, sla_id, first_hop, received_at, responded_at, service_status, status,
     row_number() OVER w AS rank,

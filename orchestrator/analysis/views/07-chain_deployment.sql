@@ -1,6 +1,6 @@
 -- Deployment time per chain: the sum over the chain's awarded functions (GIRAFF's "Mean Deployment Time per
 -- Function in Chain" plots this sum).
-CREATE OR REPLACE VIEW chain_deployment AS
+CREATE OR REPLACE TABLE chain_deployment AS
 SELECT c.run_key, c.chain_id, count(*) AS functions, count(d.deployment_ms) AS deployed_functions,
   sum(d.deployment_ms) AS deployment_ms
 FROM chain_functions c

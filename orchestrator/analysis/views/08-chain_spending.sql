@@ -1,6 +1,6 @@
 -- Spending per chain, two ways: spending_charged sums the price the market charged (the second price);
 -- spending_reference sums the winner's own `price` from its bid, as GIRAFF's R code computed "cost".
-CREATE OR REPLACE VIEW chain_spending AS
+CREATE OR REPLACE TABLE chain_spending AS
 WITH bid_prices AS (
   -- only the winning bids: the lookup below needs nothing else
   SELECT b.run_key, b.sla_id, b.bid_id, any_value(b.price) AS price

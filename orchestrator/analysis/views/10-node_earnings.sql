@@ -1,6 +1,6 @@
 -- Earnings per node (charged and reference, as chain_spending), with zero for every node of the run's topology
 -- that won nothing; Jain's index (Σx)² / (n·Σx²) over them per run (NULL when nobody earned anything).
-CREATE OR REPLACE VIEW node_earnings AS
+CREATE OR REPLACE TABLE node_earnings AS
 WITH bid_prices AS (
   -- only the winning bids: the lookup below needs nothing else
   SELECT b.run_key, b.sla_id, b.bid_id, any_value(b.price) AS price

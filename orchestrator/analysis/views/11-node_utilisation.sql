@@ -1,6 +1,6 @@
 -- Node utilisation from resource_usage samples: committed / available (the node's reservation), mean and max
 -- over the samples (not time-weighted).
-CREATE OR REPLACE VIEW node_utilisation AS
+CREATE OR REPLACE TABLE node_utilisation AS
 SELECT run_key, node_id, count(*) AS samples,
   avg(cpu_used_milli / nullif(cpu_available_milli, 0)) AS cpu_mean,
   max(cpu_used_milli / nullif(cpu_available_milli, 0)) AS cpu_max,
