@@ -1,5 +1,6 @@
 -- Spending per chain, two ways: spending_charged sums the price the market charged (the second price);
 -- spending_reference sums the winner's own `price` from its bid, as GIRAFF's R code computed "cost".
+-- A derived table: run_metrics reads it (and strategy_summary through run_metrics).
 CREATE OR REPLACE TABLE chain_spending AS
 WITH bid_prices AS (
   -- only the winning bids: the lookup below needs nothing else

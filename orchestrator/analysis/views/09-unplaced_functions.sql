@@ -1,5 +1,6 @@
 -- Requested functions that were not placed, by latency class of their bound: '< 15 ms', '15–150 ms' (both
 -- bounds included), '> 150 ms', 'unknown'. Requested = submitted to the market; placed = an awarded auction.
+-- A derived table: run_metrics reads it (and strategy_summary through run_metrics).
 CREATE OR REPLACE TABLE unplaced_functions AS
 WITH awarded AS (
   SELECT DISTINCT run_key, sla_id FROM auction_result WHERE outcome = 'awarded'

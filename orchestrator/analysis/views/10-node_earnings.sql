@@ -1,5 +1,7 @@
 -- Earnings per node (charged and reference, as chain_spending), with zero for every node of the run's topology
 -- that won nothing; Jain's index (Σx)² / (n·Σx²) over them per run (NULL when nobody earned anything).
+-- node_earnings is a derived table (jain_earnings, then run_metrics, read it); jain_earnings, a few rows per run
+-- over it, stays a view.
 CREATE OR REPLACE TABLE node_earnings AS
 WITH bid_prices AS (
   -- only the winning bids: the lookup below needs nothing else

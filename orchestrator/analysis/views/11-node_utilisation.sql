@@ -1,5 +1,6 @@
 -- Node utilisation from resource_usage samples: committed / available (the node's reservation), mean and max
 -- over the samples (not time-weighted).
+-- A derived table: run_metrics reads it (and strategy_summary through run_metrics).
 CREATE OR REPLACE TABLE node_utilisation AS
 SELECT run_key, node_id, count(*) AS samples,
   avg(cpu_used_milli / nullif(cpu_available_milli, 0)) AS cpu_mean,
