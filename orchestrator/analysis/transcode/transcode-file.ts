@@ -151,7 +151,7 @@ class FileTranscoder {
           skipping = false;
           start = nl + 1;
         }
-        start = this.lines_(buf, start, end);
+        start = this.completeLines(buf, start, end);
       }
       if (skipping) {
         this.lines++;
@@ -177,7 +177,7 @@ class FileTranscoder {
   }
 
   /** The complete lines of `buf[start, end)`: the fast path while it takes them, else the general path. */
-  private lines_(buf: Buffer, start: number, end: number): number {
+  private completeLines(buf: Buffer, start: number, end: number): number {
     const fast = this.fast;
     let pos = start;
     while (pos < end) {
