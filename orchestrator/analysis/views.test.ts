@@ -6,6 +6,7 @@ import { rows, withConnection } from "./connection.ts";
 import { ingestCampaign } from "./ingest.ts";
 import { noopAnalysisEffects } from "./effects.ts";
 import { writeFixtureCampaign } from "./test-fixtures.ts";
+import { createViews } from "./views.ts";
 
 // Hand computation of the fixture (test-fixtures.ts), run A:
 //   r1: in-flight 2010−2000 = 10 (≤ 20+1), 2050−2030 = 20 (≤ 100+1): acceptable
@@ -43,6 +44,31 @@ describe("metric views on the hand-made fixture", () => {
       ["r3", 2, 10, false, false],
     ]);
     expect(hops.map((h) => h.latency_max_ms)).toEqual([20, 100, 20, 100, 20, 100]);
+  });
+
+  it("hop_in_flight orders hops received and answered at the same instant the same way, whatever their input order", async () => {
+    const positions = (order: number[]) =>
+      withConnection(":memory:", async (con) => {
+        await createViews(con);
+        const hops = [
+          "('q', 'e', true, 100, 130, 200)", // the entry proxy
+          "('q', 'b', false, 110, 120, 200)",
+          "('q', 'a', false, 110, 120, 200)",
+        ];
+        await con.run(
+          "INSERT INTO imported_proxy_hop (req_id, sla_id, first_hop, received_at, responded_at, status) " +
+            `VALUES ${order.map((i) => hops[i]).join(", ")}`,
+        );
+        await con.run("UPDATE imported_proxy_hop SET run_key = 'runT', service_status = status");
+        await createViews(con);
+        return rows(con, "SELECT sla_id, position FROM hop_in_flight ORDER BY position");
+      });
+    const expected = [
+      { sla_id: "a", position: 1 },
+      { sla_id: "b", position: 2 },
+    ];
+    expect(await positions([0, 1, 2])).toEqual(expected);
+    expect(await positions([2, 1, 0])).toEqual(expected);
   });
 
   it("chain_sla: respected only when every request was acceptable", async () => {
