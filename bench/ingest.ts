@@ -261,6 +261,8 @@ export const ingestBench: Benchmark = {
           totalWithViewsMs: round(totalMs, 0),
           peakRssMiB: round(peakMiB, 0),
           invalidLines: report.invalidLines,
+          // lines the transcoder's fast path took (the rest: its general path)
+          fastLinesPct: round((100 * report.files.reduce((sum, f) => sum + f.fastLines, 0)) / report.events, 3),
           eventsPerCpuS: round(report.events / (ingestCpuMs / 1000), 0),
           dbMiB: round(statSync(report.dbPath).size / 2 ** 20, 0),
         },

@@ -40,6 +40,8 @@ export interface FileReport {
   /** Lines that were not valid events (unparseable, unknown kind, missing or mistyped required field, blank). */
   invalid: number;
   tornLastLine: boolean;
+  /** Lines the transcoder's fast path took (transcode/transcode-file.ts); the rest took its general path. */
+  fastLines: number;
 }
 
 export interface IngestReport {

@@ -54,8 +54,9 @@ export async function loadRun(loader: RunLoader, { run, files }: LoadedRun): Pro
   );
   const reports: FileReport[] = results.map((r, i) => {
     const ingested = r.parquet.reduce((s, p) => s + p.rows, 0);
-    const { bytes, lines, tornLastLine } = r;
-    return { runKey: run.key, file: files[i]!.rel, bytes, lines, ingested, invalid: lines - ingested, tornLastLine };
+    const { bytes, lines, tornLastLine, fastLines } = r;
+    const invalid = lines - ingested;
+    return { runKey: run.key, file: files[i]!.rel, bytes, lines, ingested, invalid, tornLastLine, fastLines };
   });
   return withDb(async () => {
     await commitRun(storeDir, run.key);
