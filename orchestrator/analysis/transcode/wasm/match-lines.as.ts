@@ -357,7 +357,8 @@ const TWO_53: u64 = 1 << 53;
 /**
  * A JSON number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, up to 19 digits; an exponent or anything else is left to JavaScript.
  * Converted exactly (the double nearest to the decimal, as JSON.parse): Clinger's fast path when the digits fit in
- * 2^53 and the fraction in 22 digits, else Eisel-Lemire, which can say it cannot decide (left to JavaScript).
+ * 2^53 and the fraction in 22 digits, else Eisel-Lemire, which cannot decide when the decimal is a double exactly
+ * (a timestamp ending in .4375) or halfway between two: exactBinary takes the first, JavaScript the second.
  */
 function scanNumber(p: i32, r: i32): i32 {
   let i = p;
@@ -399,6 +400,7 @@ function scanNumber(p: i32, r: i32): i32 {
     if (neg) v = -v;
   } else {
     v = eiselLemire(man, -fracDigits, neg);
+    if (isNaN(v)) v = exactBinary(man, fracDigits, neg);
     if (isNaN(v)) return -1;
   }
   store<i32>(r + R_START, p);
@@ -406,6 +408,17 @@ function scanNumber(p: i32, r: i32): i32 {
   store<i32>(r + R_TYPE, T_NUMBER);
   store<f64>(r + R_NUMBER, v);
   return i;
+}
+
+/** man / 10^digits when it is a double exactly (man / 5^digits an integer below 2^53, then halved digits times). */
+function exactBinary(man: u64, digits: i32, neg: bool): f64 {
+  let five: u64 = 1;
+  for (let j = 0; j < digits; j++) five *= 5;
+  if (man % five != 0) return NaN;
+  const q = man / five;
+  if (q >= TWO_53) return NaN;
+  const v = <f64>q / <f64>((<u64>1) << digits);
+  return neg ? -v : v;
 }
 
 /** 10^k, exact for k <= 22. */
