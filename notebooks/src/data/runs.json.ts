@@ -11,8 +11,6 @@ const HOP_SAMPLE = 2000;
 
 await emitJson(() =>
   withCampaignDb(async (con) => {
-    // hop_in_flight is a view (a sort of every proxy hop): computed once here for the two queries that read it
-    await con.run("CREATE TEMP TABLE measured_hops AS SELECT * FROM hop_in_flight WHERE in_flight_ms IS NOT NULL");
     return {
       runs: await rows(
         con,
@@ -43,7 +41,7 @@ await emitJson(() =>
         con,
         `WITH names AS (SELECT run_key, sla_id, any_value(function_name) AS function_name FROM function_slas GROUP BY ALL),
        ranked AS (SELECT h.*, row_number() OVER (PARTITION BY h.run_key ORDER BY h.received_at, h.req_id, h.position) AS rn
-                  FROM measured_hops h)
+                  FROM hop_in_flight h WHERE h.in_flight_ms IS NOT NULL)
        SELECT r.run_key, r.req_id, r.sla_id, coalesce(n.function_name, r.sla_id) AS function_name, r.position,
          r.in_flight_ms, r.latency_max_ms, r.acceptable
        FROM ranked r LEFT JOIN names n USING (run_key, sla_id)
@@ -55,7 +53,7 @@ await emitJson(() =>
          quantile_cont(in_flight_ms, 0.5) AS p50_ms, quantile_cont(in_flight_ms, 0.95) AS p95_ms,
          max(in_flight_ms) AS max_ms, any_value(latency_max_ms) AS latency_max_ms,
          avg(CASE WHEN acceptable THEN 1 ELSE 0 END) * 100 AS acceptable_pct
-       FROM measured_hops GROUP BY ALL ORDER BY ALL`,
+       FROM hop_in_flight WHERE in_flight_ms IS NOT NULL GROUP BY ALL ORDER BY ALL`,
       ),
       hopSample: HOP_SAMPLE,
     };
