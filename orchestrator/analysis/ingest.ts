@@ -16,6 +16,7 @@ import { loadRun, type LoadedRun } from "./load-runs.ts";
 import { scanCampaign, type RunCandidate, type SkippedEntry } from "./scan-campaign.ts";
 import { createTables } from "./schema.ts";
 import { sharedPool } from "./transcode/pool.ts";
+import { fastPathModule } from "./transcode/wasm-lines.ts";
 import { createViews, dropDerivedTables } from "./views.ts";
 
 export interface IngestOptions {
@@ -73,6 +74,7 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
       cause,
     });
   }
+  fastPathModule(); // the transcoder's WebAssembly: a clear error now rather than every run failing
   const { instance, con } = await openConnection(dbPath);
   try {
     await createTables(con);

@@ -14,6 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { AnalysisError } from "../errors.ts";
 import type { ParquetFileWriter } from "../parquet/writer.ts";
 import { CODE_BOOLEAN, CODE_DOUBLE, type KindPlan } from "./kind-plans.ts";
 import { MAX_MEMBERS, type LineShape } from "./line-shape.ts";
@@ -70,6 +71,23 @@ function align(n: number, to: number): number {
 
 let compiled: object | undefined;
 
+/**
+ * The compiled module, once per thread. ingestCampaign calls it before it starts, so that a missing or damaged
+ * module stops ingestion with one clear error rather than failing every run.
+ */
+export function fastPathModule(): object {
+  try {
+    compiled ??= new wasmApi.Module(readFileSync(WASM_PATH));
+  } catch (cause) {
+    throw new AnalysisError(
+      `Cannot load the ingestion fast path ${WASM_PATH}: ${(cause as Error).message}. ` +
+        "It is part of the repository; `npm run build:wasm` builds it again from its source.",
+      { cause },
+    );
+  }
+  return compiled;
+}
+
 /** The 128-bit mantissas of 10^-348 … 10^347, truncated, low 64 bits first: Eisel-Lemire's table (as Go's strconv). */
 export function powersOfTen(): BigUint64Array {
   const table = new BigUint64Array(696 * 2);
@@ -106,8 +124,7 @@ export class WasmLines {
   private kinds = 0;
 
   constructor() {
-    compiled ??= new wasmApi.Module(readFileSync(WASM_PATH));
-    this.exports = new wasmApi.Instance(compiled, {}).exports as Exports;
+    this.exports = new wasmApi.Instance(fastPathModule(), {}).exports as Exports;
     const memory = this.exports.memory;
     memory.grow(Math.ceil((MEMORY_BYTES - memory.buffer.byteLength) / 65536));
     this.bytes = new Uint8Array(memory.buffer);
