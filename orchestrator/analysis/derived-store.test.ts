@@ -6,7 +6,7 @@ import { rows, withConnection, type DuckDBConnection } from "./connection.ts";
 import { derivedFile } from "./derived-store.ts";
 import { noopAnalysisEffects } from "./effects.ts";
 import { ingestCampaign } from "./ingest.ts";
-import { writeFixtureCampaign } from "./test-fixtures.ts";
+import { addRequestToRunB, writeFixtureCampaign } from "./test-fixtures.ts";
 import { createViews, DERIVED_TABLES, dropDerivedTables } from "./views.ts";
 
 let dir: string;
@@ -43,13 +43,7 @@ describe("derived tables in the Parquet store", () => {
 
   it("are rewritten when runs change, and read from a moved campaign folder", async () => {
     await ingest();
-    const hop = (firstHop: boolean, receivedAt: number) => ({
-      ...{ t: 1, run: "runB", source: "iot", kind: "proxy_hop", reqId: "r10", slaId: "s9", tags: "x" },
-      ...{ firstHop, receivedAt, respondedAt: receivedAt + 10, serviceStatus: 200, status: 200 },
-    });
-    appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(true, 1000))}\n`);
-    appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(false, 1020))}\n`);
-    appendFileSync(join(campaign, "runB/manifest.json"), "\n");
+    addRequestToRunB(campaign);
     await ingest();
     const moved = join(tmpdir(), `${dir.split("/").pop()}-moved`);
     renameSync(dir, moved);

@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rows, withConnection } from "./connection.ts";
 import { noopAnalysisEffects, type IngestProgress } from "./effects.ts";
 import { ingestCampaign } from "./ingest.ts";
-import { writeFixtureCampaign } from "./test-fixtures.ts";
+import { addRequestToRunB, writeFixtureCampaign } from "./test-fixtures.ts";
 
 let dir: string;
 let campaign: string;
@@ -223,13 +223,7 @@ describe("ingestCampaign", () => {
         ),
       );
     expect(await derived()).toEqual([{ hops: 1, requests: 1, chain_requests: 1 }]);
-    const hop = (firstHop: boolean, receivedAt: number) => ({
-      ...{ t: 1, run: "runB", source: "iot", kind: "proxy_hop", reqId: "r10", slaId: "s9", tags: "x" },
-      ...{ firstHop, receivedAt, respondedAt: receivedAt + 10, serviceStatus: 200, status: 200 },
-    });
-    appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(true, 1000))}\n`);
-    appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(false, 1020))}\n`);
-    appendFileSync(join(campaign, "runB/manifest.json"), "\n");
+    addRequestToRunB(campaign);
     await ingest();
     expect(await derived()).toEqual([{ hops: 2, requests: 2, chain_requests: 2 }]);
   });

@@ -3,7 +3,7 @@
  * Every event is checked against the real schema before it is written, so the fixture cannot drift from
  * runtime/protocol/events.ts.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { metricEventSchema, type EventBody } from "../../runtime/protocol/events.ts";
 
@@ -192,4 +192,18 @@ export function writeFixtureCampaign(campaign: string): void {
       iot: [hop("r9", "s9", true, 100, 200), hop("r9", "s9", false, 130, 150)],
     },
   );
+}
+
+/**
+ * Adds one request to the fixture campaign's run B (its entry hop and one function hop, 20 ms apart) and changes
+ * the run's manifest, so that the next ingestion loads the run again.
+ */
+export function addRequestToRunB(campaign: string): void {
+  const hop = (firstHop: boolean, receivedAt: number) => ({
+    ...{ t: 1, run: "runB", source: "iot", kind: "proxy_hop", reqId: "r10", slaId: "s9", tags: "x" },
+    ...{ firstHop, receivedAt, respondedAt: receivedAt + 10, serviceStatus: 200, status: 200 },
+  });
+  appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(true, 1000))}\n`);
+  appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(false, 1020))}\n`);
+  appendFileSync(join(campaign, "runB/manifest.json"), "\n");
 }
