@@ -256,4 +256,10 @@ describe("ingestCampaign", () => {
       /Cannot read the campaign directory .*missing/,
     );
   });
+
+  it("refuses a row group size that is not a whole number of rows", async () => {
+    await expect(ingestCampaign(campaign, { dbPath: db(), rowGroupRows: 0.5 })).rejects.toThrow(
+      /rowGroupRows is 0\.5: it must be a whole number of rows, at least 1/,
+    );
+  });
 });

@@ -63,6 +63,12 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
   const effects: AnalysisEffects = { ...defaultAnalysisEffects, ...options.effects };
   const started = effects.clock.now();
   const dbPath = options.dbPath ?? join(campaignDir, "campaign.duckdb");
+  const { rowGroupRows } = options;
+  if (rowGroupRows !== undefined && (!Number.isInteger(rowGroupRows) || rowGroupRows < 1)) {
+    throw new AnalysisError(`rowGroupRows is ${rowGroupRows}: it must be a whole number of rows, at least 1.`, {
+      exitCode: 2,
+    });
+  }
   const storeDir = storeDirFor(dbPath);
   if (storeDir === undefined) throw new AnalysisError("Ingestion needs a database file, not an in-memory one.");
   let scan: Awaited<ReturnType<typeof scanCampaign>>;

@@ -72,6 +72,52 @@ describe("ParquetFileWriter", () => {
     expect(await read(path)).toEqual([]);
   });
 
+  it("takes rows in bulk (putStaged), between rows put one by one, within the row group's size", async () => {
+    const path = join(dir, "staged.parquet");
+    const w = new ParquetFileWriter(path, SPECS, 4);
+    const [key, t, name, maybe, flag, note] = w.columns;
+    const one = (r: Row) => {
+      key!.putConstant();
+      t!.putDouble(r.t);
+      name!.putString(r.name);
+      maybe!.putNull();
+      flag!.putBool(r.flag!);
+      note!.putString(r.note!);
+      w.endRow();
+    };
+    const plainStrings = (...values: string[]) =>
+      Buffer.concat(values.flatMap((v) => [Buffer.from(Uint32Array.of(Buffer.byteLength(v)).buffer), Buffer.from(v)]));
+    one({ t: 1, name: "a", maybe: null, flag: true, note: "x" });
+    expect(w.rowsLeftInGroup).toBe(3);
+    // three rows at once: the second has nulls in every optional column
+    key!.putConstants(3);
+    t!.putStaged(3, 0, undefined, new Uint8Array(Float64Array.of(2, 3, 4).buffer), 3);
+    name!.putStaged(3, 0, undefined, plainStrings("b", "c", "dé"), 3);
+    maybe!.putStaged(3, 1, Uint8Array.of(1, 0, 1), new Uint8Array(Float64Array.of(0.5, -1).buffer), 2);
+    flag!.putStaged(3, 1, Uint8Array.of(1, 0, 1), Uint8Array.of(0, 1), 2);
+    note!.putStaged(3, 1, Uint8Array.of(1, 0, 1), plainStrings("y", ""), 2);
+    expect(() => w.endRows(4)).toThrow(/4 rows do not fit in the row group \(3 left\)/);
+    w.endRows(3);
+    expect(w.rowsLeftInGroup).toBe(4);
+    one({ t: 5, name: "e", maybe: null, flag: false, note: "z" });
+    w.close();
+    expect(await read(path)).toEqual([
+      { run_key: "run-é", t: 1, name: "a", maybe: null, flag: true, note: "x" },
+      { run_key: "run-é", t: 2, name: "b", maybe: 0.5, flag: false, note: "y" },
+      { run_key: "run-é", t: 3, name: "c", maybe: null, flag: null, note: null },
+      { run_key: "run-é", t: 4, name: "dé", maybe: -1, flag: true, note: "" },
+      { run_key: "run-é", t: 5, name: "e", maybe: null, flag: false, note: "z" },
+    ]);
+  });
+
+  it("refuses a row group of no rows or of a fraction of a row", () => {
+    for (const size of [0, 1.5, -3]) {
+      expect(() => new ParquetFileWriter(join(dir, "never.parquet"), SPECS, size)).toThrow(
+        new RegExp(`rowGroupRows is ${size}: it must be a whole number of rows, at least 1`),
+      );
+    }
+  });
+
   it("refuses a null in a REQUIRED column", () => {
     const w = new ParquetFileWriter(join(dir, "bad.parquet"), SPECS);
     expect(() => w.columns[1]!.putNull()).toThrow(/Column t is REQUIRED/);

@@ -290,6 +290,9 @@ export class ParquetFileWriter {
     readonly specs: readonly ParquetColumnSpec[],
     private readonly rowGroupRows = 122_880,
   ) {
+    if (!Number.isInteger(rowGroupRows) || rowGroupRows < 1) {
+      throw new Error(`rowGroupRows is ${rowGroupRows}: it must be a whole number of rows, at least 1.`);
+    }
     this.columns = specs.map((s) => new ColumnBuffer(s));
     this.fd = openSync(path, "w");
     this.write(MAGIC);

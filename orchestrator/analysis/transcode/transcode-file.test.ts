@@ -6,7 +6,7 @@ import { seededRandom } from "../../../runtime/util/seeded-random.ts";
 import { rows, withConnection } from "../connection.ts";
 import { EVENT_COLUMNS, type EventColumn } from "../event-columns.ts";
 import { quoteLiteral } from "../sql.ts";
-import { buildKindPlans } from "./kind-plans.ts";
+import { buildKindPlans, isNested } from "./kind-plans.ts";
 import { transcodeFile, type TranscodeResult } from "./transcode-file.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "transcode-"));
@@ -48,6 +48,24 @@ const hop = {
   respondedAt: 12.25,
   serviceStatus: 200,
   status: 200,
+};
+
+const auction = {
+  t: 1,
+  run: "r",
+  source: "market",
+  kind: "auction_result",
+  slaId: "s1",
+  functionName: "f",
+  targetNode: "n1",
+  rule: "second-price",
+  startedAt: 0,
+  durationMs: 4,
+  outcome: "awarded",
+  winner: "n1",
+  bids: [{ nodeId: "n1", bidId: "b1", bid: 3, verdict: "valid" }],
+  refusals: [],
+  paymentAttempts: [{ nodeId: "n1", ok: true }],
 };
 
 describe("transcodeFile", () => {
@@ -143,23 +161,6 @@ describe("transcodeFile", () => {
   });
 
   it("keeps nested fields as their JSON text (the view parses them) and optional fields as NULL", async () => {
-    const auction = {
-      t: 1,
-      run: "r",
-      source: "market",
-      kind: "auction_result",
-      slaId: "s1",
-      functionName: "f",
-      targetNode: "n1",
-      rule: "second-price",
-      startedAt: 0,
-      durationMs: 4,
-      outcome: "awarded",
-      winner: "n1",
-      bids: [{ nodeId: "n1", bidId: "b1", bid: 3, verdict: "valid" }],
-      refusals: [],
-      paymentAttempts: [{ nodeId: "n1", ok: true }],
-    };
     const notArray = { ...auction, bids: { nodeId: "n1" } };
     const { result, byKind } = await transcode(`${JSON.stringify(auction)}\n${JSON.stringify(notArray)}\n`);
     expect(kept(result)).toBe(1);
@@ -171,13 +172,41 @@ describe("transcodeFile", () => {
     });
   });
 
-  it("grows its buffer for a line longer than a read, and cuts row groups", async () => {
+  it("reads a 9 MiB line, and cuts row groups", async () => {
     const long = { ...hop, tags: "x".repeat(9 << 20) };
     const many = Array.from({ length: 50 }, (_, i) => JSON.stringify({ ...hop, t: i }));
     const { result, byKind } = await transcode([JSON.stringify(long), ...many].join("\n") + "\n", 7);
     expect(kept(result)).toBe(51);
     expect((byKind.proxy_hop![0]!.tags as string).length).toBe(9 << 20);
     expect(byKind.proxy_hop!.slice(1).map((r) => r.t)).toEqual(many.map((_, i) => i));
+  });
+
+  it("counts a line longer than 16 MiB invalid and reads on", async () => {
+    const long = JSON.stringify({ ...hop, tags: "x".repeat(16 << 20) });
+    const { result, byKind } = await transcode(
+      [JSON.stringify(hop), long, JSON.stringify({ ...hop, t: 2 })].join("\n"),
+    );
+    expect([result.lines, kept(result), result.tornLastLine]).toEqual([3, 2, true]);
+    expect(byKind.proxy_hop!.map((r) => r.t)).toEqual([1.5, 2]);
+  });
+
+  it("leaves a nested value with a broken escape to the general path: no merged lines, no bad UTF-8", async () => {
+    const full = JSON.stringify({ ...auction, bids: [{ nodeId: "n1", bidId: "b1X", bid: 3, verdict: "valid" }] });
+    const at = full.indexOf('"bids":[') + 8;
+    // a line cut inside a bid's string just after a backslash, and the rest of it on the next line
+    const cut = `${full.slice(0, at)}"\\`;
+    const rest = `",{"nodeId":"n1"}],${full.slice(full.indexOf('"refusals"'))}`;
+    const split = await transcode([full, cut, rest, full].join("\n") + "\n");
+    expect([split.result.lines, kept(split.result)]).toEqual([4, 2]);
+    // a backslash before a byte that is not UTF-8
+    const [before, after] = full.split("b1X") as [string, string];
+    const bad = Buffer.concat([Buffer.from(`${before}b1`), Buffer.from([0x5c, 0xff]), Buffer.from(`${after}\n`)]);
+    const invalid = await transcode(Buffer.concat([Buffer.from(`${full}\n`), bad, Buffer.from(`${full}\n`)]));
+    expect([invalid.result.lines, kept(invalid.result)]).toEqual([3, 2]);
+    // a torn last line ending in that backslash, after a file whose bytes are still in memory past the data's end
+    await transcode(`${full}\n`.repeat(3));
+    const torn = await transcode(`${full}\n${cut}`);
+    expect([torn.result.lines, kept(torn.result), torn.result.tornLastLine]).toEqual([2, 1, true]);
   });
 
   it("agrees with JSON.parse on every line and value of a seeded fuzz of damaged events, on both paths", async () => {
@@ -195,9 +224,10 @@ describe("transcodeFile", () => {
         memoryUsedBytes: 1,
         memoryAvailableBytes: 2,
       },
+      { ...auction, bids: [{ nodeId: "n1", bidId: 'b"1\\', bid: 3, verdict: "valid" }, { nodeId: "n2" }] },
     ];
     const lines: string[] = [];
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 4500; i++) {
       let line = JSON.stringify(samples[i % samples.length]);
       const cuts = Math.floor(random() * 3);
       for (let k = 0; k < cuts; k++) {
@@ -217,15 +247,15 @@ describe("transcodeFile", () => {
     const { result, byKind } = await transcode(lines.join("\n") + "\n");
     expect(result.lines).toBe(lines.length);
     expect(kept(result)).toBe(expected.length);
-    const got = ["proxy_hop", "resource_usage"].flatMap((kind) => (byKind[kind] ?? []).map((r) => sameOrder(kind, r)));
-    const want = ["proxy_hop", "resource_usage"].flatMap((kind) =>
-      expected.filter((e) => e.kind === kind).map((e) => sameOrder(kind, e.row)),
-    );
+    const kinds = ["proxy_hop", "resource_usage", "auction_result"];
+    const got = kinds.flatMap((kind) => (byKind[kind] ?? []).map((r) => sameOrder(kind, r, true)));
+    const want = kinds.flatMap((kind) => expected.filter((e) => e.kind === kind).map((e) => sameOrder(kind, e.row)));
     expect(got).toEqual(want);
-    expect(expected.length).toBeGreaterThan(500); // the fuzz keeps enough valid lines to mean something
-    expect(expected.length).toBeLessThan(2900);
+    expect(expected.length).toBeGreaterThan(750); // the fuzz keeps enough valid lines to mean something
+    expect(expected.length).toBeLessThan(4350);
+    expect(byKind.auction_result!.length).toBeGreaterThan(250);
     // both paths took a fair share: the fast one the untouched lines, the general one the rest
-    expect(result.fastLines).toBeGreaterThan(500);
+    expect(result.fastLines).toBeGreaterThan(750);
     expect(result.fastLines).toBeLessThan(expected.length);
   });
 
@@ -303,9 +333,14 @@ function expectedRow(line: string): { kind: string; row: Record<string, unknown>
   return { kind, row: Object.fromEntries(columns.map((c) => [c.column, event[c.field] ?? null])) };
 }
 
-/** The event columns of a row, in schema order (the origin columns left out). */
-function sameOrder(kind: string, row: Record<string, unknown>): unknown[] {
-  return (EVENT_COLUMNS as Record<string, EventColumn[]>)[kind]!.map((c) => row[c.column]);
+/** The event columns of a row, in schema order (the origin columns left out); `stored`: as DuckDB gave them. */
+function sameOrder(kind: string, row: Record<string, unknown>, stored = false): unknown[] {
+  return (EVENT_COLUMNS as Record<string, EventColumn[]>)[kind]!.map((c) => {
+    const v = row[c.column];
+    if (!stored || typeof v !== "string") return v;
+    // DuckDB's JSON rows give ±Infinity (a number too big for a double, as JSON.parse reads it) as a string
+    return isNested(c) ? JSON.parse(v) : c.type === "DOUBLE" ? Number(v) : v;
+  });
 }
 
 /** The rule, written the slow obvious way: one JSON object, a known kind, each column's JSON type. */

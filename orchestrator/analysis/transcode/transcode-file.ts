@@ -10,12 +10,13 @@
  * - the general path takes every other line: scanned in place (json-line.ts), keys looked up, each value checked and
  *   stored by storeValue. A line of a kind with no shape yet teaches the kind its shape.
  *
- * Rows keep the file's order in each kind (the staged rows are moved before the general path stores one). Only reads
+ * Rows keep the file's order in each kind (a kind's staged rows are moved before the general path stores one). Only reads
  * the events file; writes `<kind>/<stem>.parquet` under `outDir`.
  */
 import { isUtf8 } from "node:buffer";
 import { closeSync, mkdirSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
+import { AnalysisError } from "../errors.ts";
 import { ParquetFileWriter, type ColumnBuffer } from "../parquet/writer.ts";
 import {
   decodeEscaped,
@@ -159,7 +160,6 @@ class FileTranscoder {
       } else if (end > start) {
         tornLastLine = true;
         buf[end] = 10; // the newline scanLine expects after a line
-        this.flushAll();
         this.line(buf, start, end);
       }
       this.flushAll();
@@ -182,6 +182,7 @@ class FileTranscoder {
     let pos = start;
     while (pos < end) {
       pos = fast.run(pos, end);
+      if (pos > end) throw new AnalysisError(`The ingestion fast path read past the data of ${this.job.path}.`);
       const matched = fast.linesMatched;
       this.lines += matched;
       this.fastLines += matched;
@@ -194,14 +195,13 @@ class FileTranscoder {
       }
       const nl = buf.indexOf(10, pos);
       if (nl === -1 || nl >= end) break; // the rest of this line has not been read yet
-      this.flushAll();
       this.line(buf, pos, nl);
       pos = nl + 1;
     }
     return pos;
   }
 
-  /** Moves every kind's staged rows to its writer, before the general path stores a row (rows keep their order). */
+  /** Moves every kind's staged rows to its writer (at the end of the file). */
   private flushAll(): void {
     const fast = this.fast;
     for (const out of this.bySlot) if (fast.stagedRows(out.slot) > 0) fast.flush(out.slot, out.plan, out.writer);
@@ -243,8 +243,14 @@ class FileTranscoder {
     if (n <= 0) return;
     let kindAt = -1;
     for (let f = 0; f < n; f++) {
-      const k = fields[f * FIELD_SLOTS]!;
-      if (fields[f * FIELD_SLOTS + 1]! - k === 4 && buf[k] === 107 && buf[k + 1] === 105 && buf[k + 2] === 110) {
+      const o = f * FIELD_SLOTS;
+      const k = fields[o]!;
+      if ((fields[o + 5]! & FLAG_ESCAPED) !== 0) {
+        // an escaped key: JSON.parse reads "ki\u006ed" as "kind", and refuses a bad escape
+        const key = decodeEscaped(buf, k, fields[o + 1]!);
+        if (key === undefined) return;
+        if (key === "kind") kindAt = f;
+      } else if (fields[o + 1]! - k === 4 && buf[k] === 107 && buf[k + 1] === 105 && buf[k + 2] === 110) {
         if (buf[k + 3] === 100) kindAt = f; // "kind"
       }
     }
@@ -253,6 +259,8 @@ class FileTranscoder {
     if (fields[ko + 4] !== ValueType.String || valueFlags(kindAt) !== 0) return;
     const out = this.outputFor(buf, fields[ko + 2]!, fields[ko + 3]!);
     if (out === undefined) return;
+    // the kind's staged rows come before this one (the other kinds' files are not concerned)
+    if (out.slot >= 0 && this.fast.stagedRows(out.slot) > 0) this.fast.flush(out.slot, out.plan, out.writer);
     const { slots, stamp } = this;
     const plan = out.plan;
     const ncols = plan.columns.length;
@@ -264,13 +272,19 @@ class FileTranscoder {
       const ke = fields[o + 1]!;
       let c = order[f]!;
       if (c < 0 || !sameKey(buf, ks, ke, plan.keys[c]!)) {
-        c = (fields[o + 5]! & FLAG_ESCAPED) === 0 ? (plan.byField.get(buf.toString("latin1", ks, ke)) ?? -1) : -1;
-        order[f] = c;
+        const escaped = (fields[o + 5]! & FLAG_ESCAPED) !== 0;
+        const name = escaped ? decodeEscaped(buf, ks, ke)! : buf.toString("latin1", ks, ke);
+        c = plan.byField.get(name) ?? -1;
+        order[f] = escaped ? -1 : c;
       }
+      // what JSON.parse refuses and no column would check: a nested value that is not JSON, and the values of
+      // fields the kind has no column for
+      const type = fields[o + 4]!;
+      if (type === ValueType.Nested && !isJson(buf, fields[o + 2]!, fields[o + 3]!)) return;
       if (c >= 0) {
         slots[c] = f;
         stamp[c] = line;
-      }
+      } else if (!validValue(buf, type, fields[o + 5]! >> 2, fields[o + 2]!, fields[o + 3]!)) return;
     }
     // one pass: each value is checked then stored; a bad one undoes what this row stored, so a row is all or nothing
     const cols = out.writer.columns;
@@ -376,6 +390,23 @@ function sameKey(b: Buffer, s: number, e: number, key: Buffer): boolean {
   const len = key.length;
   if (e - s !== len) return false;
   for (let i = 0; i < len; i++) if (b[s + i] !== key[i]) return false;
+  return true;
+}
+
+/** Whether `buf[s, e)` is one JSON value (a nested member's text). */
+function isJson(buf: Buffer, s: number, e: number): boolean {
+  try {
+    JSON.parse(buf.toString("utf8", s, e));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the value of a field no column keeps is one JSON.parse would take (its escapes, its number). */
+function validValue(buf: Buffer, type: number, flags: number, s: number, e: number): boolean {
+  if (type === ValueType.String) return (flags & FLAG_ESCAPED) === 0 || decodeEscaped(buf, s, e) !== undefined;
+  if (type === ValueType.Number) return !Number.isNaN(decodeNumber(buf, s, e));
   return true;
 }
 

@@ -116,7 +116,8 @@ export function linesMatched(): i32 {
 export function run(pos: i32, end: i32): i32 {
   let n = 0;
   while (pos < end) {
-    const next = matchLine(pos);
+    let next = matchLine(pos);
+    if (next > end) next = NOT_MATCHED; // cannot happen (every scan stops at the byte after the data): never trust it
     if (next <= 0) {
       outcome = next == NOT_MATCHED ? 1 : 2;
       matchedLines = n;
@@ -327,29 +328,91 @@ function scanValue(p: i32, r: i32): i32 {
   return e;
 }
 
-/** Index after the balanced object/array at `p`, or -1 (a byte it leaves to JavaScript, or no end on the line). */
+/**
+ * Index after the JSON object or array at `p`, checked as JSON.parse would check it, or -1: not JSON, or something
+ * left to JavaScript (whitespace, a byte >= 0x80, nesting deeper than 32).
+ */
 function skipNested(p: i32): i32 {
-  let depth = 0;
-  let i = p;
+  return nestedValue(p, 0);
+}
+
+function nestedValue(p: i32, depth: i32): i32 {
+  const c = load<u8>(p);
+  if (c == 34) return jsonString(p);
+  if (c == 45 || (c >= 48 && c <= 57)) return jsonNumber(p);
+  if (c == 116) return load<u32>(p) == 0x65757274 ? p + 4 : -1; // true
+  if (c == 102) return load<u32>(p + 1) == 0x65736c61 ? p + 5 : -1; // false
+  if (c == 110) return load<u32>(p) == 0x6c6c756e ? p + 4 : -1; // null
+  if (c != 91 && c != 123) return -1;
+  if (depth == 32) return -1;
+  const close: u8 = c == 91 ? 93 : 125;
+  let i = p + 1;
+  if (load<u8>(i) == close) return i + 1;
   while (true) {
-    const d = load<u8>(i);
-    if (d < 32 || d >= 128) return -1;
-    if (d == 34) {
+    if (c == 123) {
+      i = jsonString(i); // a key
+      if (i < 0 || load<u8>(i) != 58) return -1;
       i++;
-      for (;;) {
-        const s = load<u8>(i);
-        if (s == 34) break;
-        if (s < 32 || s >= 128) return -1;
-        i += s == 92 ? 2 : 1;
-      }
-    } else if (d == 123 || d == 91) depth++;
-    else if (d == 125 || d == 93) {
-      depth--;
-      if (depth == 0) return i + 1;
     }
+    i = nestedValue(i, depth + 1);
+    if (i < 0) return -1;
+    const d = load<u8>(i);
+    if (d == close) return i + 1;
+    if (d != 44) return -1;
     i++;
   }
   return -1;
+}
+
+/** Index after the JSON string at `p` (its escapes checked), or -1. */
+function jsonString(p: i32): i32 {
+  if (load<u8>(p) != 34) return -1;
+  let i = p + 1;
+  while (true) {
+    const s = load<u8>(i);
+    if (s == 34) return i + 1;
+    if (s < 32 || s >= 128) return -1;
+    if (s == 92) {
+      const e = load<u8>(i + 1);
+      if (e == 117) {
+        for (let h = 2; h < 6; h++) {
+          const x = load<u8>(i + h) | 32; // lower case
+          if (!((x >= 48 && x <= 57) || (x >= 97 && x <= 102))) return -1;
+        }
+        i += 6;
+        continue;
+      }
+      // \" \\ \/ \b \f \n \r \t
+      if (e != 34 && e != 92 && e != 47 && e != 98 && e != 102 && e != 110 && e != 114 && e != 116) return -1;
+      i += 2;
+    } else i++;
+  }
+  return -1;
+}
+
+/** Index after the JSON number at `p`: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, or -1. */
+function jsonNumber(p: i32): i32 {
+  let i = p;
+  if (load<u8>(i) == 45) i++;
+  let d = load<u8>(i);
+  if (d == 48) {
+    i++;
+  } else if (d >= 49 && d <= 57) {
+    while (d >= 48 && d <= 57) d = load<u8>(++i);
+  } else return -1;
+  d = load<u8>(i);
+  if (d == 46) {
+    d = load<u8>(++i);
+    if (d < 48 || d > 57) return -1;
+    while (d >= 48 && d <= 57) d = load<u8>(++i);
+  }
+  if (d == 101 || d == 69) {
+    d = load<u8>(++i);
+    if (d == 43 || d == 45) d = load<u8>(++i);
+    if (d < 48 || d > 57) return -1;
+    while (d >= 48 && d <= 57) d = load<u8>(++i);
+  }
+  return i;
 }
 
 const TWO_53: u64 = 1 << 53;
