@@ -4,7 +4,7 @@
  * Nested objects and arrays are skipped over (their range is kept). Anything that is not exactly one JSON object
  * (torn, truncated, trailing bytes, a bare value) is rejected with -1. Whitespace is allowed where JSON allows it.
  *
- * Number and string *contents* are checked by whoever decodes them ({@link decodeNumber}, {@link decodeString}).
+ * Number and string *contents* are checked by whoever decodes them ({@link decodeNumber}, {@link decodeEscaped}).
  */
 
 export const ValueType = { String: 0, Number: 1, True: 2, False: 3, Null: 4, Nested: 5 } as const;
@@ -38,19 +38,11 @@ export function scanLine(b: Buffer, start: number, end: number): number {
   if (b[i] === 125) return trailing(b, i + 1, end) ? 0 : -1;
   for (;;) {
     if (n === MAX_FIELDS || i >= end || b[i] !== 34) return -1;
-    const ks = ++i;
-    let flags = 0;
-    for (;;) {
-      const c = b[i]!;
-      if (c === 34) break;
-      if (c < 32) return -1; // a control character, or the newline past the line's end
-      if (c === 92) {
-        flags |= FLAG_ESCAPED;
-        if (++i >= end) return -1;
-      }
-      i++;
-    }
-    const ke = i++;
+    i = scanValue(b, i, end); // the key, a string
+    if (i < 0) return -1;
+    const ks = value[0]!;
+    const ke = value[1]!;
+    const flags = value[3]! & FLAG_ESCAPED;
     while (i < end && isWs(b[i])) i++;
     if (b[i] !== 58) return -1;
     i++;

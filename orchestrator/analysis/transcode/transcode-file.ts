@@ -343,7 +343,8 @@ class FileTranscoder {
 
 /**
  * Checks one member's value (its JSON type, range and flags, as json-line.ts gives them) against its column and
- * appends it to `target`; false when it does not fit the column, with nothing appended. The one rule both paths use.
+ * appends it to `target`; false when it does not fit the column, with nothing appended. The general path's rule; the
+ * fast path (wasm/match-lines.as.ts) takes only values this rule would store as it does.
  */
 function storeValue(
   target: ColumnBuffer,

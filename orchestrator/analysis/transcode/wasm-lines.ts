@@ -52,6 +52,35 @@ const KIND_SIZE = 48;
 const COLUMN_SIZE = 36;
 const RECORD_SIZE = 24;
 
+/** The i32 fields of a kind record, as match-lines.as.ts's K_* byte offsets / 4. */
+const K = {
+  name: 0,
+  nameLength: 1,
+  keys: 2,
+  members: 3,
+  ends: 4,
+  memberColumns: 5,
+  envelopeColumns: 6,
+  absent: 7,
+  absentCount: 8,
+  columns: 9,
+  rows: 10,
+  capacity: 11,
+} as const;
+
+/** The i32 fields of a column record, as match-lines.as.ts's C_* byte offsets / 4. */
+const C = {
+  code: 0,
+  required: 1,
+  levels: 2,
+  values: 3,
+  strings: 4,
+  stringsCapacity: 5,
+  valueCount: 6,
+  stringsLength: 7,
+  nulls: 8,
+} as const;
+
 const POWERS = 0;
 const POWERS_BYTES = 696 * 16;
 const RECORDS = align(POWERS + POWERS_BYTES, 64);
@@ -172,8 +201,22 @@ export class WasmLines {
     writer: ParquetFileWriter,
   ): number | undefined {
     if (this.kinds === MAX_KINDS) return undefined;
-    const stagingNeeded = plan.columns.reduce((sum, _, c) => sum + stagingBytes(plan, c), 0);
-    if (this.staging + stagingNeeded > STAGING + STAGING_BYTES) return undefined;
+    // the staging areas first (addresses only: nothing is written until every area fits)
+    const staged = this.staging;
+    const areas = Array.from(plan.columns, (_, c) => {
+      const code = plan.codes[c]!;
+      const isString = code !== CODE_DOUBLE && code !== CODE_BOOLEAN;
+      const valueBytes = code === CODE_DOUBLE ? STAGE_ROWS * 8 : STAGE_ROWS;
+      return {
+        levels: plan.required[c] === 0 ? this.stage(STAGE_ROWS) : 0,
+        values: isString ? 0 : this.stage(valueBytes),
+        strings: isString ? this.stage(STAGE_STRING_BYTES) : 0,
+      };
+    });
+    if (this.staging > STAGING + STAGING_BYTES) {
+      this.staging = staged;
+      return undefined;
+    }
     const tablesNeeded =
       envelope.keys.length +
       name.length +
@@ -181,42 +224,42 @@ export class WasmLines {
       4 * (envelope.ends.length + 2 * shape.columns.length + shape.envelopeColumns.length + shape.absent.length) +
       COLUMN_SIZE * plan.columns.length +
       8 * 64;
-    if (this.tables + tablesNeeded > TABLES + TABLES_BYTES) return undefined;
+    if (this.tables + tablesNeeded > TABLES + TABLES_BYTES) {
+      this.staging = staged;
+      return undefined;
+    }
     if (this.kinds === 0) {
       const keys = this.put(envelope.keys);
       this.exports.setEnvelope(keys, envelope.keys.length, this.putInts(envelope.ends), envelope.ends.length);
     }
-    const columns = this.alloc(COLUMN_SIZE * plan.columns.length, 4);
-    for (let c = 0; c < plan.columns.length; c++) {
-      const code = plan.codes[c]!;
-      const optional = plan.required[c] === 0;
-      const at = (columns + c * COLUMN_SIZE) / 4;
-      const i = this.i32;
-      i[at] = code;
-      i[at + 1] = plan.required[c]!;
-      i[at + 2] = optional ? this.stage(STAGE_ROWS, 8) : 0;
-      const isString = code !== CODE_DOUBLE && code !== CODE_BOOLEAN;
-      i[at + 3] = isString ? 0 : this.stage(code === CODE_DOUBLE ? STAGE_ROWS * 8 : STAGE_ROWS, 8);
-      i[at + 4] = isString ? this.stage(STAGE_STRING_BYTES, 8) : 0;
-      i[at + 5] = isString ? STAGE_STRING_BYTES - 16 : 0; // 16 to spare: strings are copied 8 bytes at a time
-      i[at + 6] = 0;
-      i[at + 7] = 0;
-      i[at + 8] = 0;
-    }
-    const slot = this.kinds++;
-    const k = (KINDS + slot * KIND_SIZE) / 4;
     const i = this.i32;
-    i[k] = this.put(name);
-    i[k + 1] = name.length;
-    i[k + 2] = this.put(shape.keys);
-    i[k + 3] = shape.columns.length;
-    i[k + 4] = this.putInts(shape.keyEnds);
-    i[k + 5] = this.putInts(shape.columns);
-    i[k + 6] = this.putInts(shape.envelopeColumns);
-    i[k + 7] = this.putInts(shape.absent);
-    i[k + 8] = shape.absent.length;
-    i[k + 9] = columns;
-    i[k + 10] = 0;
+    const columns = this.alloc(COLUMN_SIZE * plan.columns.length, 4);
+    areas.forEach((area, c) => {
+      const at = (columns + c * COLUMN_SIZE) / 4;
+      i[at + C.code] = plan.codes[c]!;
+      i[at + C.required] = plan.required[c]!;
+      i[at + C.levels] = area.levels;
+      i[at + C.values] = area.values;
+      i[at + C.strings] = area.strings;
+      // 16 bytes to spare: strings are copied 8 bytes at a time
+      i[at + C.stringsCapacity] = area.strings === 0 ? 0 : STAGE_STRING_BYTES - 16;
+      i[at + C.valueCount] = 0;
+      i[at + C.stringsLength] = 0;
+      i[at + C.nulls] = 0;
+    });
+    const slot = this.kinds++;
+    const k = this.kindField(slot, 0);
+    i[k + K.name] = this.put(name);
+    i[k + K.nameLength] = name.length;
+    i[k + K.keys] = this.put(shape.keys);
+    i[k + K.members] = shape.columns.length;
+    i[k + K.ends] = this.putInts(shape.keyEnds);
+    i[k + K.memberColumns] = this.putInts(shape.columns);
+    i[k + K.envelopeColumns] = this.putInts(shape.envelopeColumns);
+    i[k + K.absent] = this.putInts(shape.absent);
+    i[k + K.absentCount] = shape.absent.length;
+    i[k + K.columns] = columns;
+    i[k + K.rows] = 0;
     this.setCapacity(slot, writer);
     this.exports.setKindCount(this.kinds);
     return slot;
@@ -224,43 +267,48 @@ export class WasmLines {
 
   /** Rows staged for the kind in `slot`. */
   stagedRows(slot: number): number {
-    return this.i32[(KINDS + slot * KIND_SIZE) / 4 + 10]!;
+    return this.i32[this.kindField(slot, K.rows)]!;
   }
 
   /** Moves the rows staged for the kind in `slot` into its writer (the columns after the three origin ones). */
   flush(slot: number, plan: KindPlan, writer: ParquetFileWriter): void {
     const i = this.i32;
-    const k = (KINDS + slot * KIND_SIZE) / 4;
-    const rows = i[k + 10]!;
+    const rows = i[this.kindField(slot, K.rows)]!;
     if (rows > 0) {
-      const columns = i[k + 9]!;
+      const columns = i[this.kindField(slot, K.columns)]!;
       for (let c = 0; c < plan.columns.length; c++) {
         const at = (columns + c * COLUMN_SIZE) / 4;
-        const code = i[at]!;
-        const defs = i[at + 2]!;
-        const count = i[at + 6]!;
-        const values =
-          code === CODE_DOUBLE
-            ? this.bytes.subarray(i[at + 3]!, i[at + 3]! + count * 8)
-            : code === CODE_BOOLEAN
-              ? this.bytes.subarray(i[at + 3]!, i[at + 3]! + count)
-              : this.bytes.subarray(i[at + 4]!, i[at + 4]! + i[at + 7]!);
-        const levels = defs === 0 ? undefined : this.bytes.subarray(defs, defs + rows);
-        writer.columns[c + 3]!.putStaged(rows, i[at + 8]!, levels, values, count);
-        i[at + 6] = 0;
-        i[at + 7] = 0;
-        i[at + 8] = 0;
+        const code = i[at + C.code]!;
+        const levels = i[at + C.levels]!;
+        const count = i[at + C.valueCount]!;
+        const from = code === CODE_DOUBLE || code === CODE_BOOLEAN ? i[at + C.values]! : i[at + C.strings]!;
+        const bytes = code === CODE_DOUBLE ? count * 8 : code === CODE_BOOLEAN ? count : i[at + C.stringsLength]!;
+        writer.columns[c + 3]!.putStaged(
+          rows,
+          i[at + C.nulls]!,
+          levels === 0 ? undefined : this.bytes.subarray(levels, levels + rows),
+          this.bytes.subarray(from, from + bytes),
+          count,
+        );
+        i[at + C.valueCount] = 0;
+        i[at + C.stringsLength] = 0;
+        i[at + C.nulls] = 0;
       }
       for (let c = 0; c < 3; c++) writer.columns[c]!.putConstants(rows);
       writer.endRows(rows);
-      i[k + 10] = 0;
+      i[this.kindField(slot, K.rows)] = 0;
     }
     this.setCapacity(slot, writer);
   }
 
   /** How many rows the kind in `slot` may stage: no more than its writer's row group has room for. */
   setCapacity(slot: number, writer: ParquetFileWriter): void {
-    this.i32[(KINDS + slot * KIND_SIZE) / 4 + 11] = Math.min(STAGE_ROWS, writer.rowsLeftInGroup);
+    this.i32[this.kindField(slot, K.capacity)] = Math.min(STAGE_ROWS, writer.rowsLeftInGroup);
+  }
+
+  /** The index in {@link i32} of a field of the kind record in `slot`. */
+  private kindField(slot: number, field: number): number {
+    return (KINDS + slot * KIND_SIZE) / 4 + field;
   }
 
   private alloc(bytes: number, alignment: number): number {
@@ -281,18 +329,10 @@ export class WasmLines {
     return at;
   }
 
-  private stage(bytes: number, alignment: number): number {
-    const at = align(this.staging, alignment);
+  /** The next staging area of `bytes`, 8-byte aligned (an address only: the caller checks the area's end). */
+  private stage(bytes: number): number {
+    const at = align(this.staging, 8);
     this.staging = at + bytes;
     return at;
   }
-}
-
-/** Staging bytes of column c. */
-function stagingBytes(plan: KindPlan, c: number): number {
-  const code = plan.codes[c]!;
-  const levels = plan.required[c] === 0 ? STAGE_ROWS + 8 : 0;
-  if (code === CODE_DOUBLE) return levels + STAGE_ROWS * 8 + 8;
-  if (code === CODE_BOOLEAN) return levels + STAGE_ROWS + 8;
-  return levels + STAGE_STRING_BYTES + 8;
 }

@@ -146,19 +146,31 @@ function matchBytes(p: i32, k: i32, to: i32): i32 {
   return p;
 }
 
-function matchLine(start: i32): i32 {
-  let p = start;
-  let k = envelopeKeys;
-  for (let m = 0; m < envelopeCount; m++) {
-    const to = envelopeKeys + load<i32>(envelopeEnds + m * 4);
+/**
+ * Matches `count` members from `p`: the bytes before member m's value (keys[ends[m - 1], ends[m]) relative to `keys`)
+ * then its value, scanned into the member record `first + m`. Answers the index after the last value, or -1.
+ */
+function matchMembers(p: i32, keys: i32, ends: i32, count: i32, first: i32): i32 {
+  let k = keys;
+  for (let m = 0; m < count; m++) {
+    const to = keys + load<i32>(ends + m * 4);
     p = matchBytes(p, k, to);
-    if (p < 0) return NOT_MATCHED;
+    if (p < 0) return -1;
     k = to;
-    p = scanValue(p, records + m * RECORD_SIZE);
-    if (p < 0) return NOT_MATCHED;
+    p = scanValue(p, records + (first + m) * RECORD_SIZE);
+    if (p < 0) return -1;
   }
-  p = matchBytes(p, k, envelopeKeys + envelopeKeysLength);
-  if (p < 0 || envelopeKeysLength == 0) return NOT_MATCHED;
+  return p;
+}
+
+function matchLine(start: i32): i32 {
+  if (envelopeKeysLength == 0) return NOT_MATCHED;
+  let p = matchMembers(start, envelopeKeys, envelopeEnds, envelopeCount, 0);
+  if (p < 0) return NOT_MATCHED;
+  // then `,"kind":"`, the rest of the envelope's bytes
+  const kindKey = envelopeCount == 0 ? envelopeKeys : envelopeKeys + load<i32>(envelopeEnds + (envelopeCount - 1) * 4);
+  p = matchBytes(p, kindKey, envelopeKeys + envelopeKeysLength);
+  if (p < 0) return NOT_MATCHED;
   let kind = -1;
   let slot = 0;
   for (; slot < kindCount; slot++) {
@@ -172,19 +184,9 @@ function matchLine(start: i32): i32 {
     }
   }
   if (kind < 0) return NOT_MATCHED;
-  const keys = load<i32>(kind + K_KEYS);
-  const ends = load<i32>(kind + K_ENDS);
   const members = load<i32>(kind + K_MEMBERS);
-  k = keys;
-  for (let m = 0; m < members; m++) {
-    const to = keys + load<i32>(ends + m * 4);
-    p = matchBytes(p, k, to);
-    if (p < 0) return NOT_MATCHED;
-    k = to;
-    p = scanValue(p, records + (envelopeCount + m) * RECORD_SIZE);
-    if (p < 0) return NOT_MATCHED;
-  }
-  if (load<u8>(p) != 125 || load<u8>(p + 1) != 10) return NOT_MATCHED;
+  p = matchMembers(p, load<i32>(kind + K_KEYS), load<i32>(kind + K_ENDS), members, envelopeCount);
+  if (p < 0 || load<u8>(p) != 125 || load<u8>(p + 1) != 10) return NOT_MATCHED;
   const checked = check(kind, slot, members);
   if (checked != 1) return checked;
   stage(kind, members);
@@ -307,21 +309,11 @@ function scanValue(p: i32, r: i32): i32 {
     return i + 1;
   }
   if (c == 45 || (c >= 48 && c <= 57)) return scanNumber(p, r);
-  let type = T_NULL;
-  let e = p;
-  if (c == 116 && load<u8>(p + 1) == 114 && load<u8>(p + 2) == 117 && load<u8>(p + 3) == 101) {
-    type = T_TRUE;
-    e = p + 4;
-  } else if (c == 102 && load<u32>(p + 1) == 0x65736c61) {
-    type = T_FALSE; // "alse"
-    e = p + 5;
-  } else if (c == 110 && load<u8>(p + 1) == 117 && load<u8>(p + 2) == 108 && load<u8>(p + 3) == 108) {
-    e = p + 4;
-  } else if (c == 123 || c == 91) {
-    e = skipNested(p);
-    if (e < 0) return -1;
-    type = T_NESTED;
-  } else return -1;
+  // true, false, null, an object or an array: nestedValue checks them
+  const type = c == 116 ? T_TRUE : c == 102 ? T_FALSE : c == 110 ? T_NULL : T_NESTED;
+  if (type == T_NESTED && c != 123 && c != 91) return -1;
+  const e = nestedValue(p, 0);
+  if (e < 0) return -1;
   store<i32>(r + R_START, p);
   store<i32>(r + R_END, e);
   store<i32>(r + R_TYPE, type);
@@ -329,13 +321,9 @@ function scanValue(p: i32, r: i32): i32 {
 }
 
 /**
- * Index after the JSON object or array at `p`, checked as JSON.parse would check it, or -1: not JSON, or something
- * left to JavaScript (whitespace, a byte >= 0x80, nesting deeper than 32).
+ * Index after the JSON value at `p` (within an object or an array: `depth` of them), checked as JSON.parse would
+ * check it, or -1: not JSON, or something left to JavaScript (whitespace, a byte >= 0x80, nesting deeper than 32).
  */
-function skipNested(p: i32): i32 {
-  return nestedValue(p, 0);
-}
-
 function nestedValue(p: i32, depth: i32): i32 {
   const c = load<u8>(p);
   if (c == 34) return jsonString(p);
