@@ -13,6 +13,7 @@ import { defaultAnalysisEffects, type AnalysisEffects } from "./effects.ts";
 import { AnalysisError } from "./errors.ts";
 import { clearStaging, storeDirFor } from "./event-store.ts";
 import { loadRun, type LoadedRun } from "./load-runs.ts";
+import { rowGroupRowsProblem } from "./parquet/writer.ts";
 import { scanCampaign, type RunCandidate, type SkippedEntry } from "./scan-campaign.ts";
 import { createTables } from "./schema.ts";
 import { sharedPool } from "./transcode/pool.ts";
@@ -63,12 +64,9 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
   const effects: AnalysisEffects = { ...defaultAnalysisEffects, ...options.effects };
   const started = effects.clock.now();
   const dbPath = options.dbPath ?? join(campaignDir, "campaign.duckdb");
-  const { rowGroupRows } = options;
-  if (rowGroupRows !== undefined && (!Number.isInteger(rowGroupRows) || rowGroupRows < 1)) {
-    throw new AnalysisError(`rowGroupRows is ${rowGroupRows}: it must be a whole number of rows, at least 1.`, {
-      exitCode: 2,
-    });
-  }
+  // checked here too (the writers check it in the worker threads), so that a bad size fails once, not every run
+  const problem = options.rowGroupRows === undefined ? undefined : rowGroupRowsProblem(options.rowGroupRows);
+  if (problem !== undefined) throw new AnalysisError(problem, { exitCode: 2 });
   const storeDir = storeDirFor(dbPath);
   if (storeDir === undefined) throw new AnalysisError("Ingestion needs a database file, not an in-memory one.");
   let scan: Awaited<ReturnType<typeof scanCampaign>>;

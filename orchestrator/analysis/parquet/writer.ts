@@ -265,6 +265,13 @@ function grow<T extends Float64Array | Uint8Array>(a: T): T {
   return next;
 }
 
+/** What is wrong with a row group size (a whole number of rows, at least 1), or undefined. */
+export function rowGroupRowsProblem(rowGroupRows: number): string | undefined {
+  return Number.isInteger(rowGroupRows) && rowGroupRows >= 1
+    ? undefined
+    : `rowGroupRows is ${rowGroupRows}: it must be a whole number of rows, at least 1.`;
+}
+
 interface ChunkMeta {
   offset: number;
   dictionaryOffset?: number;
@@ -290,9 +297,8 @@ export class ParquetFileWriter {
     readonly specs: readonly ParquetColumnSpec[],
     private readonly rowGroupRows = 122_880,
   ) {
-    if (!Number.isInteger(rowGroupRows) || rowGroupRows < 1) {
-      throw new Error(`rowGroupRows is ${rowGroupRows}: it must be a whole number of rows, at least 1.`);
-    }
+    const problem = rowGroupRowsProblem(rowGroupRows);
+    if (problem !== undefined) throw new Error(problem);
     this.columns = specs.map((s) => new ColumnBuffer(s));
     this.fd = openSync(path, "w");
     this.write(MAGIC);
