@@ -39,8 +39,9 @@ export const DEFAULT_TEXTS = {
   PIPELINES: "image-classification audio-sentiment", // (ours) HEAD: giraff_app, not reproducible
   NB_IMAGE_FUNCTIONS: "1",               // (ours) HEAD: 0 (giraff_app only)
   NB_AUDIO_FUNCTIONS: "1",               // (ours) HEAD: 0
-  LATENCY_LAW: "half-normal-head",
   GAMMA_PARAMETERISATION: "rate",        // HEAD's Go generator reads 15 as a rate
+  WORKLOAD_VARIANT: "head",              // HEAD's generator (LATENCY_LAW follows the variant unless set)
+  EXECUTION_SCALE: "1",                  // (ours) busy-spin times as the pipelines define them
   WARMUP_TIME: "60",                     // GIRAFF sleeps 60 s so latency medians fill
   WAIT_TIME: "140",
 } as const satisfies Partial<Record<VariableName, string>>;

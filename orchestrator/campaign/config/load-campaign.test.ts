@@ -45,6 +45,8 @@ describe("loadCampaign: defaults", () => {
       ],
       latencyLaw: "half-normal-head",
       gammaParameterisation: "rate",
+      variant: "head",
+      executionScale: 1,
     });
     expect(c.topology).toEqual({ kind: "preset", preset: "current" });
     expect(c.latencyModel).toBe("tcp");
@@ -62,6 +64,18 @@ describe("loadCampaign: defaults", () => {
   it("treats an empty scalar as unset", async () => {
     const c = await load({ ".env": "EXPERIMENT_DURATION=\nNB_IMAGE_FUNCTIONS=" });
     expect(c.matrix.variations[0]!.workload.experimentDurationS).toBe(600);
+  });
+
+  it("selects the workload variant per variation; LATENCY_LAW follows it unless set", async () => {
+    const c = await load({
+      ".env": 'ENV_VARIATIONS=".env.paper .env.law"\nEXECUTION_SCALE=0.1',
+      ".env.paper": "WORKLOAD_VARIANT=paper",
+      ".env.law": "WORKLOAD_VARIANT=paper\nLATENCY_LAW=half-normal-head",
+    });
+    const [paper, law] = c.matrix.variations;
+    expect(paper!.workload).toMatchObject({ variant: "paper", latencyLaw: "half-normal-paper", executionScale: 0.1 });
+    expect(law!.workload).toMatchObject({ variant: "paper", latencyLaw: "half-normal-head" });
+    await expect(load({ ".env": "WORKLOAD_VARIANT=thesis" })).rejects.toThrow(/`WORKLOAD_VARIANT`.*head.*paper/);
   });
 
   it("parses our strategy entries with valuation and reduction", async () => {

@@ -10,6 +10,9 @@ import type { Setting } from "./layers.ts";
 import { parsePipeline, PIPELINES } from "./pipelines.ts";
 import { LATENCY_CLASSES, type LatencyClass, type Variation, type Workload } from "./schema.ts";
 
+/** The latency law of each generator when `LATENCY_LAW` is unset (plan-options.ts `VARIANT_LAWS`). */
+const VARIANT_LATENCY_LAWS = { head: "half-normal-head", paper: "half-normal-paper" } as const;
+
 export function resolveVariation(name: string, file: string | null, layer: ResolvedLayer): Variation {
   const workload = resolveWorkload(layer);
   const warmup = layer.WARMUP_TIME;
@@ -29,6 +32,7 @@ export function resolveVariation(name: string, file: string | null, layer: Resol
   const pacing = {
     warmupS: nominal.warmupS,
     waitTimeS: nominal.waitTimeS,
+    waitTimeFrom: layer.WAIT_TIME.file,
     runTimeoutS: timeout?.value ?? defaultRunTimeoutS(nominal),
   };
   return { name, file, workload, pacing };
@@ -47,8 +51,11 @@ function resolveWorkload(layer: ResolvedLayer): Workload {
       number
     >,
     pipelines: resolvePipelines(layer),
-    latencyLaw: layer.LATENCY_LAW.value,
+    // GIRAFF's two generators drew latencies differently; LATENCY_LAW overrides the variant's law
+    latencyLaw: layer.LATENCY_LAW?.value ?? VARIANT_LATENCY_LAWS[layer.WORKLOAD_VARIANT.value],
     gammaParameterisation: layer.GAMMA_PARAMETERISATION.value,
+    variant: layer.WORKLOAD_VARIANT.value,
+    executionScale: layer.EXECUTION_SCALE.value,
   };
 }
 

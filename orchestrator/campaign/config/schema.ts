@@ -7,7 +7,7 @@ import { z } from "zod";
 import { LATENCY_MODELS, STRATEGIES, VALUATIONS } from "../../../runtime/strategies/index.ts";
 import type { LatencyModelName, StrategyName, ValuationName } from "../../../runtime/strategies/index.ts";
 import { PIPELINE_NAMES } from "./pipelines.ts";
-import { GAMMA_PARAMETERISATIONS, LATENCY_LAWS, PROVIDERS, TOPOLOGY_PRESETS } from "./variables.ts";
+import { GAMMA_PARAMETERISATIONS, LATENCY_LAWS, PROVIDERS, TOPOLOGY_PRESETS, WORKLOAD_VARIANTS } from "./variables.ts";
 
 const positiveInt = z.int().positive();
 const nonNegativeInt = z.int().nonnegative();
@@ -54,10 +54,21 @@ export const WorkloadSchema = z.object({
   pipelines: z.array(z.object({ name: z.enum(PIPELINE_NAMES), chainsPerIotNode: nonNegativeInt })).min(1),
   latencyLaw: z.enum(LATENCY_LAWS),
   gammaParameterisation: z.enum(GAMMA_PARAMETERISATIONS),
+  /** Which of GIRAFF's generators: `head` (intervals ≥ expected, pipeline replicas) or `paper` (v3.0.0: intervals as
+   * drawn with resources scaled, `replicas: 1`). */
+  variant: z.enum(WORKLOAD_VARIANTS),
+  /** Factor on the busy-spin functions' execution times (their `EXECUTION_SCALE`). */
+  executionScale: z.number().positive(),
 });
 
 /** How long one run waits before and after the replay, and when it is killed. */
-export const PacingSchema = z.object({ warmupS: nonNegativeInt, waitTimeS: nonNegativeInt, runTimeoutS: positiveInt });
+export const PacingSchema = z.object({
+  warmupS: nonNegativeInt,
+  waitTimeS: nonNegativeInt,
+  /** Where `WAIT_TIME` was set (a file, `environment` or `default`), for the error when a plan needs longer. */
+  waitTimeFrom: z.string(),
+  runTimeoutS: positiveInt,
+});
 
 export const VariationSchema = z.object({
   /** The variation file's name (`.env.1`), or `base` when the campaign lists none. */

@@ -15,6 +15,8 @@ export const LATENCY_LAWS = ["half-normal-head", "half-normal-paper", "student-t
 export const GAMMA_PARAMETERISATIONS = ["rate", "scale"] as const;
 export const PROVIDERS = ["local", "grid5000"] as const;
 export const TOPOLOGY_PRESETS = ["current", "paper"] as const;
+/** Same names as `orchestrator/plan/workload/plan-options.ts` `PlanVariant`: GIRAFF HEAD's or Euro-Par's generator. */
+export const WORKLOAD_VARIANTS = ["head", "paper"] as const;
 
 const valuations = k.oneOf(Object.keys(VALUATIONS) as ValuationName[]);
 const latencyModels = k.oneOf(Object.keys(LATENCY_MODELS) as LatencyModelName[]);
@@ -63,6 +65,8 @@ export const VARIABLES = {
   NB_AUDIO_FUNCTIONS:                  v(k.nonNegativeInt),      // chains per IoT node per audio pipeline
   LATENCY_LAW:                         v(k.oneOf(LATENCY_LAWS)), // (ours)
   GAMMA_PARAMETERISATION:              v(k.oneOf(GAMMA_PARAMETERISATIONS)), // (ours)
+  WORKLOAD_VARIANT:                    v(k.oneOf(WORKLOAD_VARIANTS)), // (ours) head = HEAD's generator, paper = v3.0.0's
+  EXECUTION_SCALE:                     v(k.positiveNumber),      // (ours) factor on busy-spin execution times
   // pacing of one run
   WARMUP_TIME:                         v(k.nonNegativeInt),      // (ours) s before replay; GIRAFF slept 60 s
   WAIT_TIME:                           v(k.nonNegativeInt),      // s after replay, before collection

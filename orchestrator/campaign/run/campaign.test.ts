@@ -15,12 +15,18 @@ const LONG = 300_000;
 const scratch = mkdtempSync(join(tmpdir(), "giraff-campaign-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** The default campaign, shortened: two strategies, a few seconds of arrivals. */
+/**
+ * The default campaign, shortened: two strategies, a few seconds of arrivals, 6 s reservations whose IoT windows
+ * end 2 s before them, so the plan needs a WAIT_TIME of 4 s at most.
+ */
 const SHORT = {
   GIRAFF_STRATEGIES: "auction edge-first",
   GIRAFF_EXPERIMENT_DURATION: "3",
   GIRAFF_WARMUP_TIME: "1",
-  GIRAFF_WAIT_TIME: "2",
+  GIRAFF_DURATION_MULTIPLIER: "1",
+  GIRAFF_FUNCTION_STOP_OVERHEAD: "2000",
+  GIRAFF_FUNCTION_MIN_DURATION: "6000",
+  GIRAFF_WAIT_TIME: "4",
 };
 
 const campaign = startCampaignCli;
@@ -127,6 +133,11 @@ describe("run-campaign.mjs on the local provider", () => {
     [["experiments/default"], { GIRAFF_STRATEGIES: "auction cheapest" }, /STRATEGIES`.*cheapest/],
     [["experiments/default", "--resume", "--fresh"], {}, /--resume and --fresh contradict/],
     [["experiments/default", "--jobs", "0"], {}, /--jobs to be a positive integer/],
+    [
+      ["experiments/default"],
+      { ...SHORT, GIRAFF_WAIT_TIME: "1" },
+      /environment: `WAIT_TIME` \(1 s\) is shorter than the plan of variation base needs: its last IoT source sends until 4 s/,
+    ],
   ])(
     "exits 2 with a sentence for %j %j",
     async (args, env, message) => {

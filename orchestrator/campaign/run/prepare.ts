@@ -13,7 +13,7 @@ import { isClusterName } from "../../plan/topology/pack-hosts.ts";
 import { generatePlan } from "../../plan/workload/plan.ts";
 import { loadPlan } from "../../plan/workload/plan-file.ts";
 import type { Plan } from "../../plan/workload/plan-schema.ts";
-import { giraffPipeline } from "../../plan/workload/pipelines.ts";
+import { giraffPipeline, scaleExecution } from "../../plan/workload/pipelines.ts";
 import type { Campaign } from "../config/schema.ts";
 import type { RunSpec } from "../config/index.ts";
 
@@ -45,11 +45,11 @@ export function planFor(run: RunSpec, topology: Topology, dir: string | undefine
   const w = run.params.workload;
   const plan = generatePlan({
     topology,
-    pipelines: w.pipelines.map((p) => giraffPipeline(p.name)),
+    pipelines: w.pipelines.map((p) => scaleExecution(giraffPipeline(p.name), w.executionScale)),
     chainsPerTargetPerPipeline: Object.fromEntries(w.pipelines.map((p) => [p.name, p.chainsPerIotNode])),
     experimentDurationS: w.experimentDurationS,
     seed: run.seeds.plan,
-    variant: "head",
+    variant: w.variant,
     laws: {
       gammaParameterisation: w.gammaParameterisation,
       arrivalRequestMultiplier: w.arrivalRequestMultiplier,

@@ -28,6 +28,7 @@ import { writeFigures } from "../../figures/write-figures.ts";
 import { analyseCampaign } from "./analysis-summary.ts";
 import { campaignProgress } from "./progress.ts";
 import { runOne } from "./run-one.ts";
+import { checkPacing } from "./check-pacing.ts";
 import { formatSummary, readScenarios, summarise } from "./summary.ts";
 
 export interface RunCampaignOptions {
@@ -60,6 +61,11 @@ export async function runCampaign(opts: RunCampaignOptions): Promise<{ exitCode:
   const runs = expandRuns(campaign);
   const out = opts.out ?? join("metrics-arks", campaign.name);
   const concurrency = opts.jobs ?? campaign.deployment.nbInParallel;
+  // every plan in memory (deterministic: the runs regenerate or reuse the same), checked before anything starts
+  checkPacing(runs, (run) => {
+    const topology = topologyFor(campaign, run, undefined);
+    return { topology, plan: planFor(run, topology, undefined) };
+  });
 
   if (opts.dryRun) {
     await dryRun(campaign, runs, providerName, concurrency, opts.print);

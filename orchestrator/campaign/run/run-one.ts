@@ -1,7 +1,8 @@
 /**
  * One run of a campaign, as a batch job: the run's topology and plan go into its (temporary) run directory, then
  * the provider's steps carry it out — reserve, boot, deploy the runtime with the run's strategy, emulate the
- * network, replay the plan (after the warm-up), wait, collect, reset — and the reservation is always released.
+ * network, replay the plan (after the warm-up), wait `WAIT_TIME` and until every IoT source has finished its window
+ * with no request in flight, collect, reset — and the reservation is always released.
  */
 import { setMaxListeners } from "node:events";
 import { join } from "node:path";
@@ -16,6 +17,10 @@ import type { StepContext } from "../../providers/types.ts";
 import type { RunSpec } from "../config/index.ts";
 import type { Deployments } from "./deployments.ts";
 import { writeJsonAtomic } from "./prepare.ts";
+import { waitForIotSources } from "./iot-drain.ts";
+
+/** How long collection waits, after WAIT_TIME, for IoT sources still sending. */
+const DRAIN_TIMEOUT_MS = 120_000;
 
 /** What a run leaves in `scenario.json`, for the campaign's summary. */
 export interface ScenarioResult {
@@ -108,6 +113,16 @@ export async function runOne(input: RunOneInput, ctx: RunContext): Promise<Scena
       }
       input.onStep(run.key, "wait");
       await sleep(run.pacing.waitTimeS * 1000, undefined, { signal: ctx.signal });
+      // WAIT_TIME covers the plan's last IoT window (check-pacing.ts); a slow placement can push a window past it
+      const drain = await timed("drain", () =>
+        waitForIotSources(iotUrl, { timeoutMs: DRAIN_TIMEOUT_MS, signal: ctx.signal }),
+      );
+      if (!drain.quiet) {
+        step.log(
+          `${drain.busyJobs} IoT sources were still sending ${Math.round(drain.waitedMs / 1000)} s after WAIT_TIME; ` +
+            `collecting anyway, their requests in flight will count as failures`,
+        );
+      }
       const iot = await iotTotals(iotUrl);
       await timed("collect", () => provider.collect(state, ctx.runDir, step));
       state = await timed("reset", () => provider.reset(state, step));

@@ -167,3 +167,23 @@ export function giraffPipeline(name: string, images: Partial<FunctionImages> = {
   }
   return found;
 }
+
+/**
+ * The pipeline with its busy-spin execution times multiplied by `factor` (each function's `EXECUTION_SCALE`). On a
+ * small machine the whole fog network shares a few cores with the functions; burning less keeps the nodes' event
+ * loops responsive, so measured latencies stay the emulated network's.
+ */
+export function scaleExecution(pipeline: Pipeline, factor: number): Pipeline {
+  if (factor === 1) return pipeline;
+  return {
+    ...pipeline,
+    functions: pipeline.functions.map((f) => {
+      const scale = f.envVars["EXECUTION_SCALE"];
+      if (scale === undefined) return f;
+      return {
+        ...f,
+        envVars: { ...f.envVars, EXECUTION_SCALE: String(Number((Number(scale) * factor).toPrecision(12))) },
+      };
+    }),
+  };
+}

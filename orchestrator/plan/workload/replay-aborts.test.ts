@@ -115,8 +115,34 @@ describe("replayPlan against a fake market", () => {
 
   it("goes on when exactly half the duration was spent", async () => {
     script.msPerPut = 1000;
-    const summary = await replayPlan(withDuration(4000), options(), { clock: fakeClock });
+    const { coldStartOverheadMs: wait, stopOverheadMs: stop } = plan.params.laws;
+    // half of it spent reserving, and the IoT window (what is left after the stop overhead) still positive
+    const duration = 8 * (stop + wait);
+    script.msPerPut = duration / 4;
+    const summary = await replayPlan(withDuration(duration), options(), { clock: fakeClock });
     expect(summary).toMatchObject({ ok: 1, aborted: 0 });
+  });
+
+  it("ends the IoT window a stop overhead before the first reservation ends, counted from its payment", async () => {
+    // three PUTs of 1000 ms each: the first reservation was asked for at 0, the IoT source starts at 3000
+    script.msPerPut = 1000;
+    const { coldStartOverheadMs: wait, stopOverheadMs: stop } = plan.params.laws;
+    const reservation = stop + wait + 3000 + 10_000;
+    await replayPlan(withDuration(reservation), options(), { clock: fakeClock });
+    const body = fakeIot.requests[0]!.body as Json;
+    expect(body["initialWaitMs"]).toBe(wait);
+    // GIRAFF sent `reservation − stop` from the IoT start, i.e. 3000 ms + the initial wait past the window
+    expect(body["durationMs"]).toBe(10_000);
+    expect(body["durationMs"]).toBeLessThan(reservation - stop);
+  });
+
+  it("aborts instead of starting an IoT source with no time left before the stop overhead", async () => {
+    script.msPerPut = 1000;
+    const { coldStartOverheadMs: wait, stopOverheadMs: stop } = plan.params.laws;
+    const summary = await replayPlan(withDuration(stop + wait + 3000), options(), { clock: fakeClock });
+    expect(summary).toMatchObject({ ok: 0, aborted: 1 });
+    expect(summary.outcomes[0]!.reason).toMatch(/no time left to send requests/);
+    expect(fakeIot.requests).toEqual([]);
   });
 
   it("fails the chain when a provisioning fails, before any wiring", async () => {

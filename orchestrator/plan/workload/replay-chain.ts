@@ -10,6 +10,7 @@ import type { ReplayEffects } from "./replay-effects.ts";
 import {
   cronBody,
   functionUrl,
+  iotWindowMs,
   reconfigureBody,
   submitBody,
   type PlacedFunction,
@@ -84,8 +85,11 @@ export async function replayChain(chain: PlanChain, ctx: ChainContext): Promise<
     }
     let target = chain.targetNodeId;
     let firstReservedAt: number | undefined;
+    /** When the first PUT left: the first reservation is paid after it, so it ends after `durationMs` from here. */
+    let firstAskedAt: number | undefined;
     for (const fn of chain.functions) {
       const since = clock.now();
+      firstAskedAt ??= since;
       const answer = await http(`${ctx.marketUrl}/api/function`, {
         method: "PUT",
         body: submitBody(chain, fn, target, ctx.wire),
@@ -152,13 +156,31 @@ export async function replayChain(chain: PlanChain, ctx: ChainContext): Promise<
       if (!ok) throw new ChainStop("failed", `wiring function ${i} to function ${i + 1} answered ${answer.status}`);
     }
     const since = clock.now();
+    const windowMs = iotWindowMs({
+      reservedAtMs: firstAskedAt ?? t0,
+      nowMs: since,
+      reservationMs: chain.durationMs,
+      stopOverheadMs: ctx.stopOverheadMs,
+      initialWaitMs: ctx.coldStartOverheadMs,
+    });
+    if (windowMs <= 0) {
+      emit("start-iot", false, since, {
+        slaId: placed[0]!.slaId,
+        detail: `no time left to send: window ${windowMs} ms`,
+      });
+      throw new ChainStop(
+        "aborted",
+        `no time left to send requests: placing and wiring took ${Math.round(since - (firstAskedAt ?? t0))} ms of ` +
+          `the ${chain.durationMs} ms reservation, and the last ${ctx.stopOverheadMs} ms are the stop overhead`,
+      );
+    }
     const body = cronBody({
       chain,
       first: placed[0]!,
       iotUrl: ctx.iotUrl,
       firstNodeIp,
       coldStartOverheadMs: ctx.coldStartOverheadMs,
-      stopOverheadMs: ctx.stopOverheadMs,
+      windowMs,
     });
     const answer = await http(`${ctx.iotUrl}/api/cron`, { method: "PUT", body, ...opts(ctx.timeouts.iotMs) }).catch(
       (err: Error) => {

@@ -72,7 +72,8 @@ export interface CronBodyInput {
   /** IP of the chain's target (edge) node, whose proxy the IoT source sends through. */
   firstNodeIp: string;
   coldStartOverheadMs: number;
-  stopOverheadMs: number;
+  /** How long the IoT source sends, from the end of its initial wait: {@link iotWindowMs}. */
+  windowMs: number;
 }
 
 /** `PUT /api/cron` body: start the chain's IoT source (giraff.md §10). */
@@ -85,8 +86,32 @@ export function cronBody(input: CronBodyInput): Record<string, unknown> {
     tags: chain.functions[0]!.name,
     initialWaitMs: input.coldStartOverheadMs,
     intervalMs: chain.requestIntervalMs,
-    durationMs: chain.durationMs - input.stopOverheadMs,
+    durationMs: input.windowMs,
     firstNodeIp: input.firstNodeIp,
     content: chain.content,
   };
+}
+
+export interface IotWindowInput {
+  /** When the chain's first reservation was asked for (its payment follows): the earliest a reservation starts. */
+  reservedAtMs: number;
+  /** When the IoT source is being started. */
+  nowMs: number;
+  /** The reservation's length, from payment (the SLA's `duration`). */
+  reservationMs: number;
+  /** FUNCTION_STOP_OVERHEAD: the IoT source stops this long before the first reservation ends. */
+  stopOverheadMs: number;
+  /** FUNCTION_COLD_START_OVERHEAD: the IoT source's initial wait. */
+  initialWaitMs: number;
+}
+
+/**
+ * How long the IoT source may send: until a stop overhead before the chain's first reservation ends, counted from
+ * that reservation's start, not from now. GIRAFF sends for `duration − stop overhead` from the IoT start, so every
+ * second spent placing, provisioning and wiring the chain became requests sent to functions that had expired (404)
+ * or were being deleted (502). The reservation starts at payment, after `reservedAtMs`, so the window ends no later
+ * than a stop overhead before the real expiry. ≤ 0: no time is left to use the chain.
+ */
+export function iotWindowMs(w: IotWindowInput): number {
+  return Math.floor(w.reservedAtMs + w.reservationMs - w.stopOverheadMs - (w.nowMs + w.initialWaitMs));
 }

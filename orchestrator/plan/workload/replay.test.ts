@@ -47,11 +47,13 @@ describe("replayPlan on a real fog network", () => {
       if (opts.method === "PUT" && url.endsWith("/api/function")) puts.push({ body: opts.body, answer: answer.json() });
       return answer;
     };
+    const startedAt = Date.now();
     const summary = await replayPlan(
       { ...plan, chains: [chain] },
       { marketUrl: network.marketUrl, iotUrl: fakeIot.url, timeScale: 0.001, env: { REPLAY_TEST_WHO: "vitest" } },
       { http, events },
     );
+    const replayMs = Date.now() - startedAt;
     expect(summary.outcomes[0]!.reason).toBeUndefined();
     expect(summary).toMatchObject({ chains: 1, ok: 1, aborted: 0, failed: 0, cancelled: 0 });
     const placed = summary.outcomes[0]!.placed;
@@ -91,6 +93,12 @@ describe("replayPlan on a real fog network", () => {
     // the IoT source
     const fog: Json[] = await getJson(`${network.marketUrl}/api/fog`);
     expect(fakeIot.requests.map((r) => [r.method, r.path])).toEqual([["PUT", "/api/cron"]]);
+    // the window ends the stop overhead (5 s) before the first reservation ends, so the time spent placing and
+    // wiring (at most the whole replay) comes off it
+    const wait = plan.params.laws.coldStartOverheadMs;
+    const window = (fakeIot.requests[0]!.body as Json)["durationMs"] as number;
+    expect(window).toBeLessThanOrEqual(chain.durationMs - 5000 - wait);
+    expect(window).toBeGreaterThanOrEqual(chain.durationMs - 5000 - wait - replayMs);
     expect(fakeIot.requests[0]!.body).toEqual({
       functionId: placed[0]!.slaId,
       iotUrl: `${fakeIot.url}/api/print`,
@@ -98,7 +106,7 @@ describe("replayPlan on a real fog network", () => {
       tags: chain.functions[0]!.name,
       initialWaitMs: plan.params.laws.coldStartOverheadMs,
       intervalMs: chain.requestIntervalMs,
-      durationMs: chain.durationMs - 5000,
+      durationMs: window,
       firstNodeIp: fog.find((n) => n.id === chain.targetNodeId).ip,
       content: "ping",
     });
