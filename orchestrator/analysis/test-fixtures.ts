@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { metricEventSchema, type EventBody } from "../../runtime/protocol/events.ts";
 
-type Line = EventBody & { t?: number };
+export type Line = EventBody & { t?: number };
 
 const NODES = [
   { id: "n0", name: "root", level: 0, parent: null, link: null },
@@ -15,12 +15,13 @@ const NODES = [
   { id: "n2", name: "edge2", level: 1, parent: "n0", link: { latencyMs: 10, rateBps: 1e9, lossPct: 0 } },
 ].map((n) => ({ ...n, flavor: { cores: 2, memMiB: 4096, reservedCores: 1, reservedMemMiB: 2048 } }));
 
-/** Writes `<campaign>/<key>/` with manifest.json, topology.json and `events/<file>.jsonl`. */
+/** Writes `<campaign>/<key>/` with manifest.json, topology.json, `events/<file>.jsonl` and, given one, plan.json. */
 export function writeRun(
   campaign: string,
   key: string,
   params: Record<string, unknown>,
   files: Record<string, Line[]>,
+  plan?: unknown,
 ): string {
   const dir = join(campaign, key);
   mkdirSync(join(dir, "events"), { recursive: true });
@@ -33,12 +34,14 @@ export function writeRun(
     writeFileSync(join(dir, "events", `${file}.jsonl`), text.map((l) => `${l}\n`).join(""));
   }
   writeFileSync(join(dir, "topology.json"), JSON.stringify({ name: "t", nodes: NODES }));
+  if (plan !== undefined) writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
   const record = { runKey: key, seq: 1, params, attempt: 1, final: true, startedAt: 0, endedAt: 5000, exit: 0 };
   writeFileSync(join(dir, "manifest.json"), JSON.stringify({ version: 1, record, checksums: {} }));
   return dir;
 }
 
-const sla = (slaId: string, name: string, latencyMaxMs: number, t: number): Line => ({
+/** An `sla_submitted` event at `t` (target n1, bound `latencyMaxMs`). */
+export const sla = (slaId: string, name: string, latencyMaxMs: number, t: number): Line => ({
   t,
   kind: "sla_submitted",
   slaId,
@@ -52,7 +55,8 @@ const sla = (slaId: string, name: string, latencyMaxMs: number, t: number): Line
   replicas: 1,
 });
 
-const awarded = (
+/** An awarded `auction_result`; `win` = [winner, winning bid id, winning bid, price charged]. */
+export const awarded = (
   slaId: string,
   name: string,
   started: number,
@@ -77,7 +81,8 @@ const awarded = (
   paymentAttempts: [{ nodeId: win[0], ok: true }],
 });
 
-const bid = (slaId: string, nodeId: string, bidId: string, value: number, price: number): Line => ({
+/** A node's `bid`: `value` is the bid, `price` the node's own price (GIRAFF's cost). */
+export const bid = (slaId: string, nodeId: string, bidId: string, value: number, price: number): Line => ({
   kind: "bid",
   slaId,
   functionName: "f",
@@ -89,7 +94,15 @@ const bid = (slaId: string, nodeId: string, bidId: string, value: number, price:
   valuation: "quadratic",
 });
 
-const hop = (reqId: string, slaId: string, firstHop: boolean, rx: number, tx: number, serviceStatus = 200): Line => ({
+/** A `proxy_hop` of request `reqId` at SLA `slaId` (`firstHop`: the entry proxy), received `rx`, answered `tx`. */
+export const hop = (
+  reqId: string,
+  slaId: string,
+  firstHop: boolean,
+  rx: number,
+  tx: number,
+  serviceStatus = 200,
+): Line => ({
   kind: "proxy_hop",
   reqId,
   slaId,
@@ -101,7 +114,8 @@ const hop = (reqId: string, slaId: string, firstHop: boolean, rx: number, tx: nu
   status: serviceStatus,
 });
 
-const submit = (chainId: string, functionIndex: number, slaId?: string): Line => ({
+/** A replayer `submit` step of function `functionIndex` of a chain: ok with an SLA id, failed without one. */
+export const submit = (chainId: string, functionIndex: number, slaId?: string): Line => ({
   kind: "replay_step",
   chainId,
   step: "submit",
@@ -206,4 +220,28 @@ export function addRequestToRunB(campaign: string): void {
   appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(true, 1000))}\n`);
   appendFileSync(join(campaign, "runB/events/iot.jsonl"), `${JSON.stringify(hop(false, 1020))}\n`);
   appendFileSync(join(campaign, "runB/manifest.json"), "\n");
+}
+
+/**
+ * A 4-node tree for the emulation views (views-emulation.test.ts): n0 the root; n1 under n0 (10 ms, 1 Gbit/s);
+ * n2 under n1 (5 ms, 10 Mbit/s), where the IoT source enters; n3 under n0 (20 ms, 1 Gbit/s).
+ */
+export const EMULATION_NODES = [
+  { id: "n0", name: "cloud", level: 0, parent: null, link: null },
+  { id: "n1", name: "fog", level: 1, parent: "n0", link: { latencyMs: 10, rateBps: 1e9, lossPct: 0 } },
+  { id: "n2", name: "edge", level: 2, parent: "n1", link: { latencyMs: 5, rateBps: 1e7, lossPct: 0 } },
+  { id: "n3", name: "far", level: 1, parent: "n0", link: { latencyMs: 20, rateBps: 1e9, lossPct: 0 } },
+].map((n) => ({ ...n, flavor: { cores: 2, memMiB: 4096, reservedCores: 1, reservedMemMiB: 2048 } }));
+
+/** {@link writeRun} with its own topology.json (`nodes` in the schema of runtime/protocol/topology.ts). */
+export function writeRunWithTopology(
+  campaign: string,
+  key: string,
+  params: Record<string, unknown>,
+  files: Record<string, Line[]>,
+  nodes: readonly unknown[],
+): string {
+  const dir = writeRun(campaign, key, params, files);
+  writeFileSync(join(dir, "topology.json"), JSON.stringify({ name: "t", nodes }));
+  return dir;
 }

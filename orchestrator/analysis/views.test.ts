@@ -12,8 +12,10 @@ import { createViews } from "./views.ts";
 //   r1: in-flight 2010−2000 = 10 (≤ 20+1), 2050−2030 = 20 (≤ 100+1): acceptable
 //   r2: 3021.5−3000 = 21.5 > 21: not acceptable (and so the chain after it); 3045−3040 = 5
 //   r3: 4021−4000 = 21 ≤ 21 (bound included); 4040−4030 = 10 but service status 500: not acceptable
-//   chain c1: 3 requests, 1 acceptable → not respected; mean in-flight (10+20+21.5+5+21+10)/6 = 14.58333
-//   deployment c1 = 50 + 70 = 120; spending charged 4 + 6 = 10, reference (own price) 3.5 + 5.5 = 9
+//   chain c1: 3 requests, 1 acceptable → not respected; 6 hops, 4 acceptable; mean in-flight
+//   (10+20+21.5+5+21+10)/6 = 14.58333. SLA violations: final 100 (one pseudo-chain s1,s2, violated), respected 100,
+//   v3 2/6 = 33.3333 (views-definitions.test.ts tells the three apart)
+//   deployment c1 = 50 + 70 = 120; spending GIRAFF (own price) 3.5 + 5.5 = 9, charged 4 + 6 = 10
 //   unplaced: s3 (10 ms → '< 15 ms') refused; s1, s2 ('15–150 ms') placed → 1 of 3
 //   earnings n0 0, n1 4 / 3.5, n2 6 / 5.5: Jain charged 100 / (3·52) = 0.641026, reference 81 / (3·42.5) = 0.635294
 // Run B: one chain d1, one acceptable request (130−100 = 30 ≤ 51), deployment 40, charged 2, reference 1.5.
@@ -73,14 +75,24 @@ describe("metric views on the hand-made fixture", () => {
 
   it("chain_sla: respected only when every request was acceptable", async () => {
     const chains = await query("SELECT * FROM chain_sla ORDER BY run_key, chain_id");
-    expect(chains.map((c) => [c.run_key, c.chain_id, c.requests, c.acceptable_requests, c.respected])).toEqual([
-      ["runA", "c1", 3, 1, false],
-      ["runB", "d1", 1, 1, true],
+    expect(
+      chains.map((c) => [
+        c.run_key,
+        c.chain_id,
+        c.requests,
+        c.acceptable_requests,
+        c.respected,
+        c.hops,
+        c.acceptable_hops,
+      ]),
+    ).toEqual([
+      ["runA", "c1", 3, 1, false, 6, 4],
+      ["runB", "d1", 1, 1, true, 1, 1],
     ]);
     expect(round(chains[0]!.mean_in_flight_ms)).toBe(14.583333);
   });
 
-  it("deployment, spending (charged vs reference) per chain", async () => {
+  it("deployment, spending (GIRAFF's own bid vs charged) per chain", async () => {
     const dep = await query("SELECT run_key, chain_id, functions, deployment_ms FROM chain_deployment ORDER BY 1, 2");
     expect(dep).toEqual([
       { run_key: "runA", chain_id: "c1", functions: 2, deployment_ms: 120 },
@@ -88,10 +100,10 @@ describe("metric views on the hand-made fixture", () => {
     ]);
     const live = await query("SELECT time_to_live_ms FROM function_deployment WHERE sla_id = 's1'");
     expect(live).toEqual([{ time_to_live_ms: 80 }]);
-    const spend = await query("SELECT chain_id, spending_charged, spending_reference FROM chain_spending ORDER BY 1");
+    const spend = await query("SELECT chain_id, spending_giraff, spending_charged FROM chain_spending ORDER BY 1");
     expect(spend).toEqual([
-      { chain_id: "c1", spending_charged: 10, spending_reference: 9 },
-      { chain_id: "d1", spending_charged: 2, spending_reference: 1.5 },
+      { chain_id: "c1", spending_giraff: 9, spending_charged: 10 },
+      { chain_id: "d1", spending_giraff: 1.5, spending_charged: 2 },
     ]);
   });
 
@@ -125,11 +137,24 @@ describe("metric views on the hand-made fixture", () => {
 
   it("run_metrics and the per strategy × size summary with a t-based 95 % CI", async () => {
     const runs = await query(
-      "SELECT run_key, strategy, nodes, sla_violation_pct, mean_deployment_ms, unplaced_pct FROM run_metrics ORDER BY 1",
+      "SELECT run_key, strategy, nodes, sla_violation_pct, sla_violation_v3_pct, sla_violation_respected_pct, " +
+        "mean_deployment_ms, mean_spending_giraff, mean_spending_charged, unplaced_pct FROM run_metrics ORDER BY 1",
     );
-    expect(runs.map((r) => [r.run_key, r.strategy, r.nodes, r.sla_violation_pct, r.mean_deployment_ms])).toEqual([
-      ["runA", "auction", 3, 100, 120],
-      ["runB", "auction", 3, 0, 40],
+    expect(
+      runs.map((r) => [
+        r.run_key,
+        r.strategy,
+        r.nodes,
+        r.sla_violation_pct,
+        round(r.sla_violation_v3_pct),
+        r.sla_violation_respected_pct,
+        r.mean_deployment_ms,
+        r.mean_spending_giraff,
+        r.mean_spending_charged,
+      ]),
+    ).toEqual([
+      ["runA", "auction", 3, 100, 33.333333, 100, 120, 9, 10],
+      ["runB", "auction", 3, 0, 0, 0, 40, 1.5, 2],
     ]);
     expect(round(runs[0]!.unplaced_pct)).toBe(33.333333);
     // sla_violation_pct: mean 50, sd 70.710678, half-width t975(1)·sd/√2 = 12.7062 · 50 = 635.31

@@ -31,11 +31,11 @@ export interface Figure {
 
 // prettier-ignore
 export const FIGURES: readonly Figure[] = [
-  { name: "sla-violations", description: "% of function chains with at least one unacceptable request", query: querySlaViolations, spec: slaViolations },
+  { name: "sla-violations", description: "SLA violations %, GIRAFF's three definitions (final, respected, v3.0.0)", query: querySlaViolations, spec: slaViolations },
   { name: "deployment-time", description: "deployment time of a chain (sum over its functions), ms", query: queryDeploymentTime, spec: deploymentTime },
-  { name: "spending", description: "spending per chain, charged and winner's own price", query: querySpending, spec: spendingPerChain },
+  { name: "spending", description: "spending per chain: GIRAFF's (winner's own bid) and paid (second price)", query: querySpending, spec: spendingPerChain },
   { name: "latency", description: "mean in-flight time between functions, ms", query: queryLatency, spec: latencyBetweenFunctions },
   { name: "unplaced-functions", description: "% of requested functions not placed, by latency class", query: queryUnplacedFunctions, spec: unplacedFunctions },
-  { name: "relative-to-giraff", description: "five metrics in σ relative to the auction strategy", query: queryRelativeToGiraff, spec: relativeToGiraff },
+  { name: "relative-to-giraff", description: "GIRAFF's five metrics (spending both ways) in σ relative to the auction", query: queryRelativeToGiraff, spec: relativeToGiraff },
   { name: "jain-index", description: "Jain's index of earnings per node, with the 1/n floor", query: queryJainIndex, spec: jainIndex },
 ];

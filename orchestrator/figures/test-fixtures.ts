@@ -54,11 +54,15 @@ const grid = (a: number[], b: number[]): [string, number, number][] => [
 
 /** One panel per figure, named as the query names it. */
 export const FIXTURES = {
-  slaViolations: fixtureRows({ sla_violation_pct: grid([10, 14, 18, 22.5], [25, 35, 40, 52]) }),
+  slaViolations: fixtureRows({
+    "final: % of pseudo-chains violated": grid([10, 14, 18, 22.5], [25, 35, 40, 52]),
+    "respected: % of chains violated": grid([20, 25, 30, 33], [40, 50, 55, 65]),
+    "v3: mean % of hops violated": grid([4, 6, 7, 9], [12, 15, 18, 24]),
+  }),
   deploymentTime: fixtureRows({ mean_deployment_ms: grid([420, 480, 510, 590], [300, 330, 350, 390]) }),
   spendingPerChain: fixtureRows({
-    "charged (second price)": grid([12, 13, 15, 16.5], [20, 22, 21, 24]),
-    "winner's own price": grid([10, 11.5, 13, 14], [20, 22, 21, 24]),
+    "GIRAFF: winner's own bid": grid([10, 11.5, 13, 14], [20, 22, 21, 24]),
+    "paid: second price": grid([12, 13, 15, 16.5], [20, 22, 21, 24]),
   }),
   latencyBetweenFunctions: fixtureRows({ mean_latency_ms: grid([8.2, 9.1, 9.8, 11.3], [5.1, 5.6, 6.2, 6.9]) }),
   unplacedFunctions: fixtureRows({
@@ -69,12 +73,13 @@ export const FIXTURES = {
   relativeToGiraff: fixtureRows({
     sla_violation_pct: grid([0, 0, 0, 0], [1.2, 0.9, 1.4, 1.1]),
     unplaced_pct: grid([0, 0, 0, 0], [0.8, 1.1, 0.7, 1.3]),
-    spending: grid([0, 0, 0, 0], [0.9, 1.0, 0.6, 0.8]),
+    spending_giraff: grid([0, 0, 0, 0], [0.9, 1.0, 0.6, 0.8]),
+    spending_charged: grid([0, 0, 0, 0], [0.7, 0.9, 0.5, 0.8]),
     mean_latency_ms: grid([0, 0, 0, 0], [-0.9, -1.1, -0.8, -1.0]),
     mean_deployment_ms: grid([0, 0, 0, 0], [-0.7, -0.6, -0.9, -0.5]),
   }),
   jainIndex: fixtureRows({
-    "charged (second price)": grid([0.62, 0.66, 0.55, 0.58], [0.3, 0.34, 0.22, 0.25]),
-    "winner's own price": grid([0.6, 0.64, 0.53, 0.57], [0.3, 0.34, 0.22, 0.25]),
+    "GIRAFF: winner's own bid": grid([0.6, 0.64, 0.53, 0.57], [0.3, 0.34, 0.22, 0.25]),
+    "paid: second price": grid([0.62, 0.66, 0.55, 0.58], [0.3, 0.34, 0.22, 0.25]),
   }),
 } satisfies Record<string, FigureRows>;

@@ -107,8 +107,8 @@ describe("GIRAFF archives", () => {
       expect(await q("SELECT position, in_flight_ms, latency_max_ms, acceptable FROM hop_in_flight")).toEqual([
         { position: 1, in_flight_ms: 15, latency_max_ms: 20, acceptable: true },
       ]);
-      expect(await q("SELECT chain_id, spending_reference, spending_charged FROM chain_spending")).toEqual([
-        { chain_id: "s1", spending_reference: 3.5, spending_charged: null },
+      expect(await q("SELECT chain_id, spending_giraff, spending_charged FROM chain_spending")).toEqual([
+        { chain_id: "s1", spending_giraff: 3.5, spending_charged: null },
       ]);
       expect(await q("SELECT latency_class, requested, unplaced FROM unplaced_functions ORDER BY 1")).toEqual([
         { latency_class: "15–150 ms", requested: 1, unplaced: 0 },

@@ -1,6 +1,7 @@
--- Spending per chain, two ways: spending_charged sums the price the market charged (the second price);
--- spending_reference sums the winner's own `price` from its bid, as GIRAFF's R code computed "cost".
--- A derived table: run_metrics reads it (and strategy_summary through run_metrics).
+-- Spending per chain, two ways: spending_giraff sums the winner's own `price` from its bid, as GIRAFF's R code
+-- computes "cost" for every strategy (loaders.R load_bids_won_function); spending_charged sums what the market
+-- charged (the second price), which is what was paid. GIRAFF archives record no charge: spending_charged is NULL.
+-- A derived table: run_metrics (and strategy_summary through it) and paired_chain_spending read it.
 CREATE OR REPLACE TABLE chain_spending AS
 WITH bid_prices AS (
   -- only the winning bids: the lookup below needs nothing else
@@ -9,12 +10,12 @@ WITH bid_prices AS (
     ON a.run_key = b.run_key AND a.sla_id = b.sla_id AND a.winning_bid_id = b.bid_id AND a.outcome = 'awarded'
   GROUP BY ALL
 ), awarded AS (
-  SELECT a.run_key, a.sla_id, a.winner, a.price AS charged, coalesce(b.price, a.winning_bid) AS reference
+  SELECT a.run_key, a.sla_id, a.winner, a.price AS charged, coalesce(b.price, a.winning_bid) AS own_bid
   FROM auction_result a
   LEFT JOIN bid_prices b ON b.run_key = a.run_key AND b.sla_id = a.sla_id AND b.bid_id = a.winning_bid_id
   WHERE a.outcome = 'awarded'
 )
 SELECT c.run_key, c.chain_id, count(w.sla_id) AS awarded_functions,
-  sum(w.charged) AS spending_charged, sum(w.reference) AS spending_reference
+  sum(w.own_bid) AS spending_giraff, sum(w.charged) AS spending_charged
 FROM chain_functions c JOIN awarded w USING (run_key, sla_id)
 GROUP BY ALL;

@@ -2,8 +2,9 @@
 -- of the mean with Student's t (NULL bounds for a single run).
 CREATE OR REPLACE VIEW strategy_summary AS
 WITH long AS (
-  UNPIVOT (SELECT strategy, nodes, sla_violation_pct, mean_latency_ms, mean_deployment_ms, mean_spending_charged,
-    mean_spending_reference, unplaced_pct, jain_reference, jain_charged, cpu_utilisation FROM run_metrics)
+  UNPIVOT (SELECT strategy, nodes, sla_violation_pct, sla_violation_v3_pct, sla_violation_respected_pct,
+    mean_latency_ms, mean_deployment_ms, mean_spending_giraff, mean_spending_charged, unplaced_pct, jain_reference,
+    jain_charged, cpu_utilisation FROM run_metrics)
   ON COLUMNS(* EXCLUDE (strategy, nodes)) INTO NAME metric VALUE value
 ), stats AS (
   SELECT strategy, nodes, metric, count(value) AS runs, avg(value) AS mean, stddev_samp(value) AS sd

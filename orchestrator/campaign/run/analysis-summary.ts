@@ -1,21 +1,38 @@
 /**
  * The end of a campaign: ingest every finished run into `<out>/campaign.duckdb` and print the headline metrics per
- * strategy and network size (means, with the 95 % interval when there are several runs), from the analysis views.
+ * strategy and network size (means, with the 95 % interval when there are several runs), from the analysis views,
+ * a legend (one sentence per column), then the auction's spending against each other strategy, chain by chain.
  */
 import { join } from "node:path";
 import { ingestCampaign } from "../../analysis/ingest.ts";
 import { rows, withConnection } from "../../analysis/connection.ts";
 import { createViews } from "../../analysis/views.ts";
 
-/** Metrics shown, in order, with their column titles. */
-const COLUMNS: [metric: string, title: string][] = [
-  ["sla_violation_pct", "SLA violations %"],
-  ["unplaced_pct", "unplaced %"],
-  ["mean_deployment_ms", "deploy ms"],
-  ["mean_spending_charged", "spend/chain"],
-  ["mean_latency_ms", "latency ms"],
-  ["jain_charged", "Jain"],
+type Row = Record<string, unknown>;
+
+/** A column of the table: its `strategy_summary` metric, its header (group over title) and its legend sentence. */
+interface Column {
+  metric: string;
+  group: string;
+  title: string;
+  legend: string;
+}
+
+// prettier-ignore
+const COLUMNS: Column[] = [
+  { metric: "sla_violation_pct", group: "SLA violations %", title: "final", legend: "GIRAFF's final definition, the default: % of request paths with ≥ 1 non-acceptable request." },
+  { metric: "sla_violation_respected_pct", group: "SLA violations %", title: "resp.", legend: "% of chains with ≥ 1 request not acceptable on every hop (the Euro-Par-era rule)." },
+  { metric: "sla_violation_v3_pct", group: "SLA violations %", title: "v3", legend: "GIRAFF v3.0.0: mean over chains of the % of their requests' hops not acceptable." },
+  { metric: "unplaced_pct", group: "unplaced", title: "%", legend: "requested functions that no node won." },
+  { metric: "mean_deployment_ms", group: "deploy", title: "ms", legend: "deployment time of a chain, summed over its functions." },
+  { metric: "mean_spending_giraff", group: "spending/chain", title: "GIRAFF", legend: "the winners' own bids summed per chain: GIRAFF's spending, for every strategy." },
+  { metric: "mean_spending_charged", group: "spending/chain", title: "paid", legend: "the prices the market charged (second price) summed per chain." },
+  { metric: "mean_latency_ms", group: "latency", title: "ms", legend: "mean in-flight time between functions." },
+  { metric: "jain_charged", group: "Jain", title: "paid", legend: "Jain's index of node earnings at the charged prices (1 = every node earned the same)." },
 ];
+
+const LEGEND_INTRO =
+  "Cells: mean over runs ± half-width of its 95 % t interval. Acceptable hop: status 200, in-flight ≤ bound + 1 ms.";
 
 export async function analyseCampaign(out: string, print: (line: string) => void): Promise<void> {
   const report = await ingestCampaign(out);
@@ -23,36 +40,91 @@ export async function analyseCampaign(out: string, print: (line: string) => void
     `Ingested ${report.events} events of ${report.added.length + report.replaced.length} runs into ${report.dbPath} ` +
       `(${report.invalidLines} invalid lines) in ${Math.round(report.ms)} ms.`,
   );
-  const summary = await withConnection(join(out, "campaign.duckdb"), async (con) => {
+  const { summary, paired } = await withConnection(join(out, "campaign.duckdb"), async (con) => {
     await createViews(con);
-    return rows(con, "SELECT metric, strategy, nodes, runs, mean, ci_low, ci_high FROM strategy_summary");
+    return {
+      summary: await rows(con, "SELECT metric, strategy, nodes, runs, mean, ci_low, ci_high FROM strategy_summary"),
+      paired: await rows(con, "SELECT * FROM paired_spending ORDER BY baseline"),
+    };
   });
+  for (const line of [...summaryTable(summary), ...legend(), ...pairedSpendingLines(paired)]) print(line);
+}
+
+/** The table of `strategy_summary` rows: a row per strategy × size, a column per metric of {@link COLUMNS}. */
+export function summaryTable(summary: readonly Row[]): string[] {
   const groups = new Map<string, Map<string, string>>();
   for (const r of summary) {
     const key = `${String(r.strategy)}\u0000${String(r.nodes)}`;
     const cells = groups.get(key) ?? new Map<string, string>();
     const mean = Number(r.mean);
     const half = r.ci_high === null || r.ci_high === undefined ? undefined : Number(r.ci_high) - mean;
-    cells.set(String(r.metric), half === undefined ? fmt(mean) : `${fmt(mean)} ± ${fmt(half)}`);
-    cells.set("runs", String(r.runs));
+    cells.set(String(r.metric), half === undefined ? fmt(mean) : `${fmt(mean)}±${fmt(half, 2)}`);
+    cells.set("runs", String(Math.max(Number(r.runs), Number(cells.get("runs") ?? 0))));
     groups.set(key, cells);
   }
-  const header = ["strategy", "nodes", "runs", ...COLUMNS.map(([, t]) => t)];
+  const titles = ["strategy", "nodes", "runs", ...COLUMNS.map((c) => c.title)];
+  const spans = ["", "", "", ...COLUMNS.map((c) => c.group)];
   const table = [...groups]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, cells]) => {
       const [strategy, nodes] = key.split("\u0000");
-      return [strategy!, nodes!, cells.get("runs") ?? "", ...COLUMNS.map(([m]) => cells.get(m) ?? "–")];
+      return [strategy!, nodes!, cells.get("runs") ?? "", ...COLUMNS.map((c) => cells.get(c.metric) ?? "–")];
     });
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+  const widths = titles.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+  // a group label spans its columns; widen the group's last column when the label is longer
+  for (const [start, end] of runsOf(spans)) {
+    const span = widths.slice(start, end + 1).reduce((s, w) => s + w, 0) + 2 * (end - start);
+    widths[end]! += Math.max(0, spans[start]!.length - span);
+  }
   const row = (cells: string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i]!))
       .join("  ")
       .trimEnd();
-  for (const line of [row(header), row(widths.map((w) => "-".repeat(w))), ...table.map(row)]) print(line);
+  const groupRow = runsOf(spans)
+    .map(([start, end]) => spans[start]!.padEnd(widths.slice(start, end + 1).reduce((s, w) => s + w + 2, 0)))
+    .join("")
+    .trimEnd();
+  return [groupRow, row(titles), row(widths.map((w) => "-".repeat(w))), ...table.map(row)];
 }
 
-function fmt(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : "–";
+/** One sentence per column, under the table. */
+export function legend(): string[] {
+  const label = (c: Column) => (c.group.startsWith("SLA") ? `SLA violations % ${c.title}` : `${c.group} ${c.title}`);
+  const width = Math.max(...COLUMNS.map((c) => label(c).length));
+  return [LEGEND_INTRO, ...COLUMNS.map((c) => `  ${label(c).padEnd(width)}  ${c.legend}`)];
+}
+
+/** A line per baseline strategy of `paired_spending`: auction / baseline spending per paired chain, both ways. */
+export function pairedSpendingLines(paired: readonly Row[]): string[] {
+  const ratio = (r: Row, kind: "giraff" | "charged") => {
+    const chains = Number(r[`ratio_${kind}_chains`]);
+    if (chains === 0) return "no ratio";
+    const low = r[`ratio_${kind}_ci_low`];
+    const high = r[`ratio_${kind}_ci_high`];
+    const interval = low === null || high === null ? "[–]" : `[${fmt(Number(low))}, ${fmt(Number(high))}]`;
+    return `${fmt(Number(r[`ratio_${kind}_mean`]))} ${interval} over ${chains} paired chain${chains === 1 ? "" : "s"}`;
+  };
+  return paired.map((r) => {
+    const excluded = Number(r.chains_excluded);
+    return (
+      `auction / ${String(r.baseline)} spending per chain (GIRAFF's metric): ${ratio(r, "giraff")}; ` +
+      `paid: ${ratio(r, "charged")}; ${excluded} chain${excluded === 1 ? "" : "s"} excluded (not fully placed in both)`
+    );
+  });
+}
+
+/** [first, last] index of each run of equal consecutive values. */
+function runsOf(values: readonly string[]): [number, number][] {
+  const runs: [number, number][] = [];
+  values.forEach((v, i) => {
+    const last = runs.at(-1);
+    if (last !== undefined && values[last[0]] === v && v !== "") last[1] = i;
+    else runs.push([i, i]);
+  });
+  return runs;
+}
+
+function fmt(x: number, digits = 3): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : "–";
 }

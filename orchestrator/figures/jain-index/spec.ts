@@ -1,7 +1,7 @@
 /**
  * Jain's index of earnings per node, by strategy: (Σx)² / (n·Σx²) over every node of the topology (zero for nodes
  * that won nothing). 1 means every node earned the same; the dashed line is the floor 1/n (one node earned all).
- * Two panels as in the spending figure: charged prices and the winners' own prices.
+ * Two panels as in the spending figure: earnings at the winners' own bids (GIRAFF's) and at the charged prices.
  */
 import type { TopLevelSpec } from "vega-lite";
 import { metricBySizeSpec } from "../metric-by-size.ts";

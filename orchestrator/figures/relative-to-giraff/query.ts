@@ -3,8 +3,8 @@
  * environment for imported archives, the same size, repetition and variation for ours (the topology is a function
  * of those), so strategies in a group faced the same nodes and requests. Per group and metric:
  * value_σ = (value − mean of the auction runs) / SD of all the group's runs; 0 when the SD is 0 (all equal).
- * Groups without an auction run, or with a single run (no SD), are left out. Spending is what was charged, or the
- * winner's own price where nothing records a charge (GIRAFF archives).
+ * Groups without an auction run, or with a single run (no SD), are left out. Spending comes in both definitions:
+ * the winners' own bids (GIRAFF's) and the charged second prices (none in GIRAFF archives: left out there).
  */
 import type { DuckDBConnection } from "../../analysis/connection.ts";
 import { quoteLiteral } from "../../analysis/sql.ts";
@@ -19,8 +19,8 @@ export const RELATIVE_SQL = `WITH base AS (
     SELECT m.run_key, m.strategy, m.nodes,
       concat_ws('|', ${text("r.giraff_run")}, ${text("r.env")}, ${text("r.env_live")}, ${text("m.nodes")},
         ${text("m.size_multiplier")}, ${text("m.repetition")}, ${text("m.variation")}) AS run_group,
-      m.sla_violation_pct, m.unplaced_pct, coalesce(m.mean_spending_charged, m.mean_spending_reference) AS spending,
-      m.mean_latency_ms, m.mean_deployment_ms
+      m.sla_violation_pct, m.unplaced_pct, m.mean_spending_giraff AS spending_giraff,
+      m.mean_spending_charged AS spending_charged, m.mean_latency_ms, m.mean_deployment_ms
     FROM run_metrics m JOIN runs r USING (run_key)
     WHERE m.strategy IS NOT NULL AND m.nodes IS NOT NULL
   ), long AS (

@@ -1,5 +1,6 @@
 /**
- * Placement methods relative to GIRAFF (GIRAFF's `output_placement_method_comparison`): each of five metrics,
+ * Placement methods relative to GIRAFF (GIRAFF's `output_placement_method_comparison`): each of its five metrics
+ * (spending in both definitions: the winner's own bid, as GIRAFF, and the charged price, so six here),
  * lower is better, centred on the auction strategy's mean in the same run group and divided by that group's SD,
  * so 0 is GIRAFF and the unit is σ. Per strategy: a line through its mean per metric (over all runs), and per
  * network size a point (size = nodes) with its 95 % CI, offset within the metric's band so strategies do not overlap.
@@ -12,7 +13,8 @@ import type { FigureRows } from "../types.ts";
 export const RELATIVE_METRICS = [
   { metric: "sla_violation_pct", label: "SLA violations" },
   { metric: "unplaced_pct", label: "Unplaced functions" },
-  { metric: "spending", label: "Spending per chain" },
+  { metric: "spending_giraff", label: "Spending (own bid)" },
+  { metric: "spending_charged", label: "Spending (paid)" },
   { metric: "mean_latency_ms", label: "Latency" },
   { metric: "mean_deployment_ms", label: "Deployment time" },
 ] as const;
@@ -40,7 +42,7 @@ export function relativeToGiraff(rows: FigureRows): TopLevelSpec {
     title: "Placement Methods Relative to GIRAFF",
     config: CONFIG,
     data: { values },
-    width: 560,
+    width: 680,
     height: HEIGHT,
     layer: [
       { mark: { type: "rule", color: "#888", strokeDash: [4, 3] }, encoding: { y: { datum: 0 } } },

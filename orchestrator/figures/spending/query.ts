@@ -1,4 +1,4 @@
-/** Rows of the spending figure: the charged and reference means of `chain_spending`, via `run_metrics`. */
+/** Rows of the spending figure: `run_metrics.mean_spending_giraff` and `mean_spending_charged` (`chain_spending`). */
 import type { DuckDBConnection } from "../../analysis/connection.ts";
 import { metricRows } from "../query-rows.ts";
 import type { FigureRows } from "../types.ts";
@@ -6,7 +6,7 @@ import { SPENDING_PANELS } from "./spec.ts";
 
 export function querySpending(con: DuckDBConnection): Promise<FigureRows> {
   return metricRows(con, [
-    { metric: "mean_spending_charged", panel: SPENDING_PANELS[0] },
-    { metric: "mean_spending_reference", panel: SPENDING_PANELS[1] },
+    { metric: "mean_spending_giraff", panel: SPENDING_PANELS[0] },
+    { metric: "mean_spending_charged", panel: SPENDING_PANELS[1] },
   ]);
 }

@@ -1,12 +1,14 @@
 /**
- * "Mean Spending per Function Chain", in two panels: what our market charged (second price) and the winner's own
- * price, which is what GIRAFF's R code summed (and all a GIRAFF archive has).
+ * "Mean Spending per Function Chain", in two panels, each named after its definition: the winner's own bid, which
+ * is what GIRAFF's R code sums for every strategy (loaders.R `load_bids_won_function`; all a GIRAFF archive has),
+ * and what our market charged, the second price (what was paid).
  */
 import type { TopLevelSpec } from "vega-lite";
 import { metricBySizeSpec } from "../metric-by-size.ts";
 import type { FigureRows } from "../types.ts";
 
-export const SPENDING_PANELS = ["charged (second price)", "winner's own price"] as const;
+/** Panel labels of the two price definitions, GIRAFF's first; the Jain's-index figure uses them too. */
+export const SPENDING_PANELS = ["GIRAFF: winner's own bid", "paid: second price"] as const;
 
 export function spendingPerChain(rows: FigureRows): TopLevelSpec {
   return metricBySizeSpec(rows, {

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { writeDefinitionsCampaign, writePairedCampaign } from "../../analysis/test-fixtures-definitions.ts";
+import { analyseCampaign, legend, pairedSpendingLines, summaryTable } from "./analysis-summary.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "analysis-summary-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const summaryRow = (metric: string, mean: number, half?: number, strategy = "auction") => ({
+  metric,
+  strategy,
+  nodes: 12,
+  runs: half === undefined ? 1 : 3,
+  mean,
+  ci_low: half === undefined ? null : mean - half,
+  ci_high: half === undefined ? null : mean + half,
+});
+
+describe("the campaign summary table", () => {
+  it("labels every metric under its group, mean ± half-width, and explains each column in the legend", () => {
+    const lines = summaryTable([
+      summaryRow("sla_violation_pct", 50, 12.34),
+      summaryRow("sla_violation_respected_pct", 66.6667, 20),
+      summaryRow("sla_violation_v3_pct", 27.7778, 8),
+      summaryRow("mean_spending_giraff", 9),
+      summaryRow("mean_spending_charged", 10),
+    ]);
+    expect(lines[0]).toMatch(/^ +SLA violations % +unplaced +deploy +spending\/chain +latency +Jain$/);
+    expect(lines[1]).toMatch(/^strategy +nodes +runs +final +resp\. +v3 +% +ms +GIRAFF +paid +ms +paid$/);
+    expect(lines[3]).toMatch(/^auction +12 +3 +50±12 +66\.7±20 +27\.8±8 +– +– +9 +10 +– +–$/);
+    // each group label starts above its first column
+    expect(lines[0]!.indexOf("SLA violations %")).toBe(lines[1]!.indexOf("final"));
+    expect(lines[0]!.indexOf("spending/chain")).toBe(lines[1]!.indexOf("GIRAFF"));
+    const text = legend();
+    expect(text).toHaveLength(10);
+    expect(text.join("\n")).toMatch(/SLA violations % final +GIRAFF's final definition, the default/);
+    expect(text.join("\n")).toMatch(/spending\/chain GIRAFF +the winners' own bids/);
+    for (const line of [...lines, ...text]) expect(line.length).toBeLessThanOrEqual(120);
+  });
+
+  it("gives a line per baseline for the paired spending, both definitions and the excluded chains", () => {
+    const [line] = pairedSpendingLines([
+      {
+        baseline: "edge-first",
+        chains_excluded: 3,
+        ratio_giraff_chains: 11,
+        ratio_giraff_mean: 0.45,
+        ratio_giraff_ci_low: 0.25,
+        ratio_giraff_ci_high: 0.65,
+        ratio_charged_chains: 1,
+        ratio_charged_mean: 0.5,
+        ratio_charged_ci_low: null,
+        ratio_charged_ci_high: null,
+      },
+    ]);
+    expect(line).toBe(
+      "auction / edge-first spending per chain (GIRAFF's metric): 0.45 [0.25, 0.65] over 11 paired chains; " +
+        "paid: 0.5 [–] over 1 paired chain; 3 chains excluded (not fully placed in both)",
+    );
+  });
+
+  it("prints the table, the legend and the paired comparison of an ingested campaign", async () => {
+    writeDefinitionsCampaign(dir);
+    writePairedCampaign(dir);
+    const lines: string[] = [];
+    await analyseCampaign(dir, (l) => lines.push(l));
+    // views-definitions.test.ts works these out by hand: run defs 50 / 66.7 / 27.8 %, pairA spends (8 + 6 + 2) / 3
+    // own bids and (10 + 8 + 2) / 3 charged per chain (each metric from one of the two auction runs); p1, p2 paired
+    expect(lines.find((l) => l.startsWith("auction "))).toMatch(
+      /^auction +3 +1 +50 +66\.7 +27\.8 +100 +20 +5\.33 +6\.67 +29\.2 +0\.333$/,
+    );
+    expect(lines.some((l) => /^ {2}Jain paid +Jain's index of node earnings/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe(
+      "auction / edge-first spending per chain (GIRAFF's metric): 0.625 [-0.963, 2.21] over 2 paired chains; " +
+        "paid: 0.65 [-1.26, 2.56] over 2 paired chains; 2 chains excluded (not fully placed in both)",
+    );
+  });
+});
