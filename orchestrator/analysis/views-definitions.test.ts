@@ -22,8 +22,11 @@ import { writeDefinitionsCampaign, writePairedCampaign } from "./test-fixtures-d
 // Paired spending (pairA auction vs pairE edge-first, one plan; otherE is on another plan):
 //   p1: own bids 8 / 16 = 0.5, charged 10 / 20 = 0.5; p2: own 6 / 8 = 0.75, charged 8 / 10 = 0.8;
 //   p3 (edge-first placed 1 of 2) and p4 (the auction placed 0 of 2): excluded, 2 chains.
-//   own bids: mean 0.625, sd 0.176777, half-width t975(1) · sd / √2 = 12.7062 · 0.125 = 1.588275;
-//   charged: mean 0.65, sd 0.212132, half-width 12.7062 · 0.15 = 1.90593.
+//   own bids: logs −0.693147, −0.287682: geometric mean √(0.5 · 0.75) = 0.612372, sd of the logs 0.286707,
+//     half-width t975(1) · sd / √2 = 12.7062 · 0.202733 = 2.575961, so exp(−0.490415 ± 2.575961) = [0.04659, 8.048983] (t975 tabulated as 12.7062);
+//     totals (8 + 6) / (16 + 8) = 0.583333;
+//   charged: geometric mean √(0.5 · 0.8) = 0.632456, sd 0.332343, half-width 2.985981: [0.031933, 12.526353];
+//     totals (10 + 8) / (20 + 10) = 0.6.
 const dir = mkdtempSync(join(tmpdir(), "analysis-definitions-"));
 const db = join(dir, "campaign.duckdb");
 const query = (sql: string) => withConnection(db, (con) => rows(con, sql));
@@ -105,7 +108,7 @@ describe("paired spending, chain by chain on one plan", () => {
     ]);
   });
 
-  it("summarises the ratio per baseline with a 95 % t interval, for both spending definitions", async () => {
+  it("summarises the ratio per baseline: geometric mean with a 95 % t interval on the logarithms, and the ratio of totals, for both spending definitions", async () => {
     const [p] = await query("SELECT * FROM paired_spending");
     expect(Object.fromEntries(Object.entries(p!).map(([k, v]) => [k, typeof v === "number" ? round(v) : v]))).toEqual({
       baseline: "edge-first",
@@ -113,13 +116,15 @@ describe("paired spending, chain by chain on one plan", () => {
       chains_paired: 2,
       chains_excluded: 2,
       ratio_giraff_chains: 2,
-      ratio_giraff_mean: 0.625,
-      ratio_giraff_ci_low: -0.963275,
-      ratio_giraff_ci_high: 2.213275,
+      ratio_giraff_geomean: 0.612372,
+      ratio_giraff_ci_low: 0.04659,
+      ratio_giraff_ci_high: 8.048983,
+      ratio_giraff_of_totals: 0.583333,
       ratio_charged_chains: 2,
-      ratio_charged_mean: 0.65,
-      ratio_charged_ci_low: -1.25593,
-      ratio_charged_ci_high: 2.55593,
+      ratio_charged_geomean: 0.632456,
+      ratio_charged_ci_low: 0.031933,
+      ratio_charged_ci_high: 12.526353,
+      ratio_charged_of_totals: 0.6,
     });
   });
 });

@@ -45,23 +45,38 @@ SELECT *,
   CASE WHEN paired THEN auction_spending_charged / nullif(baseline_spending_charged, 0) END AS ratio_charged
 FROM sides;
 
--- Per baseline strategy: run pairs, chains paired and excluded, and per spending definition the mean of the per-chain
--- ratio auction / baseline with its 95 % Student-t interval (NULL bounds below two chains), over the chains whose
--- ratio is defined.
+-- Per baseline strategy: run pairs, chains paired and excluded, and per spending definition:
+-- - the geometric mean of the per-chain ratios auction / baseline with its 95 % Student-t interval, computed on the
+--   logarithms and exponentiated (NULL bounds below two chains). Ratios are multiplicative: a chain at 0.25 and one
+--   at 4 average to 1, not 2.1, and the log scale keeps one cheap baseline chain from dominating the mean. Chains
+--   whose ratio is 0 or undefined (a side spent nothing) have no logarithm and are left out of it;
+-- - the ratio of the totals over the paired chains (Σ auction / Σ baseline), the share of the baseline's money the
+--   auction spent on the same chains.
+-- The interval treats chains as independent; chains of one network share its nodes' load, so with few networks it
+-- is optimistic. Several networks (NB_REPETITIONS) are the remedy.
 CREATE OR REPLACE VIEW paired_spending AS
 WITH stats AS (
   SELECT baseline, count(DISTINCT (auction_run, baseline_run)) AS run_pairs,
     count(*) FILTER (WHERE paired) AS chains_paired, count(*) FILTER (WHERE NOT paired) AS chains_excluded,
-    count(ratio_giraff) AS giraff_chains, avg(ratio_giraff) AS giraff_mean, stddev_samp(ratio_giraff) AS giraff_sd,
-    count(ratio_charged) AS charged_chains, avg(ratio_charged) AS charged_mean,
-    stddev_samp(ratio_charged) AS charged_sd
+    count(ratio_giraff) FILTER (WHERE ratio_giraff > 0) AS giraff_chains,
+    avg(ln(ratio_giraff)) FILTER (WHERE ratio_giraff > 0) AS giraff_log_mean,
+    stddev_samp(ln(ratio_giraff)) FILTER (WHERE ratio_giraff > 0) AS giraff_log_sd,
+    sum(auction_spending_giraff) FILTER (WHERE paired) / nullif(sum(baseline_spending_giraff) FILTER (WHERE paired), 0)
+      AS giraff_of_totals,
+    count(ratio_charged) FILTER (WHERE ratio_charged > 0) AS charged_chains,
+    avg(ln(ratio_charged)) FILTER (WHERE ratio_charged > 0) AS charged_log_mean,
+    stddev_samp(ln(ratio_charged)) FILTER (WHERE ratio_charged > 0) AS charged_log_sd,
+    sum(auction_spending_charged) FILTER (WHERE paired) / nullif(sum(baseline_spending_charged) FILTER (WHERE paired), 0)
+      AS charged_of_totals
   FROM paired_chain_spending GROUP BY baseline
 )
 SELECT baseline, run_pairs, chains_paired, chains_excluded,
-  giraff_chains AS ratio_giraff_chains, giraff_mean AS ratio_giraff_mean,
-  giraff_mean - t975(giraff_chains - 1) * giraff_sd / sqrt(giraff_chains) AS ratio_giraff_ci_low,
-  giraff_mean + t975(giraff_chains - 1) * giraff_sd / sqrt(giraff_chains) AS ratio_giraff_ci_high,
-  charged_chains AS ratio_charged_chains, charged_mean AS ratio_charged_mean,
-  charged_mean - t975(charged_chains - 1) * charged_sd / sqrt(charged_chains) AS ratio_charged_ci_low,
-  charged_mean + t975(charged_chains - 1) * charged_sd / sqrt(charged_chains) AS ratio_charged_ci_high
+  giraff_chains AS ratio_giraff_chains, exp(giraff_log_mean) AS ratio_giraff_geomean,
+  exp(giraff_log_mean - t975(giraff_chains - 1) * giraff_log_sd / sqrt(giraff_chains)) AS ratio_giraff_ci_low,
+  exp(giraff_log_mean + t975(giraff_chains - 1) * giraff_log_sd / sqrt(giraff_chains)) AS ratio_giraff_ci_high,
+  giraff_of_totals AS ratio_giraff_of_totals,
+  charged_chains AS ratio_charged_chains, exp(charged_log_mean) AS ratio_charged_geomean,
+  exp(charged_log_mean - t975(charged_chains - 1) * charged_log_sd / sqrt(charged_chains)) AS ratio_charged_ci_low,
+  exp(charged_log_mean + t975(charged_chains - 1) * charged_log_sd / sqrt(charged_chains)) AS ratio_charged_ci_high,
+  charged_of_totals AS ratio_charged_of_totals
 FROM stats;

@@ -46,18 +46,20 @@ describe("the campaign summary table", () => {
         baseline: "edge-first",
         chains_excluded: 3,
         ratio_giraff_chains: 11,
-        ratio_giraff_mean: 0.45,
+        ratio_giraff_geomean: 0.45,
         ratio_giraff_ci_low: 0.25,
         ratio_giraff_ci_high: 0.65,
+        ratio_giraff_of_totals: 0.4,
         ratio_charged_chains: 1,
-        ratio_charged_mean: 0.5,
+        ratio_charged_geomean: 0.5,
         ratio_charged_ci_low: null,
         ratio_charged_ci_high: null,
+        ratio_charged_of_totals: 0.5,
       },
     ]);
     expect(line).toBe(
-      "auction / edge-first spending per chain (GIRAFF's metric): 0.45 [0.25, 0.65] over 11 paired chains; " +
-        "paid: 0.5 [–] over 1 paired chain; 3 chains excluded (not fully placed in both)",
+      "auction / edge-first spending per chain, geometric mean (GIRAFF's metric): 0.45 [0.25, 0.65], totals 0.4 " +
+        "over 11 chains; paid: 0.5 [–], totals 0.5 over 1 chain; 3 chains excluded (not fully placed in both)",
     );
   });
 
@@ -73,8 +75,9 @@ describe("the campaign summary table", () => {
     );
     expect(lines.some((l) => /^ {2}Jain paid +Jain's index of node earnings/.test(l))).toBe(true);
     expect(lines.at(-1)).toBe(
-      "auction / edge-first spending per chain (GIRAFF's metric): 0.625 [-0.963, 2.21] over 2 paired chains; " +
-        "paid: 0.65 [-1.26, 2.56] over 2 paired chains; 2 chains excluded (not fully placed in both)",
+      "auction / edge-first spending per chain, geometric mean (GIRAFF's metric): 0.612 [0.0466, 8.05], totals " +
+        "0.583 over 2 chains; paid: 0.632 [0.0319, 12.5], totals 0.6 over 2 chains; 2 chains excluded (not fully " +
+        "placed in both)",
     );
   });
 });

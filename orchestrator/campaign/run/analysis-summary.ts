@@ -95,7 +95,10 @@ export function legend(): string[] {
   return [LEGEND_INTRO, ...COLUMNS.map((c) => `  ${label(c).padEnd(width)}  ${c.legend}`)];
 }
 
-/** A line per baseline strategy of `paired_spending`: auction / baseline spending per paired chain, both ways. */
+/**
+ * A line per baseline strategy of `paired_spending`: auction / baseline spending over the paired chains, both ways:
+ * the geometric mean of the per-chain ratios with its 95 % interval, then the ratio of the totals.
+ */
 export function pairedSpendingLines(paired: readonly Row[]): string[] {
   const ratio = (r: Row, kind: "giraff" | "charged") => {
     const chains = Number(r[`ratio_${kind}_chains`]);
@@ -103,12 +106,14 @@ export function pairedSpendingLines(paired: readonly Row[]): string[] {
     const low = r[`ratio_${kind}_ci_low`];
     const high = r[`ratio_${kind}_ci_high`];
     const interval = low === null || high === null ? "[–]" : `[${fmt(Number(low))}, ${fmt(Number(high))}]`;
-    return `${fmt(Number(r[`ratio_${kind}_mean`]))} ${interval} over ${chains} paired chain${chains === 1 ? "" : "s"}`;
+    const totals = r[`ratio_${kind}_of_totals`];
+    const ofTotals = totals === null || totals === undefined ? "" : `, totals ${fmt(Number(totals))}`;
+    return `${fmt(Number(r[`ratio_${kind}_geomean`]))} ${interval}${ofTotals} over ${chains} chain${chains === 1 ? "" : "s"}`;
   };
   return paired.map((r) => {
     const excluded = Number(r.chains_excluded);
     return (
-      `auction / ${String(r.baseline)} spending per chain (GIRAFF's metric): ${ratio(r, "giraff")}; ` +
+      `auction / ${String(r.baseline)} spending per chain, geometric mean (GIRAFF's metric): ${ratio(r, "giraff")}; ` +
       `paid: ${ratio(r, "charged")}; ${excluded} chain${excluded === 1 ? "" : "s"} excluded (not fully placed in both)`
     );
   });
