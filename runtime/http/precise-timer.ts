@@ -3,7 +3,11 @@
  * would add about 1 ms to every emulated hop in each direction. All pending delays share one min-heap: a normal
  * timer wakes the scheduler 1 ms before the earliest deadline, then `setImmediate` turns until it is due, so at
  * most one short spin runs at a time whatever the number of messages in flight.
+ *
+ * How late each delay fires versus its deadline (its slack) can be observed ({@link observeTimerSlack}): that is
+ * the part of an emulated hop's time that the machine, not the emulated link, adds.
  */
+import type { RecordableHistogram } from "node:perf_hooks";
 
 interface Entry {
   at: number;
@@ -17,6 +21,7 @@ const heap: Entry[] = [];
 let seq = 0;
 let timer: NodeJS.Timeout | undefined;
 let spinning = false;
+const slackObservers = new Set<RecordableHistogram>();
 
 export interface Cancellable {
   cancel(): void;
@@ -32,6 +37,20 @@ export function preciseDelay(ms: number, fn: () => void): Cancellable {
       entry.cancelled = true;
     },
   };
+}
+
+/**
+ * Records into `histogram`, in nanoseconds (at least 1), how late each delay fires after its deadline, until the
+ * returned function is called. Costs one clock read and a native record per delay, and nothing while unobserved.
+ */
+export function observeTimerSlack(histogram: RecordableHistogram): () => void {
+  slackObservers.add(histogram);
+  return () => void slackObservers.delete(histogram);
+}
+
+function recordSlack(entry: Entry): void {
+  const ns = Math.max(1, Math.round((performance.now() - entry.at) * 1e6));
+  for (const h of slackObservers) h.record(ns);
 }
 
 function arm(): void {
@@ -54,7 +73,9 @@ function spin(): void {
   const now = performance.now();
   while (heap.length > 0 && heap[0]!.at <= now) {
     const entry = pop()!;
-    if (!entry.cancelled) entry.fn();
+    if (entry.cancelled) continue;
+    if (slackObservers.size > 0) recordSlack(entry);
+    entry.fn();
   }
   while (heap.length > 0 && heap[0]!.cancelled) pop();
   if (heap.length > 0 && heap[0]!.at - performance.now() <= EARLY_MS) {

@@ -18,6 +18,7 @@ import { nodeSpecFromTopology } from "../node/config.ts";
 import { LocalPeerDirectory } from "../node/local-peers.ts";
 import { planAddresses, PORTS } from "./address-plan.ts";
 import { topologyLinks } from "./links.ts";
+import { startEmulationHealth, type EmulationHealthMonitor } from "./emulation-health.ts";
 import type { FogNetworkOptions, StartedNode } from "./options.ts";
 
 const FUNCTIONS_DIR = resolve(fileURLToPath(import.meta.url), "../../../functions");
@@ -66,8 +67,11 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
   const peers = msg.peers ?? (options.peerTransport === "in-process" ? new LocalPeerDirectory() : undefined);
   const started: StartedNode[] = [];
   let stopped = false;
+  let health: EmulationHealthMonitor | undefined;
   const stop = async () => {
     stopped = true;
+    // the last partial window, before shutting down adds its own load
+    health?.stop();
     await Promise.allSettled(nodes.map((n) => n.close()));
     await Promise.allSettled(gateways.map((g) => g.close()));
     await Promise.allSettled(proxies.map((p) => p.close()));
@@ -143,6 +147,9 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
     await stop();
     throw err;
   }
+  // from here on the nodes exchange delayed messages: how faithfully this process keeps the delays is measured
+  if (options.healthPeriodMs > 0 && options.runDir !== undefined)
+    health = startEmulationHealth({ events, nodes: nodes.length, periodMs: options.healthPeriodMs });
   for (const n of nodes) n.startProbing();
 
   // ready = registered, and an estimate for every neighbour the topology gives this node

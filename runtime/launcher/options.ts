@@ -61,6 +61,11 @@ export interface FogNetworkOptions {
   paymentTimeoutMs: number;
   /** Node log level. */
   logLevel: "debug" | "info" | "warn" | "error";
+  /**
+   * Window of the `emulation_health` events each node-hosting process emits (event-loop lag, timer slack of the
+   * emulated delays; `emulation-health.ts`), in ms; 0 = not measured. Only with a run directory.
+   */
+  healthPeriodMs: number;
 }
 
 export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
@@ -86,6 +91,7 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
   bidTimeoutMs: 5000,
   paymentTimeoutMs: 3000,
   logLevel: "warn",
+  healthPeriodMs: 1000,
 };
 
 /** Messages from the launcher to a worker. */

@@ -79,6 +79,15 @@ export const eventSchemas = {
     step: z.enum(["submit", "provision", "wire", "start-iot", "abort", "done"]), ok: z.boolean(), durationMs: z.number(),
     functionIndex: z.number().optional(), slaId: z.string().optional(), nodeId: z.string().optional(),
     detail: z.string().optional() }),
+  /**
+   * How faithfully a process that hosts fog nodes, proxies and link emulation kept to the emulated delays, over one
+   * window (every second by default, and a last partial one at shutdown; see runtime/launcher/emulation-health.ts).
+   * Loop lag: event-loop delay beyond its 1 ms sampling period. Timer slack: how late each emulated link delay fired
+   * after its intended time; `timerDelays` counts them. Percentiles are 0 when there was nothing to measure.
+   */
+  emulation_health: z.object({ ...base, kind: z.literal("emulation_health"), windowMs: z.number(), nodes: z.number(),
+    final: z.boolean(), loopLagP50Ms: z.number(), loopLagP99Ms: z.number(), loopLagMaxMs: z.number(),
+    timerDelays: z.number(), timerSlackP50Ms: z.number(), timerSlackP99Ms: z.number(), timerSlackMaxMs: z.number() }),
   /** The IoT emulator could not send a request (GIRAFF's `proxy_send`). */
   send_failure: z.object({ ...base, kind: z.literal("send_failure"), slaId: z.string(), reason: z.string(),
     /** The sentence behind `reason` ("timeout", "unreachable", "overflow", "transport"), e.g. the socket error. */
