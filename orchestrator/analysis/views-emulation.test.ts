@@ -7,6 +7,7 @@ import { rows, withConnection } from "./connection.ts";
 import { noopAnalysisEffects } from "./effects.ts";
 import { ingestCampaign } from "./ingest.ts";
 import { EMULATION_NODES, writeRunWithTopology } from "./test-fixtures.ts";
+import { EMULATION_SUMMARY_SQL, emulationLines } from "../campaign/run/emulation-summary.ts";
 
 // The tree (test-fixtures.ts EMULATION_NODES): n0 ─10 ms─ n1 ─5 ms, 10 Mbit/s─ n2 (IoT source), n0 ─20 ms─ n3.
 // Paths: n2→n1 5 ms (bottleneck 10 Mbit/s), n1→n3 30 ms, n2→n3 35 ms (10 Mbit/s), n1→n1 0.
@@ -195,5 +196,30 @@ describe("emulation fidelity views on a hand-built run", () => {
       ["runE", true, null, 20, 30],
     ]);
     expect([b!.unexplained_p99_ms, c!.excess_max_ms, d!.hops]).toEqual([0.9896, 1, null]);
+  });
+
+  it("the campaign summary's emulation line: distorted runs, late hops by cause, requests failed only by the machine", async () => {
+    // five auction runs: A, B and E distorted (C not, D unknown); run A's late hops r2 s1, r3 s2, r6 s4 by the
+    // machine and r4 s3 by the network; its failed requests r2, r3, r6 (only machine-late hops) and r4
+    const [row] = await query(EMULATION_SUMMARY_SQL);
+    expect(Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, round(v)]))).toEqual({
+      strategy: "auction",
+      runs: 5,
+      distorted_runs: 3,
+      threshold_ms: 10,
+      timer_slack_p99_ms: 20,
+      excess_p99_ms: 24.6,
+      loop_lag_p99_ms: 3,
+      late_hops: 4,
+      late_by_machine_hops: 3,
+      late_by_network_hops: 1,
+      failed_requests: 4,
+      failed_by_machine: 3,
+    });
+    expect(emulationLines([row!])).toEqual([
+      "Emulation (a run is distorted when its p99 timer slack or hop excess passes 10 ms; worst run shown):",
+      "  auction: 3 of 5 runs distorted; timer slack p99 20 ms, hop excess p99 24.6 ms; 4 late hops (3 by the " +
+        "machine, 1 by the network); 3 of 4 failed requests failed only by the machine's lateness",
+    ]);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The end of a campaign: ingest every finished run into `<out>/campaign.duckdb` and print the headline metrics per
  * strategy and network size (means, with the 95 % interval when there are several runs), from the analysis views,
- * a legend (one sentence per column), then the auction's spending against each other strategy, chain by chain.
+ * a legend (one sentence per column), the auction's spending against each other strategy, chain by chain, and how
+ * much the machine distorted the emulated network (emulation-summary.ts).
  */
 import { join } from "node:path";
 import { ingestCampaign } from "../../analysis/ingest.ts";
 import { rows, withConnection } from "../../analysis/connection.ts";
 import { createViews } from "../../analysis/views.ts";
+import { EMULATION_SUMMARY_SQL, emulationLines } from "./emulation-summary.ts";
 
 type Row = Record<string, unknown>;
 
@@ -40,14 +42,21 @@ export async function analyseCampaign(out: string, print: (line: string) => void
     `Ingested ${report.events} events of ${report.added.length + report.replaced.length} runs into ${report.dbPath} ` +
       `(${report.invalidLines} invalid lines) in ${Math.round(report.ms)} ms.`,
   );
-  const { summary, paired } = await withConnection(join(out, "campaign.duckdb"), async (con) => {
+  const { summary, paired, emulation } = await withConnection(join(out, "campaign.duckdb"), async (con) => {
     await createViews(con);
     return {
       summary: await rows(con, "SELECT metric, strategy, nodes, runs, mean, ci_low, ci_high FROM strategy_summary"),
       paired: await rows(con, "SELECT * FROM paired_spending ORDER BY baseline"),
+      emulation: await rows(con, EMULATION_SUMMARY_SQL),
     };
   });
-  for (const line of [...summaryTable(summary), ...legend(), ...pairedSpendingLines(paired)]) print(line);
+  const sections = [
+    ...summaryTable(summary),
+    ...legend(),
+    ...pairedSpendingLines(paired),
+    ...emulationLines(emulation),
+  ];
+  for (const line of sections) print(line);
 }
 
 /** The table of `strategy_summary` rows: a row per strategy × size, a column per metric of {@link COLUMNS}. */
