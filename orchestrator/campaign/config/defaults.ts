@@ -41,7 +41,6 @@ export const DEFAULT_TEXTS = {
   NB_AUDIO_FUNCTIONS: "1",               // (ours) HEAD: 0
   GAMMA_PARAMETERISATION: "rate",        // HEAD's Go generator reads 15 as a rate
   WORKLOAD_VARIANT: "head",              // HEAD's generator (LATENCY_LAW follows the variant unless set)
-  EXECUTION_SCALE: "1",                  // (ours) busy-spin times as the pipelines define them
   WARMUP_TIME: "60",                     // GIRAFF sleeps 60 s so latency medians fill
   WAIT_TIME: "140",
 } as const satisfies Partial<Record<VariableName, string>>;

@@ -46,7 +46,7 @@ describe("loadCampaign: defaults", () => {
       latencyLaw: "half-normal-head",
       gammaParameterisation: "rate",
       variant: "head",
-      executionScale: 1,
+      executionScale: 0.1,
     });
     expect(c.topology).toEqual({ kind: "preset", preset: "current" });
     expect(c.latencyModel).toBe("tcp");
@@ -68,14 +68,17 @@ describe("loadCampaign: defaults", () => {
 
   it("selects the workload variant per variation; LATENCY_LAW follows it unless set", async () => {
     const c = await load({
-      ".env": 'ENV_VARIATIONS=".env.paper .env.law"\nEXECUTION_SCALE=0.1',
+      ".env": 'ENV_VARIATIONS=".env.paper .env.law"\nEXECUTION_SCALE=0.25',
       ".env.paper": "WORKLOAD_VARIANT=paper",
       ".env.law": "WORKLOAD_VARIANT=paper\nLATENCY_LAW=half-normal-head",
     });
     const [paper, law] = c.matrix.variations;
-    expect(paper!.workload).toMatchObject({ variant: "paper", latencyLaw: "half-normal-paper", executionScale: 0.1 });
+    expect(paper!.workload).toMatchObject({ variant: "paper", latencyLaw: "half-normal-paper", executionScale: 0.25 });
     expect(law!.workload).toMatchObject({ variant: "paper", latencyLaw: "half-normal-head" });
     await expect(load({ ".env": "WORKLOAD_VARIANT=thesis" })).rejects.toThrow(/`WORKLOAD_VARIANT`.*head.*paper/);
+    // unset, the busy-spin scale follows the provider: a tenth on this machine, full time on Grid'5000's VMs
+    const g5k = await load({ ".env": 'PROVIDER="grid5000"' });
+    expect(g5k.matrix.variations[0]!.workload.executionScale).toBe(1);
   });
 
   it("parses our strategy entries with valuation and reduction", async () => {

@@ -13,6 +13,14 @@ import { LATENCY_CLASSES, type LatencyClass, type Variation, type Workload } fro
 /** The latency law of each generator when `LATENCY_LAW` is unset (plan-options.ts `VARIANT_LAWS`). */
 const VARIANT_LATENCY_LAWS = { head: "half-normal-head", paper: "half-normal-paper" } as const;
 
+/**
+ * `EXECUTION_SCALE` when unset, by `PROVIDER`. On Grid'5000 every fog node has its own VM, so functions burn their
+ * trace-driven time. Here the whole network shares the machine's cores with the functions: at full time, a dozen
+ * busy-spin functions starve the event loops that emulate the links, and hops turn late from the machine alone
+ * (views/16-run_emulation.sql measures it); a tenth keeps the CPU-bound character at a load two cores sustain.
+ */
+const DEFAULT_EXECUTION_SCALE = { local: 0.1, grid5000: 1 } as const;
+
 export function resolveVariation(name: string, file: string | null, layer: ResolvedLayer): Variation {
   const workload = resolveWorkload(layer);
   const warmup = layer.WARMUP_TIME;
@@ -55,7 +63,7 @@ function resolveWorkload(layer: ResolvedLayer): Workload {
     latencyLaw: layer.LATENCY_LAW?.value ?? VARIANT_LATENCY_LAWS[layer.WORKLOAD_VARIANT.value],
     gammaParameterisation: layer.GAMMA_PARAMETERISATION.value,
     variant: layer.WORKLOAD_VARIANT.value,
-    executionScale: layer.EXECUTION_SCALE.value,
+    executionScale: layer.EXECUTION_SCALE?.value ?? DEFAULT_EXECUTION_SCALE[layer.PROVIDER.value],
   };
 }
 

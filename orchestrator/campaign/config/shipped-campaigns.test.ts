@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expandRuns } from "./expand-runs.ts";
 import { loadCampaign } from "./load-campaign.ts";
+import { checkPacing } from "../run/check-pacing.ts";
+import { planFor, topologyFor } from "../run/prepare.ts";
 
 const experiments = fileURLToPath(new URL("../../../experiments/", import.meta.url));
 const load = (name: string, env: Record<string, string> = {}) => loadCampaign(`${experiments}${name}`, { env });
@@ -13,6 +15,20 @@ describe("shipped campaigns", () => {
     expect(campaign.warnings).toEqual([]);
     expect(expandRuns(campaign).length).toBeGreaterThan(0);
   });
+
+  it.each(["default", "giraff-final", "giraff-europar", "giraff-thesis"])(
+    "%s: WAIT_TIME covers the last IoT window of every plan",
+    async (name) => {
+      const campaign = await load(name);
+      expect(() =>
+        checkPacing(expandRuns(campaign), (run) => {
+          const topology = topologyFor(campaign, run, undefined);
+          return { topology, plan: planFor(run, topology, undefined) };
+        }),
+      ).not.toThrow();
+    },
+    120_000,
+  );
 
   it("default: 7 strategies × 1 size × 1 repetition × 1 variation, short enough for ten minutes", async () => {
     const campaign = await load("default");

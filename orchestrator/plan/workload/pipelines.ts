@@ -169,21 +169,22 @@ export function giraffPipeline(name: string, images: Partial<FunctionImages> = {
 }
 
 /**
- * The pipeline with its busy-spin execution times multiplied by `factor` (each function's `EXECUTION_SCALE`). On a
- * small machine the whole fog network shares a few cores with the functions; burning less keeps the nodes' event
- * loops responsive, so measured latencies stay the emulated network's.
+ * The pipeline with its busy-spin execution times multiplied by `factor`: each function's `EXECUTION_SCALE`, and its
+ * cap `MAX_EXECUTION_MS`, so the law keeps its shape. On a small machine the whole fog network shares a few cores
+ * with the functions; burning less keeps the nodes' event loops responsive, so measured latencies stay the emulated
+ * network's.
  */
 export function scaleExecution(pipeline: Pipeline, factor: number): Pipeline {
   if (factor === 1) return pipeline;
+  const times = (value: string) => String(Number((Number(value) * factor).toPrecision(12)));
   return {
     ...pipeline,
     functions: pipeline.functions.map((f) => {
-      const scale = f.envVars["EXECUTION_SCALE"];
+      const { EXECUTION_SCALE: scale, MAX_EXECUTION_MS: max } = f.envVars;
       if (scale === undefined) return f;
-      return {
-        ...f,
-        envVars: { ...f.envVars, EXECUTION_SCALE: String(Number((Number(scale) * factor).toPrecision(12))) },
-      };
+      const envVars: Record<string, string> = { ...f.envVars, EXECUTION_SCALE: times(scale) };
+      if (max !== undefined) envVars["MAX_EXECUTION_MS"] = times(max);
+      return { ...f, envVars };
     }),
   };
 }
