@@ -30,9 +30,12 @@ export function topologyFor(campaign: Campaign, run: RunSpec, dir: string | unde
           sizeMultiplier: run.size.multiplier,
           seed: run.seeds.topology,
           minNodes: run.size.minNumberVms,
+          // GIRAFF bounds the bare-metal hosts a network needs; on one machine there are none: the fog nodes
           ...(campaign.deployment.provider === "grid5000" && isClusterName(campaign.deployment.cluster)
             ? { maxHosts: run.size.maxNumberVms, cluster: campaign.deployment.cluster }
-            : {}),
+            : campaign.deployment.provider === "local"
+              ? { maxNodes: run.size.maxNumberVms }
+              : {}),
         }).topology;
   if (path !== undefined) writeJsonAtomic(path, topology);
   return topology;

@@ -34,6 +34,15 @@ describe("acceptance checks", () => {
     expect((err as Error).message).toMatch(/2 fog nodes, fewer than the minimum 3/);
   });
 
+  it("bounds the fog nodes on one machine (maxNodes, ours) with GIRAFF's exit code for too big a network", () => {
+    const t = generateTopology({ preset: "current", sizeMultiplier: 1, seed: 1 });
+    const fogNodes = t.nodes.length - 1;
+    expect(() => checkTopology(t, { maxNodes: fogNodes, cluster: "gros" })).not.toThrow();
+    const err = catchError(() => checkTopology(t, { maxNodes: fogNodes - 1, cluster: "gros" }));
+    expect(err).toMatchObject({ check: "max-nodes", exitCode: 123, actual: fogNodes, limit: fogNodes - 1 });
+    expect((err as Error).message).toMatch(/more than the maximum/);
+  });
+
   it("fails too many hosts with exit code 123, counting the IoT emulator's host", () => {
     // three 2-core VMs share one gros host; the IoT emulator takes a second
     expect(packHosts(t, "gros").hostsNeeded).toBe(2);

@@ -9,15 +9,16 @@ import { packHosts, type ClusterName } from "./pack-hosts.ts";
 export const EXIT_TOO_FEW_NODES = 122;
 export const EXIT_TOO_MANY_HOSTS = 123;
 
-export type CheckName = "min-nodes" | "max-hosts";
+/** `max-nodes` is ours: on one machine MAX_NUMBER_VMS bounds the fog nodes, as there are no hosts to pack. */
+export type CheckName = "min-nodes" | "max-hosts" | "max-nodes";
 
 /** A generated topology failed an acceptance check; another seed may pass. */
 export class TopologyCheckError extends Error {
   override name = "TopologyCheckError";
   readonly check: CheckName;
-  /** GIRAFF's exit status for this check: 122 (min-nodes) or 123 (max-hosts). */
+  /** GIRAFF's exit status for this check: 122 (min-nodes) or 123 (max-hosts, and our max-nodes). */
   readonly exitCode: typeof EXIT_TOO_FEW_NODES | typeof EXIT_TOO_MANY_HOSTS;
-  /** Fog nodes (min-nodes) or hosts needed (max-hosts). */
+  /** Fog nodes (min-nodes, max-nodes) or hosts needed (max-hosts). */
   readonly actual: number;
   readonly limit: number;
   readonly seed: string | number | undefined;
@@ -51,9 +52,23 @@ export function fogNodeCount(topology: Topology): number {
 /** Throws a {@link TopologyCheckError} for the first failed check; checks without a limit are skipped. */
 export function checkTopology(
   topology: Topology,
-  limits: { minNodes?: number | undefined; maxHosts?: number | undefined; cluster: ClusterName },
+  limits: {
+    minNodes?: number | undefined;
+    maxNodes?: number | undefined;
+    maxHosts?: number | undefined;
+    cluster: ClusterName;
+  },
 ): void {
   const fogNodes = fogNodeCount(topology);
+  if (limits.maxNodes !== undefined && fogNodes > limits.maxNodes) {
+    throw new TopologyCheckError({
+      check: "max-nodes",
+      actual: fogNodes,
+      limit: limits.maxNodes,
+      seed: topology.seed,
+      message: `The topology drawn with seed ${topology.seed} has ${fogNodes} fog nodes, more than the maximum ${limits.maxNodes}.`,
+    });
+  }
   if (limits.minNodes !== undefined && fogNodes < limits.minNodes) {
     throw new TopologyCheckError({
       check: "min-nodes",

@@ -15,6 +15,8 @@ export interface GenerateOptions {
   minNodes?: number | undefined;
   /** GIRAFF's MAX_NB_VMS: more bare-metal hosts than this fail with exit code 123. */
   maxHosts?: number | undefined;
+  /** MAX_NUMBER_VMS on one machine (ours): more fog nodes than this fail with exit code 123. */
+  maxNodes?: number | undefined;
   /** The Grid'5000 cluster whose hosts `maxHosts` counts; `gros` when absent. */
   cluster?: ClusterName | undefined;
 }
@@ -25,6 +27,7 @@ export interface NormalizedOptions {
   seed: string | number;
   minNodes: number | undefined;
   maxHosts: number | undefined;
+  maxNodes: number | undefined;
   cluster: ClusterName;
 }
 
@@ -45,6 +48,7 @@ export function normalizeGenerateOptions(options: GenerateOptions): NormalizedOp
     seed: validateSeed(options.seed),
     minNodes: validateCount("minNodes", options.minNodes, 0),
     maxHosts: validateCount("maxHosts", options.maxHosts, 1),
+    maxNodes: validateCount("maxNodes", options.maxNodes, 1),
     cluster: validateCluster(options.cluster ?? DEFAULT_CLUSTER),
   };
 }
