@@ -15,9 +15,14 @@ export interface BusySpinConfig {
   seed: string;
   /** Length of a burn slice between two yields to the event loop, in ms. */
   sliceMs: number;
+  /**
+   * `REPLY_TEXT`: a text the answer carries as `text`, for the stand-in of a speech-to-text model, whose next hop
+   * (the sentiment function) reads a `text`; undefined = no text.
+   */
+  replyText: string | undefined;
 }
 
-/** Parses `EXECUTION_LAW`, `EXECUTION_SCALE`, `MAX_EXECUTION_MS`, `SEED` (or `ID`) and `SLICE_MS`. */
+/** Parses `EXECUTION_LAW`, `EXECUTION_SCALE`, `MAX_EXECUTION_MS`, `SEED` (or `ID`), `SLICE_MS` and `REPLY_TEXT`. */
 export function normalizeBusySpinConfig(env: NodeJS.ProcessEnv): BusySpinConfig {
   const maxMs = env["MAX_EXECUTION_MS"];
   return {
@@ -26,6 +31,7 @@ export function normalizeBusySpinConfig(env: NodeJS.ProcessEnv): BusySpinConfig 
     maxMs: maxMs === undefined || maxMs === "" ? undefined : positive("MAX_EXECUTION_MS", maxMs),
     seed: env["SEED"] || env["ID"] || "0",
     sliceMs: positive("SLICE_MS", env["SLICE_MS"] ?? "10"),
+    replyText: env["REPLY_TEXT"] === undefined || env["REPLY_TEXT"] === "" ? undefined : env["REPLY_TEXT"],
   };
 }
 

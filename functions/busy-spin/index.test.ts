@@ -66,6 +66,14 @@ describe("functions/busy-spin", () => {
     expect(plans[1]).toEqual(plans[0]);
   });
 
+  it("answers REPLY_TEXT as `text`, so a speech-to-text stand-in feeds the sentiment function", async () => {
+    const { url } = await startFunction("busy-spin", { REPLY_TEXT: "a calm and pleasant morning" });
+    const answer = await post(`${url}/`, { executionMs: 1 });
+    expect(answer.json()).toMatchObject({ source: "request", text: "a calm and pleasant morning" });
+    const plain = await startFunction("busy-spin");
+    expect((await post(`${plain.url}/`, { executionMs: 1 })).json()).not.toHaveProperty("text");
+  });
+
   it("refuses to start on a bad configuration, naming the variable", async () => {
     await expect(startFunction("busy-spin", { EXECUTION_LAW: "weibull" })).rejects.toThrow(/exited before listening/);
   });

@@ -51,6 +51,7 @@ async function handle(request: FunctionRequest): Promise<Reply> {
       capped: draw?.capped ?? false,
       actualMs: burnt.wallMs,
       busyMs: burnt.busyMs,
+      ...(config.replyText === undefined ? {} : { text: config.replyText }),
     });
   } finally {
     stats.running -= 1;
