@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { errorMessage, type BenchResult, type Benchmark } from "./common.ts";
 import { campaignDefault, orchestrationOverhead } from "./campaign.ts";
 import { density } from "./density.ts";
+import { deviations } from "./deviations.ts";
 import { ingestBench } from "./ingest.ts";
 import { iotRate } from "./iot-rate.ts";
 import { placementOverhead } from "./placement-overhead.ts";
@@ -29,6 +30,7 @@ const BENCHMARKS: Benchmark[] = [
   reportBuild,
   orchestrationOverhead,
   campaignDefault,
+  deviations,
 ];
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 

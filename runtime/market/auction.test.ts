@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { BidProposal, Sla } from "../protocol/messages.ts";
 import { onBids, onPayment, startAuction, type AuctionState, type Verdict } from "./auction.ts";
-import { MARKET_RULES } from "./rules.ts";
+import { MARKET_RULES, withoutFallback } from "./rules.ts";
 
 const sla: Sla = {
   id: "sla-1",
@@ -76,6 +76,21 @@ describe("auction state machine", () => {
       { nodeId: "b", ok: false, reason: "insufficient cpu" },
       { nodeId: "c", ok: true },
     ]);
+  });
+
+  it("refuses the SLA at the first refused payment without fallback (GIRAFF, §17.2)", () => {
+    const giraff = withoutFallback(MARKET_RULES["second-price"]);
+    const { record, paid } = run([bid("a", 3), bid("b", 1), bid("c", 2)], (n) => n !== "b", undefined, giraff);
+    expect(paid).toEqual(["b"]);
+    expect(record).toMatchObject({ outcome: "refused", reason: "the winner refused payment (no fallback)" });
+    expect(record.paymentAttempts).toEqual([{ nodeId: "b", ok: false, reason: "insufficient cpu" }]);
+    expect(record.winner).toBeUndefined();
+    // an accepted payment is unchanged, and the rule keeps its name and prices
+    expect(run([bid("a", 3), bid("b", 1)], () => true, undefined, giraff).record).toMatchObject({
+      rule: "second-price",
+      winner: "b",
+      price: 3,
+    });
   });
 
   it("refuses with a reason when nobody bids, nobody is valid, or everybody refuses payment", () => {

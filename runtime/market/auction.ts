@@ -4,7 +4,8 @@
  * carry out (call for bids, pay a node, finish) and, at the end, the {@link AuctionRecord} that explains it.
  *
  * Payment falls back down the ranking: a winner that refuses (its capacity changed since it bid, or it is gone)
- * is recorded and the next candidate is offered the function, at the price the rule gives that position.
+ * is recorded and the next candidate is offered the function, at the price the rule gives that position. A rule
+ * without fallback (`withoutFallback`, GIRAFF's behaviour, giraff.md §17.2) refuses the SLA at the first refusal.
  */
 import type { EventBody } from "../protocol/events.ts";
 import type { BidProposal, BidProposals, Refusal, Sla } from "../protocol/messages.ts";
@@ -17,6 +18,7 @@ export const MARKET_REASONS = {
   noBids: "no bids",
   noValidBids: "no valid bids",
   allPaymentsFailed: "every candidate refused payment",
+  paymentRefused: "the winner refused payment (no fallback)",
   targetUnreachable: "target node unreachable",
   unknownTarget: "unknown target node",
 } as const;
@@ -108,6 +110,7 @@ export function onPayment(state: AuctionState, ok: boolean, now: number, reason?
     return { state: { ...state, phase: "done", record }, effect: { kind: "done", record } };
   }
   const next = { ...state, payments, index: state.index + 1 };
+  if (state.rule.fallback === false) return finish(next, now, MARKET_REASONS.paymentRefused);
   if (next.index >= state.ranking.length) return finish(next, now, MARKET_REASONS.allPaymentsFailed);
   return { state: next, effect: payEffect(next) };
 }

@@ -3,13 +3,14 @@
  * environment. Exit status 2 for a bad setting.
  *
  *   GIRAFF_MARKET_HOST (0.0.0.0)  GIRAFF_MARKET_PORT (30008)  GIRAFF_STRATEGY (auction: picks the market rule)
- *   GIRAFF_MARKET_RULE (the strategy's)  GIRAFF_EVENTS (events .jsonl)  GIRAFF_RUN  GIRAFF_READY_FILE
+ *   GIRAFF_MARKET_RULE (the strategy's)  GIRAFF_MARKET_PAYMENT_FALLBACK (true; false = GIRAFF's market, §17.2)
+ *   GIRAFF_EVENTS (events .jsonl)  GIRAFF_RUN  GIRAFF_READY_FILE
  */
 import { createLogger } from "../log.ts";
 import { strategy as strategyByName } from "../strategies/index.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
-import { ipVar, maybeVar, oneOfVar, portVar, type Env } from "../util/env-vars.ts";
+import { booleanVar, ipVar, maybeVar, oneOfVar, portVar, type Env } from "../util/env-vars.ts";
 import { isMain, serveUntilSignal, type Service } from "../util/serve.ts";
 import { startMarket } from "./market.ts";
 import { MARKET_RULES } from "./rules.ts";
@@ -18,6 +19,7 @@ export interface MarketSettings {
   host: string;
   port: number;
   rule: MarketRuleName;
+  paymentFallback: boolean;
   run: string;
 }
 
@@ -28,6 +30,7 @@ export function marketSettings(env: Env): MarketSettings {
     host: ipVar(env, "GIRAFF_MARKET_HOST", "0.0.0.0"),
     port: portVar(env, "GIRAFF_MARKET_PORT", 30008),
     rule: oneOfVar(env, "GIRAFF_MARKET_RULE", Object.keys(MARKET_RULES) as MarketRuleName[], paired),
+    paymentFallback: booleanVar(env, "GIRAFF_MARKET_PAYMENT_FALLBACK", true),
     run: maybeVar(env, "GIRAFF_RUN") ?? "vm",
   };
 }
@@ -40,6 +43,7 @@ export async function startMarketFromEnv(env: Env): Promise<Service> {
     port: s.port,
     run: s.run,
     rule: s.rule,
+    paymentFallback: s.paymentFallback,
     events,
     logger: createLogger("market"),
   });

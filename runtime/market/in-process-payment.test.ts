@@ -30,7 +30,7 @@ interface ScriptedNode {
   bidKey: Buffer;
 }
 
-function register(id: string, parent: string | undefined, octet: number): ScriptedNode {
+function register(id: string, parent: string | undefined, octet: number, at: RunningMarket = market): ScriptedNode {
   const keys = generateNodeKeys();
   const unsigned: NodeRegistration = {
     kind: parent === undefined ? "marketNode" : "node",
@@ -45,8 +45,8 @@ function register(id: string, parent: string | undefined, octet: number): Script
     agreementKey: keys.agreement.publicKey,
     signedAt: Date.now(),
   };
-  market.registry.register({ ...unsigned, signature: signText(keys, registrationSigningText(unsigned)) }, Date.now());
-  const bidKey = deriveBidKey(keys.agreement.privateKey, market.agreement.publicKey, id)!;
+  at.registry.register({ ...unsigned, signature: signText(keys, registrationSigningText(unsigned)) }, Date.now());
+  const bidKey = deriveBidKey(keys.agreement.privateKey, at.agreement.publicKey, id)!;
   return { id, url: `http://${unsigned.ip}:30003`, bidKey };
 }
 
@@ -108,6 +108,42 @@ describe("market with in-process nodes", () => {
       expect.objectContaining({ nodeId: child.id, ok: true }),
     ]);
     expect(accepted).toEqual([record.slaId]);
+  });
+
+  it("refuses the SLA instead, with `paymentFallback: false` (GIRAFF's market)", async () => {
+    const giraff = await startMarket({
+      host: "127.69.201.253",
+      port: 0,
+      peers: directory,
+      paymentTimeoutMs: 500,
+      paymentFallback: false,
+    });
+    try {
+      const lone = register("lone", undefined, 4, giraff);
+      const other = register("other", "lone", 5, giraff);
+      let accepts = 0;
+      directory.add(lone.url, {
+        alive: () => true,
+        callForBids: async (request) => ({ bids: [macBid(lone, request.sla.id, 1), macBid(other, request.sla.id, 2)] }),
+        accept: () => {
+          throw new ProtocolError({ field: "bidId", rule: "a bid this node still holds", value: "x", status: 409 });
+        },
+      });
+      directory.add(other.url, {
+        alive: () => true,
+        callForBids: async () => ({ bids: [] }),
+        accept: () => {
+          accepts++;
+          throw new Error("never offered");
+        },
+      });
+      const record = await giraff.submit(sla, lone.id);
+      expect(record).toMatchObject({ outcome: "refused", reason: "the winner refused payment (no fallback)" });
+      expect(record.paymentAttempts).toEqual([expect.objectContaining({ nodeId: lone.id, ok: false })]);
+      expect(accepts).toBe(0);
+    } finally {
+      await giraff.close();
+    }
   });
 
   it("refuses an acknowledgement whose MAC is not under the node's key", async () => {

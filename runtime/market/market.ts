@@ -30,6 +30,11 @@ export interface MarketOptions {
   /** Run name stamped on every event. */
   run?: string;
   rule?: MarketRuleName;
+  /**
+   * Offer the SLA to the next candidate when the winner refuses payment (default true). False is GIRAFF's market
+   * (giraff.md §17.2): the SLA is refused; `runtime/README.md` measures the difference.
+   */
+  paymentFallback?: boolean;
   /** Refuse unsigned registrations, bids and acceptances (default true). */
   requireSignatures?: boolean;
   pinnedKeys?: ReadonlyMap<string, string>;
@@ -90,6 +95,7 @@ export function resolveMarketOptions(opts: MarketOptions): ResolvedMarketOptions
     port: opts.port ?? 0,
     run: opts.run ?? "local",
     rule,
+    paymentFallback: opts.paymentFallback ?? true,
     requireSignatures: opts.requireSignatures ?? true,
     pinnedKeys: opts.pinnedKeys,
     bidTimeoutMs: opts.bidTimeoutMs ?? 5000,

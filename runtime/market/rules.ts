@@ -9,6 +9,9 @@
  * - `random` (paired with max-cpu): a uniformly random winner, charged its own price.
  *
  * Ties and shuffles use a generator seeded by the SLA id, so an auction can be replayed exactly.
+ *
+ * Every rule falls back down its ranking when a winner refuses payment; {@link withoutFallback} gives the same rule
+ * without it, as GIRAFF's market behaves (giraff.md §4.4 step 4, §17.2: the SLA is refused).
  */
 import type { BidProposal } from "../protocol/messages.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
@@ -22,6 +25,13 @@ export interface MarketRule {
   rank(bids: readonly BidProposal[], slaId: string): BidProposal[];
   /** What the candidate at `index` of `ranking` pays if it accepts. */
   price(ranking: readonly BidProposal[], index: number): number;
+  /** False: a refused payment ends the auction (GIRAFF); true or absent: the next candidate is offered the SLA. */
+  readonly fallback?: boolean;
+}
+
+/** `rule` as GIRAFF's market runs it: the first refused payment refuses the SLA, whoever else bid. */
+export function withoutFallback(rule: MarketRule): MarketRule {
+  return { ...rule, fallback: false };
 }
 
 function byBidThenSeed(slaId: string) {

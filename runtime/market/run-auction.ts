@@ -22,14 +22,14 @@ import { verifyText } from "../protocol/signing.ts";
 import { parseWith } from "../protocol/validate.ts";
 import { MARKET_REASONS, onBids, onPayment, startAuction, type AuctionRecord, type Step } from "./auction.ts";
 import type { MarketState } from "./market.ts";
-import { MARKET_RULES } from "./rules.ts";
+import { MARKET_RULES, withoutFallback } from "./rules.ts";
 
 /** Margin kept by the market for its own work when telling the target how long it may take. */
 const BUDGET_MARGIN_MS = 50;
 
 export async function runAuction(state: MarketState, sla: Sla, targetNode: string): Promise<AuctionRecord> {
   const { opts, registry } = state;
-  const rule = MARKET_RULES[opts.rule];
+  const rule = opts.paymentFallback ? MARKET_RULES[opts.rule] : withoutFallback(MARKET_RULES[opts.rule]);
   opts.events.emit({
     kind: "sla_submitted",
     slaId: sla.id,

@@ -36,6 +36,6 @@ export { latencyFeasible, type LatencyCheck } from "./feasibility.ts";
 export { seededRandom, shuffled } from "../util/seeded-random.ts";
 export * from "./valuations/index.ts";
 export { flood } from "./placement/auction.ts";
-export { DEFAULT_PROPOSITIONS_REQUIRED } from "./placement/mincpurandom.ts";
+export { DEFAULT_PROPOSITIONS_REQUIRED, mincpurandomWalk, type WalkOptions } from "./placement/mincpurandom.ts";
 export { MAX_CPU_KEEP } from "./placement/max-cpu.ts";
 export { auction, cloudOnly, edgeFirst, edgeFurthest, edgeWard, maxCpu, mincpurandom };

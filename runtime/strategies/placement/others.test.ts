@@ -6,7 +6,7 @@ import { bidders, refusalsByNode } from "../testing/inspect.ts";
 import { REASONS } from "../types.ts";
 import { cloudOnly } from "./cloud-only.ts";
 import { maxCpu } from "./max-cpu.ts";
-import { mincpurandom } from "./mincpurandom.ts";
+import { mincpurandom, mincpurandomWalk } from "./mincpurandom.ts";
 
 describe("mincpurandom on the dev tree", () => {
   it("collects two candidates: itself and one random neighbour", async () => {
@@ -39,6 +39,26 @@ describe("mincpurandom on the dev tree", () => {
       expect(answer.bids).toHaveLength(1);
       expect(net.visited()).not.toContain("node_1");
     }
+  });
+
+  it("with GIRAFF's walk, a pick of the sender wastes the slot (the switch the fix turns off)", async () => {
+    // Same call as above: node_2 full, asked by node_1 for one proposal. node_2 has 4 neighbours, node_1 among
+    // them, so GIRAFF's shuffle puts the sender first for some SLA ids, and then nobody is asked.
+    const giraff = mincpurandomWalk({ senderTakesSlot: true }, "mincpurandom-giraff");
+    const empty: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const net = new InMemoryNetwork(devTree({ node_2: { cpuFreeMilli: 0 } }), giraff);
+      const answer = await net.handle("node_2", {
+        nodeOrigin: "node_1",
+        sla: makeSla({ id: `s${i}` }),
+        accumulatedLatency: { medianMs: 2, averageMs: 2, uncertaintyMs: 0, packetLoss: 0, bandwidthBps: 1e9 },
+        nbPropositionsRequired: 1,
+      });
+      expect(net.visited()).not.toContain("node_1");
+      if (answer.bids.length === 0) empty.push(`s${i}`);
+    }
+    expect(empty.length).toBeGreaterThan(0);
+    expect(empty.length).toBeLessThan(40);
   });
 
   it("keeps the other proposals when a neighbour fails (fix)", async () => {

@@ -1,7 +1,8 @@
 /**
  * An in-memory fog network for scenario and property tests (STYLE principle 13): a tree of fake nodes, each
- * running a real strategy, whose `ask` calls the neighbour's strategy directly. Nodes bid a configured value;
- * links carry a latency estimate (or none), a bandwidth, and can be made to drop or fail requests.
+ * running a real strategy, whose `ask` calls the neighbour's strategy directly. Nodes bid a configured value (or
+ * answer through `selfBid`); links carry a latency estimate (or none), a bandwidth, and can be made to drop or fail
+ * requests.
  */
 import { LATENCY_MODELS } from "../latency-models.ts";
 import { seededRandom } from "../../util/seeded-random.ts";
@@ -32,6 +33,11 @@ export interface FakeNode {
   cpuFreeMilli?: number;
   /** Overrides the network's strategy for this node. */
   strategy?: PlacementStrategy;
+  /**
+   * Replaces the fixed-bid fake (`bid`, `cpuFreeMilli`) with a real answer: the deviation simulation
+   * (`bench/deviations.ts`) plugs in a node's resource tracker, limiter and valuation here.
+   */
+  selfBid?: (request: BidRequest) => SelfBid;
 }
 
 export interface Visit {
@@ -88,7 +94,7 @@ export class InMemoryNetwork {
       request,
       neighbours,
       latencyModel: this.latencyModel,
-      bidSelf: () => bidSelf(node, request.sla),
+      bidSelf: () => (node.selfBid === undefined ? bidSelf(node, request.sla) : node.selfBid(request)),
       ask: async (neighbourId, forwarded) => {
         if (!neighbours.some((n) => n.id === neighbourId))
           throw new Error(`${node.id} asked non-neighbour ${neighbourId}`);

@@ -4,10 +4,12 @@ import type { ValuationPlugin } from "../types.ts";
 import { cpuUtilisation } from "./cpu-utilisation.ts";
 import { linear } from "./linear.ts";
 import { quadratic } from "./quadratic.ts";
+import { quadraticGiraff } from "./quadratic-giraff.ts";
 
 export const VALUATIONS = {
   linear,
   quadratic,
+  "quadratic-giraff": quadraticGiraff,
   "cpu-utilisation": cpuUtilisation,
 } as const satisfies Record<string, ValuationPlugin>;
 
@@ -17,6 +19,16 @@ export function valuation(name: string): ValuationPlugin {
   return pickByName(VALUATIONS, "valuation", name);
 }
 
-export { committedLoad, quadraticValue, QUADRATIC_PARAMS } from "./quadratic.ts";
+export {
+  committedLoad,
+  fullCommittedLoad,
+  GIRAFF_QUADRATIC,
+  OUR_QUADRATIC,
+  QUADRATIC_PARAMS,
+  quadraticPlugin,
+  quadraticValue,
+  quadraticWith,
+  type QuadraticOptions,
+} from "./quadratic.ts";
 export { isDataSource, REDUCTION_FACTOR, withReduction } from "./reduction.ts";
-export { cpuUtilisation, linear, quadratic };
+export { cpuUtilisation, linear, quadratic, quadraticGiraff };

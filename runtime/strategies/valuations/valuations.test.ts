@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../protocol/errors.ts";
 import { makeSla } from "../testing/fixtures.ts";
 import type { ValuationInput, ValuationParams } from "../types.ts";
-import { committedLoad, cpuUtilisation, linear, quadratic, valuation, VALUATIONS, withReduction } from "./index.ts";
+import {
+  committedLoad,
+  cpuUtilisation,
+  fullCommittedLoad,
+  linear,
+  quadratic,
+  quadraticGiraff,
+  quadraticPlugin,
+  valuation,
+  VALUATIONS,
+  withReduction,
+} from "./index.ts";
 
 const params: ValuationParams = {
   pricingCpuInitial: 1,
@@ -58,6 +69,39 @@ describe("quadratic", () => {
   it("on an idle node is E·s·(AA·s + BB)·D, scaled by E", () => {
     expect(quadratic.value(input()).bid).toBeCloseTo(0.125 * 0.4125 * 600, 9);
     expect(quadratic.value(input({ params: { ...params, electricityPrice: 2 } })).bid).toBeCloseTo(61.875, 9);
+  });
+});
+
+describe("quadratic-giraff (GIRAFF's exact terms)", () => {
+  it("sums U over full remaining lifetimes, in whole seconds", () => {
+    // U = 0.25 × 100 + 0.5 × 1200 = 625; 0.125 × (2 × 0.1 × 625 + 0.4125 × 600) = 0.125 × 372.5
+    const v = quadraticGiraff.value(input({ committed }));
+    expect(v.terms).toEqual({ s: 0.125, U: 625, D: 600 });
+    expect(v.bid).toBeCloseTo(46.5625, 9);
+    expect(v.price).toBe(v.bid);
+    expect(
+      fullCommittedLoad([
+        { cpuShare: 0.5, remainingS: 10.9 },
+        { cpuShare: 1, remainingS: -2 },
+      ]),
+    ).toBe(5);
+  });
+
+  it("leaves replicas out of s, where ours counts them", () => {
+    // replicas 2: ours s = 0.25, 0.25 × (2 × 0.1 × 325 + (0.025 + 0.4) × 600) = 80; GIRAFF's s stays 0.125
+    const sla = makeSla({ replicas: 2 });
+    expect(quadratic.value(input({ sla, committed })).bid).toBeCloseTo(80, 9);
+    expect(quadraticGiraff.value(input({ sla, committed })).bid).toBeCloseTo(46.5625, 9);
+  });
+
+  it("switches each term on its own", () => {
+    const sla = makeSla({ replicas: 2 });
+    const sOnly = quadraticPlugin("s-giraff", { replicasInShare: false, committedLoad: "clipped" });
+    const uOnly = quadraticPlugin("u-giraff", { replicasInShare: true, committedLoad: "full" });
+    // s = 0.125, U = 325: 0.125 × (65 + 247.5); s = 0.25, U = 625: 0.25 × (125 + 255)
+    expect(sOnly.value(input({ sla, committed })).bid).toBeCloseTo(39.0625, 9);
+    expect(uOnly.value(input({ sla, committed })).bid).toBeCloseTo(95, 9);
+    expect(() => sOnly.validate({ ratioAA: 1, ratioBB: 1 })).toThrow(/`s-giraff` valuation needs `electricityPrice`/);
   });
 });
 
@@ -121,7 +165,7 @@ describe("validation and guards", () => {
   });
 
   it("has a registry by name", () => {
-    expect(Object.keys(VALUATIONS)).toEqual(["linear", "quadratic", "cpu-utilisation"]);
+    expect(Object.keys(VALUATIONS)).toEqual(["linear", "quadratic", "quadratic-giraff", "cpu-utilisation"]);
     for (const [name, plugin] of Object.entries(VALUATIONS)) expect(valuation(name)).toBe(plugin);
     expect(() => valuation("cubic")).toThrow(ConfigError);
     expect(() => valuation("cubic")).toThrow(/`valuation`.*"cubic"/);
