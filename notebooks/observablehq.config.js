@@ -8,6 +8,7 @@ export default {
     { name: "Campaign overview", path: "/" },
     { name: "Strategies by network size", path: "/strategies" },
     { name: "One run", path: "/run" },
+    { name: "Fidelity to GIRAFF's papers", path: "/fidelity" },
   ],
   // The default theme's Google Fonts stylesheet would be the only request leaving the machine.
   globalStylesheets: [],
