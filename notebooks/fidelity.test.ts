@@ -160,14 +160,12 @@ describe.skipIf(!hasChromium && !ci)("the fidelity page of a fixture campaign in
           page: await page.locator("html").evaluate((html) => html.scrollWidth),
           window: width,
           main: await page.locator("main").evaluate((main) => main.getBoundingClientRect().right),
-          boxes: await page
-            .locator("main table, main figure")
-            .evaluateAll((elements) =>
-              elements.map((e) => ({
-                right: e.getBoundingClientRect().right,
-                overflow: e.scrollWidth - e.clientWidth,
-              })),
-            ),
+          boxes: await page.locator("main table, main figure").evaluateAll((elements) =>
+            elements.map((e) => ({
+              right: e.getBoundingClientRect().right,
+              overflow: e.scrollWidth - e.clientWidth,
+            })),
+          ),
         };
         expect(layout.page).toBeLessThanOrEqual(layout.window);
         expect(layout.boxes.length).toBeGreaterThanOrEqual(6);
