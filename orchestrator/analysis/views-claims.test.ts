@@ -24,12 +24,12 @@ import {
 // Not reproduced: ratios 0.8 ×3 and 1 ×3: geometric mean √0.8 = 0.894427, the same sd of the logs (ln 1.25 apart):
 //   [0.786757, 1.016832], lower bound > 1/3. SLA violations 100 − 0 and unplaced 25 − 0 on both plans.
 //   Latency 150 and 152: mean 151, half-width 12.7062 · √2 / √2: [138.2938, 163.7062] > 100.
-// Mixed: the above plus cloud-only at ratio 0.2 on every chain: [0.2, 0.2], so "up to three times" holds against it,
+// Mixed: the above plus edge-ward at ratio 0.2 on every chain: [0.2, 0.2], so "up to three times" holds against it,
 //   and its quality equals the auction's (differences 0) while edge-first's does not (one failure fails "every").
 //   SLICES-FR's mean over baselines, per chain (ln r_edge-first + ln 0.2) / 2: ln 0.4 ×3 and ln √0.2 ×3, mean
 //   −0.860505 → 0.422949, sd 0.061111, half-width 0.064132: [0.396676, 0.450962], lower bound > 0.3.
 // Inconclusive (one plan): edge-first ratios 0.2 and 0.6: √0.12 = 0.346410, sd of the logs ln 3 / √2 = 0.776836,
-//   half-width 12.7062 · 0.776836 / √2 = 6.979589: [0.000322, 372.211397]; cloud-only ratios 2 and 2: [2, 2] > 1/3.
+//   half-width 12.7062 · 0.776836 / √2 = 6.979589: [0.000322, 372.211397]; edge-ward ratios 2 and 2: [2, 2] > 1/3.
 //   "Up to three times": one open, one failed → inconclusive. Mean over baselines per chain: ln √0.4, ln √1.2 →
 //   0.832358 [0.025393, 27.284112]. One run pair and one auction run: no interval for quality and latency.
 // Not comparable: the two strategies on different plans, no request: only the 'all' rows, no value.
@@ -71,6 +71,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const THIRD = 0.333333;
 
 describe("paper_claims: one verdict per claim part × baseline, and per claim", () => {
+  it("holds the auction against the papers' baselines only, not our extra cloud-only", async () => {
+    const paired = await query("inconclusive", "SELECT baseline FROM paired_spending ORDER BY baseline");
+    expect(paired.map((r) => r.baseline)).toEqual(["cloud-only", "edge-first", "edge-ward"]);
+    const judged = await query("inconclusive", "SELECT DISTINCT baseline FROM paper_claims ORDER BY baseline");
+    expect(judged.map((r) => r.baseline)).toEqual(["all", "edge-first", "edge-ward"]);
+  });
+
   it("reproduces every claim when the auction saves over three times and matches the baseline", async () => {
     const spending = [6, 0.223607, 0.196689, 0.254208];
     const sla = [2, -33.333333, -33.333333, -33.333333, 5];
@@ -110,19 +117,19 @@ describe("paper_claims: one verdict per claim part × baseline, and per claim", 
 
   it("holds 'up to three times' on one baseline, 'matching' only on every one, and pools the baselines for 70 %", async () => {
     const c = await claims("mixed");
-    expect(c["wosc23-spending/cloud-only"]).toEqual(["reproduced", 6, 0.2, 0.2, 0.2, THIRD]);
+    expect(c["wosc23-spending/edge-ward"]).toEqual(["reproduced", 6, 0.2, 0.2, 0.2, THIRD]);
     expect(c["wosc23-spending/all"]).toEqual(["reproduced", 6, 0.2, 0.2, 0.2, THIRD]);
-    expect(c["wosc23-sla/cloud-only"]).toEqual(["reproduced", 2, 0, 0, 0, 5]);
+    expect(c["wosc23-sla/edge-ward"]).toEqual(["reproduced", 2, 0, 0, 0, 5]);
     expect(c["wosc23-sla/all"]).toEqual(["not reproduced", 2, 100, 100, 100, 5]);
     expect(c["wosc23-unplaced/all"]).toEqual(["not reproduced", 2, 25, 25, 25, 5]);
-    expect(c["slices25-spending/cloud-only"]).toEqual(["reproduced", 6, 0.2, 0.2, 0.2, 0.3]);
+    expect(c["slices25-spending/edge-ward"]).toEqual(["reproduced", 6, 0.2, 0.2, 0.2, 0.3]);
     expect(c["slices25-spending/all"]).toEqual(["not reproduced", 6, 0.422949, 0.396676, 0.450962, 0.3]);
     expect(await verdicts("mixed")).toEqual(["reproduced", "not reproduced", "not reproduced"]);
     const [all] = await query(
       "mixed",
       "SELECT reason FROM paper_claims WHERE claim_id = 'wosc23-spending' AND baseline = 'all'",
     );
-    expect(all!.reason).toBe("Reproduced against cloud-only; the lowest ratio is 0.2, against cloud-only.");
+    expect(all!.reason).toBe("Reproduced against edge-ward; the lowest ratio is 0.2, against edge-ward.");
   });
 
   it("is inconclusive when an interval straddles the threshold or there is none", async () => {
@@ -130,19 +137,19 @@ describe("paper_claims: one verdict per claim part × baseline, and per claim", 
     const single = [1, 0, null, null, 5];
     expect(await claims("inconclusive")).toEqual({
       "wosc23-spending/all": ["inconclusive", ...edgeFirst, THIRD],
-      "wosc23-spending/cloud-only": ["not reproduced", 2, 2, 2, 2, THIRD],
+      "wosc23-spending/edge-ward": ["not reproduced", 2, 2, 2, 2, THIRD],
       "wosc23-spending/edge-first": ["inconclusive", ...edgeFirst, THIRD],
       "wosc23-sla/all": ["inconclusive", ...single],
-      "wosc23-sla/cloud-only": ["inconclusive", ...single],
+      "wosc23-sla/edge-ward": ["inconclusive", ...single],
       "wosc23-sla/edge-first": ["inconclusive", ...single],
       "wosc23-unplaced/all": ["inconclusive", ...single],
-      "wosc23-unplaced/cloud-only": ["inconclusive", ...single],
+      "wosc23-unplaced/edge-ward": ["inconclusive", ...single],
       "wosc23-unplaced/edge-first": ["inconclusive", ...single],
       "slices25-spending/all": ["inconclusive", 2, 0.832358, 0.025393, 27.284112, 0.3],
-      "slices25-spending/cloud-only": ["not reproduced", 2, 2, 2, 2, 0.3],
+      "slices25-spending/edge-ward": ["not reproduced", 2, 2, 2, 2, 0.3],
       "slices25-spending/edge-first": ["inconclusive", ...edgeFirst, 0.3],
       "slices25-sla/all": ["inconclusive", ...single],
-      "slices25-sla/cloud-only": ["inconclusive", ...single],
+      "slices25-sla/edge-ward": ["inconclusive", ...single],
       "slices25-sla/edge-first": ["inconclusive", ...single],
       "slices25-latency/all": ["inconclusive", 1, 5, null, null, 100],
     });
@@ -183,14 +190,14 @@ describe("paper_claims: one verdict per claim part × baseline, and per claim", 
     expect(runs.map((r) => [r.claim_id, r.baseline, r.runs])).toEqual([
       ["slices25-latency", "all", ["notA1", "notA2"]],
       ["wosc23-spending", "all", ["mixC1", "mixC2", "notA1", "notA2", "notE1", "notE2"]],
-      ["wosc23-spending", "cloud-only", ["mixC1", "mixC2", "notA1", "notA2"]],
       ["wosc23-spending", "edge-first", ["notA1", "notA2", "notE1", "notE2"]],
+      ["wosc23-spending", "edge-ward", ["mixC1", "mixC2", "notA1", "notA2"]],
     ]);
   });
 });
 
 describe("queryPaperClaims", () => {
-  // run_emulation comes from views/16-run_emulation.sql. The auction's and cloud-only's hops take 150 ms on a path
+  // run_emulation comes from views/16-run_emulation.sql. The auction's and edge-ward's hops take 150 ms on a path
   // the emulation makes 0 ms (target and winner n1): distorted; edge-first's take 5 ms: not.
   it("adds the emulation distortion of the runs behind each row", async () => {
     const { claims: found, emulation } = await withConnection(db("mixed"), queryPaperClaims, { readOnly: true });
@@ -198,8 +205,8 @@ describe("queryPaperClaims", () => {
     const spending = found.filter((r) => r.claim_id === "wosc23-spending");
     expect(spending.map((r) => [r.baseline, r.runs, r.measured_runs, r.distorted_runs])).toEqual([
       ["all", 6, 6, 4],
-      ["cloud-only", 4, 4, 4],
       ["edge-first", 4, 4, 2],
+      ["edge-ward", 4, 4, 4],
     ]);
   });
 
@@ -215,10 +222,10 @@ describe("queryPaperClaims", () => {
     expect(result.runs.map((r) => [r.strategy, r.run_key, r.distorted])).toEqual([
       ["auction", "notA1", null],
       ["auction", "notA2", null],
-      ["cloud-only", "mixC1", null],
-      ["cloud-only", "mixC2", null],
       ["edge-first", "notE1", null],
       ["edge-first", "notE2", null],
+      ["edge-ward", "mixC1", null],
+      ["edge-ward", "mixC2", null],
     ]);
   });
 

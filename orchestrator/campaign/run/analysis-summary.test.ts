@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeDefinitionsCampaign, writePairedCampaign } from "../../analysis/test-fixtures-definitions.ts";
-import { analyseCampaign, legend, pairedSpendingLines, summaryTable } from "./analysis-summary.ts";
+import { analyseCampaign, claimLines, legend, pairedSpendingLines, summaryTable } from "./analysis-summary.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "analysis-summary-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,10 +74,24 @@ describe("the campaign summary table", () => {
       /^auction +3 +1 +50 +66\.7 +27\.8 +100 +20 +5\.33 +6\.67 +29\.2 +0\.333$/,
     );
     expect(lines.some((l) => /^ {2}Jain paid +Jain's index of node earnings/.test(l))).toBe(true);
-    expect(lines.at(-1)).toBe(
+    expect(lines.find((l) => l.startsWith("auction / edge-first"))).toBe(
       "auction / edge-first spending per chain, geometric mean (GIRAFF's metric): 0.612 [0.0466, 8.05], totals " +
         "0.583 over 2 chains; paid: 0.632 [0.0319, 12.5], totals 0.6 over 2 chains; 2 chains excluded (not fully " +
         "placed in both)",
     );
+    // the claims close the summary, one line each (views-claims.test.ts judges them on hand-built campaigns)
+    const claims = lines.slice(lines.findIndex((l) => l.startsWith("GIRAFF's claims")));
+    expect(claims).toHaveLength(4);
+    expect(claims[1]).toMatch(/^ {2}WoSC'23, "reduces client spending by up to three times": \w[\w ]*\. /);
+  });
+
+  it("gives a line per claim with its verdict and reason", () => {
+    expect(
+      claimLines([{ paper: "WoSC'23", quote: "up to three times", verdict: "inconclusive", reason: "Too few runs." }]),
+    ).toEqual([
+      "GIRAFF's claims on this campaign (against the papers' baselines; the report's fidelity page has the figures):",
+      '  WoSC\'23, "up to three times": inconclusive. Too few runs.',
+    ]);
+    expect(claimLines([])).toEqual([]);
   });
 });

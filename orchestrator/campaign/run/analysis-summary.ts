@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { ingestCampaign } from "../../analysis/ingest.ts";
 import { rows, withConnection } from "../../analysis/connection.ts";
 import { createViews } from "../../analysis/views.ts";
+import { queryPaperClaims } from "../../analysis/paper-claims.ts";
 import { EMULATION_SUMMARY_SQL, emulationLines } from "./emulation-summary.ts";
 
 type Row = Record<string, unknown>;
@@ -42,12 +43,13 @@ export async function analyseCampaign(out: string, print: (line: string) => void
     `Ingested ${report.events} events of ${report.added.length + report.replaced.length} runs into ${report.dbPath} ` +
       `(${report.invalidLines} invalid lines) in ${Math.round(report.ms)} ms.`,
   );
-  const { summary, paired, emulation } = await withConnection(join(out, "campaign.duckdb"), async (con) => {
+  const { summary, paired, emulation, claims } = await withConnection(join(out, "campaign.duckdb"), async (con) => {
     await createViews(con);
     return {
       summary: await rows(con, "SELECT metric, strategy, nodes, runs, mean, ci_low, ci_high FROM strategy_summary"),
       paired: await rows(con, "SELECT * FROM paired_spending ORDER BY baseline"),
       emulation: await rows(con, EMULATION_SUMMARY_SQL),
+      claims: (await queryPaperClaims(con)).verdicts,
     };
   });
   const sections = [
@@ -55,6 +57,7 @@ export async function analyseCampaign(out: string, print: (line: string) => void
     ...legend(),
     ...pairedSpendingLines(paired),
     ...emulationLines(emulation),
+    ...claimLines(claims),
   ];
   for (const line of sections) print(line);
 }
@@ -126,6 +129,17 @@ export function pairedSpendingLines(paired: readonly Row[]): string[] {
       `paid: ${ratio(r, "charged")}; ${excluded} chain${excluded === 1 ? "" : "s"} excluded (not fully placed in both)`
     );
   });
+}
+
+/** A line per headline claim of GIRAFF's papers with its verdict on this campaign (views/20-paper_claims.sql). */
+export function claimLines(verdicts: readonly Row[]): string[] {
+  if (verdicts.length === 0) return [];
+  return [
+    "GIRAFF's claims on this campaign (against the papers' baselines; the report's fidelity page has the figures):",
+    ...verdicts.map((v) =>
+      `  ${String(v.paper)}, "${String(v.quote)}": ${String(v.verdict)}. ${String(v.reason ?? "")}`.trimEnd(),
+    ),
+  ];
 }
 
 /** [first, last] index of each run of equal consecutive values. */
