@@ -60,7 +60,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A campaign folder: 3 fog nodes of the dev topology, two strategies, a few seconds of arrivals. */
+/** A campaign folder: 3 fog nodes of the dev topology, two strategies, a few seconds of arrivals and reservations. */
 function campaignFolder(name: string, extra: string[] = []): string {
   const folder = join(scratch, name);
   mkdirSync(folder, { recursive: true });
@@ -80,7 +80,11 @@ function campaignFolder(name: string, extra: string[] = []): string {
       "DEPLOYMENT_WALLTIME=10:00:00",
       "EXPERIMENT_DURATION=3",
       "WARMUP_TIME=0",
-      "WAIT_TIME=1",
+      // 3 s reservations whose IoT windows end 2 s before them: the plan needs at most 2 s after its last arrival
+      "DURATION_MULTIPLIER=1",
+      "FUNCTION_STOP_OVERHEAD=2000",
+      "FUNCTION_MIN_DURATION=3000",
+      "WAIT_TIME=2",
       "RUN_TIMEOUT=120",
       'PIPELINES="image-classification"',
       "NB_IMAGE_FUNCTIONS=1",
