@@ -10,7 +10,7 @@ const experiments = fileURLToPath(new URL("../../../experiments/", import.meta.u
 const load = (name: string, env: Record<string, string> = {}) => loadCampaign(`${experiments}${name}`, { env });
 
 describe("shipped campaigns", () => {
-  it.each(["default", "giraff-europar", "giraff-thesis"])("%s loads without warnings", async (name) => {
+  it.each(["default", "giraff-final", "giraff-europar", "giraff-thesis"])("%s loads without warnings", async (name) => {
     const campaign = await load(name);
     expect(campaign.warnings).toEqual([]);
     expect(expandRuns(campaign).length).toBeGreaterThan(0);
@@ -44,10 +44,31 @@ describe("shipped campaigns", () => {
     ]);
     expect(new Set(runs.map((r) => r.planKey)).size).toBe(1);
     expect(campaign.deployment.provider).toBe("local");
-    expect(campaign.topology).toEqual({ kind: "preset", preset: "current" });
+    // the published setting (giraff-final's), on one network
+    expect(campaign.topology).toEqual({ kind: "preset", preset: "paper" });
+    expect(campaign.latencyModel).toBe("tcp");
     const { workload, pacing } = campaign.matrix.variations[0]!;
+    expect(workload).toMatchObject({ variant: "paper", latencyLaw: "half-normal-paper" });
     const nominal = runs.length * (pacing.warmupS + workload.experimentDurationS + pacing.waitTimeS);
     expect(nominal).toBeLessThanOrEqual(7 * 60);
+  });
+
+  it("giraff-final: the paper's 5 strategies × 10 networks in the published setting, short enough for 90 minutes", async () => {
+    const campaign = await load("giraff-final");
+    const runs = expandRuns(campaign);
+    expect(runs).toHaveLength(50);
+    expect(new Set(runs.map((r) => r.strategy.strategy))).toEqual(
+      new Set(["auction", "edge-first", "edge-ward", "mincpurandom", "edge-furthest"]),
+    );
+    expect(new Set(runs.map((r) => r.topologyKey)).size).toBe(10);
+    expect(campaign.topology).toEqual({ kind: "preset", preset: "paper" });
+    expect(campaign.latencyModel).toBe("tcp");
+    const { workload, pacing } = campaign.matrix.variations[0]!;
+    expect(workload).toMatchObject({ variant: "paper", latencyLaw: "half-normal-paper", stopOverheadMs: 10_000 });
+    expect(workload.latencyClassesMs).toMatchObject({ LOW_LATENCY: 20, HIGH_LATENCY: 75, HIGHER_LATENCY: 200 });
+    // deploy, drain and collection: about 5 s per run beyond the nominal time in the default campaign; 10 s here
+    const nominal = runs.length * (pacing.warmupS + workload.experimentDurationS + pacing.waitTimeS + 10);
+    expect(nominal).toBeLessThanOrEqual(90 * 60);
   });
 
   it("giraff-europar: 5 strategies × 2 sizes, and its three variation files all load", async () => {
