@@ -5,8 +5,7 @@
  * is read in real headless Chromium: every figure, interval, verdict, sentence and distortion it states must be what
  * `queryPaperClaims` returns from the same database, and the page must fit 1 400 and 800 px wide windows.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -17,18 +16,10 @@ import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { queryPaperClaims, type PaperClaims } from "../orchestrator/analysis/paper-claims.ts";
 import { writeCampaignRecord, writeClaimsMixedCampaign } from "../orchestrator/analysis/test-fixtures-claims.ts";
-import { NOTEBOOKS_DIR } from "./build.ts";
 import { startReportServer } from "./serve.ts";
+import { buildReportOffline, CHROMIUM, CHROMIUM_ARGS, requireChromium, runBrowserTests } from "./testing/browser.ts";
 
-// As report.test.ts (reference/toolchain.md §2, "Serving and browser check").
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"];
-const TSX = join(NOTEBOOKS_DIR, "..", "node_modules", ".bin", "tsx");
-const BUILD = join(NOTEBOOKS_DIR, "build.ts");
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
-
-const hasChromium = existsSync(CHROMIUM);
-const ci = process.env.CI === "true";
 
 /** Every number in a cell's text ("+100 pts" → [100], "[0.787, 1.02]" → [0.787, 1.02], "–" → []). */
 const numbers = (text: string) => [...text.matchAll(/[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?/g)].map((m) => Number(m[0]));
@@ -54,25 +45,20 @@ async function readRow(page: Page, claimId: string, baseline: string) {
   };
 }
 
-describe.skipIf(!hasChromium && !ci)("the fidelity page of a fixture campaign in headless Chromium", () => {
+describe.skipIf(!runBrowserTests)("the fidelity page of a fixture campaign in headless Chromium", () => {
   let dir: string;
   let server: Awaited<ReturnType<typeof startReportServer>>;
   let browser: Browser;
   let expected: PaperClaims;
 
   beforeAll(async () => {
-    if (!hasChromium) {
-      throw new Error(`${CHROMIUM} is missing: install the Debian package chromium (apt-get install -y chromium).`);
-    }
+    requireChromium();
     dir = mkdtempSync(join(tmpdir(), "giraff-fidelity-"));
     writeClaimsMixedCampaign(dir);
     writeCampaignRecord(dir, "claims-fixture", COMMIT);
     await ingestCampaign(dir, { effects: noopAnalysisEffects });
     expected = await withConnection(join(dir, "campaign.duckdb"), queryPaperClaims, { readOnly: true });
-    const isolated = spawnSync("unshare", ["-n", "true"]).status === 0;
-    const command = isolated ? ["unshare", "-n", TSX, BUILD, dir] : [TSX, BUILD, dir];
-    const build = spawnSync(command[0]!, command.slice(1), { encoding: "utf8", timeout: 120_000 });
-    if (build.status !== 0) throw new Error(`build failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
+    buildReportOffline(dir);
     server = await startReportServer(join(dir, "report"));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 180_000);

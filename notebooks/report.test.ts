@@ -4,8 +4,7 @@
  * machine allows one, so any request outside would fail the build), served on 127.0.0.1, and every page is opened
  * in real headless Chromium: each must draw its charts, show no error cell, and request nothing but localhost.
  */
-import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
@@ -13,22 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { writeFixtureCampaign, writeRun, F1 } from "../orchestrator/analysis/test-fixtures.ts";
-import { NOTEBOOKS_DIR } from "./build.ts";
 import { startReportServer } from "./serve.ts";
+import { buildReportOffline, CHROMIUM, CHROMIUM_ARGS, requireChromium, runBrowserTests } from "./testing/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-// reference/toolchain.md §2, "Serving and browser check".
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-const TSX = join(NOTEBOOKS_DIR, "..", "node_modules", ".bin", "tsx");
-const BUILD = join(NOTEBOOKS_DIR, "build.ts");
 const CHARTS = "figure svg, svg[class*=plot]";
 
 /** Pages and the charts each draws on the fixture campaign. */
@@ -65,15 +51,7 @@ function writeTestCampaign(dir: string): void {
   mkdirSync(join(dir, "runD.tmp-4242"));
 }
 
-/** True when this process may create an empty network namespace (root, util-linux `unshare`). */
-function canIsolateNetwork(): boolean {
-  return spawnSync("unshare", ["-n", "true"]).status === 0;
-}
-
-const hasChromium = existsSync(CHROMIUM);
-const ci = process.env.CI === "true";
-
-describe.skipIf(!hasChromium && !ci)("the report of a fixture campaign in headless Chromium", () => {
+describe.skipIf(!runBrowserTests)("the report of a fixture campaign in headless Chromium", () => {
   let dir: string;
   let server: Awaited<ReturnType<typeof startReportServer>>;
   let context: BrowserContext;
@@ -81,16 +59,11 @@ describe.skipIf(!hasChromium && !ci)("the report of a fixture campaign in headle
   let isolated: boolean;
 
   beforeAll(async () => {
-    if (!hasChromium) {
-      throw new Error(`${CHROMIUM} is missing: install the Debian package chromium (apt-get install -y chromium).`);
-    }
+    requireChromium();
     dir = mkdtempSync(join(tmpdir(), "giraff-report-"));
     writeTestCampaign(dir);
     await ingestCampaign(dir, { effects: noopAnalysisEffects });
-    isolated = canIsolateNetwork();
-    const command = isolated ? ["unshare", "-n", TSX, BUILD, dir] : [TSX, BUILD, dir];
-    const build = spawnSync(command[0]!, command.slice(1), { encoding: "utf8", timeout: 120_000 });
-    if (build.status !== 0) throw new Error(`build failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
+    ({ isolated } = buildReportOffline(dir));
     console.log(`report built ${isolated ? "in an empty network namespace (no network at all)" : "with the network"}`);
     server = await startReportServer(join(dir, "report"));
     profile = mkdtempSync(join(tmpdir(), "giraff-chromium-"));

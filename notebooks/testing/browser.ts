@@ -1,0 +1,47 @@
+/**
+ * What the browser tests of the report share: the Debian Chromium they drive (reference: toolchain notes, "Serving
+ * and browser check"), whether it must be there (`CI=true`: a missing browser fails instead of skipping), and the
+ * offline build of a campaign's report, in an empty network namespace when this machine allows one, so that any
+ * request outside fails the build.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { NOTEBOOKS_DIR } from "../build.ts";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+export const hasChromium = existsSync(CHROMIUM);
+/** Under CI a browser test runs, and fails, when Chromium is missing; elsewhere it is skipped. */
+export const runBrowserTests = hasChromium || process.env.CI === "true";
+
+export function requireChromium(): void {
+  if (!hasChromium) {
+    throw new Error(`${CHROMIUM} is missing: install the Debian package chromium (apt-get install -y chromium).`);
+  }
+}
+
+/** True when this process may create an empty network namespace (root, util-linux `unshare`). */
+export function canIsolateNetwork(): boolean {
+  return spawnSync("unshare", ["-n", "true"]).status === 0;
+}
+
+/** Builds `<campaign>/report` with notebooks/build.ts; says whether the build ran without any network. */
+export function buildReportOffline(campaign: string): { isolated: boolean } {
+  const tsx = join(NOTEBOOKS_DIR, "..", "node_modules", ".bin", "tsx");
+  const build = join(NOTEBOOKS_DIR, "build.ts");
+  const isolated = canIsolateNetwork();
+  const command = isolated ? ["unshare", "-n", tsx, build, campaign] : [tsx, build, campaign];
+  const result = spawnSync(command[0]!, command.slice(1), { encoding: "utf8", timeout: 120_000 });
+  if (result.status !== 0) throw new Error(`build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return { isolated };
+}
