@@ -121,6 +121,16 @@ export function writeClaimsInconclusiveCampaign(campaign: string): void {
   writeClaimRun(campaign, "incX", "cloud-only", 1, chains([100, 300], 5));
 }
 
+/**
+ * Means disagree: one plan, six chains. The auction spends 0.1 on five chains and 30 on the sixth, edge-first 10 and
+ * 40: ratios 0.01 five times and 0.75, so the geometric mean is far below 1/3 with its interval below 1, but the
+ * totals are (0.5 + 30) / 90 = 0.338889, above it: GIRAFF's mean spending per chain would not show three times less.
+ */
+export function writeClaimsMeansDisagreeCampaign(campaign: string): void {
+  writeClaimRun(campaign, "mdA", "auction", 1, chains([0.1, 0.1, 0.1, 0.1, 0.1, 30], 5));
+  writeClaimRun(campaign, "mdE", "edge-first", 1, chains([10, 10, 10, 10, 10, 40], 5));
+}
+
 /** Not comparable: the auction and edge-first on different plans (never paired), and no request at all. */
 export function writeClaimsNotComparableCampaign(campaign: string): void {
   writeClaimRun(campaign, "ncA", "auction", 1, chains([1], []));

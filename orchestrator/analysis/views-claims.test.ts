@@ -9,6 +9,7 @@ import { queryPaperClaims } from "./paper-claims.ts";
 import {
   writeClaimsInconclusiveCampaign,
   writeClaimsMixedCampaign,
+  writeClaimsMeansDisagreeCampaign,
   writeClaimsNotComparableCampaign,
   writeClaimsNotReproducedCampaign,
   writeClaimsReproducedCampaign,
@@ -40,6 +41,7 @@ const CAMPAIGNS = {
   mixed: writeClaimsMixedCampaign,
   inconclusive: writeClaimsInconclusiveCampaign,
   notComparable: writeClaimsNotComparableCampaign,
+  meansDisagree: writeClaimsMeansDisagreeCampaign,
 };
 type Campaign = keyof typeof CAMPAIGNS;
 const db = (c: Campaign) => join(dir, c, "campaign.duckdb");
@@ -71,6 +73,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const THIRD = 0.333333;
 
 describe("paper_claims: one verdict per claim part × baseline, and per claim", () => {
+  it("leaves a spending claim open when the geometric mean passes but the ratio of totals (GIRAFF's means) does not", async () => {
+    // logs: 5 × ln 0.01, ln 0.75: mean −3.885589, geometric mean 0.020536, sd 1.762, half-width 2.5706 · 1.762 / √6:
+    // upper bound exp(−2.036) = 0.1306 < 1; totals (5 · 0.1 + 30) / (5 · 10 + 40) = 0.338889 > 1/3 and > 0.3
+    const [row] = await query(
+      "meansDisagree",
+      "SELECT verdict, value, ci_high, reason FROM paper_claims WHERE claim_id = 'wosc23-spending' AND baseline = 'edge-first'",
+    );
+    expect(round(row!.value)).toBe(0.020536);
+    expect(Number(row!.ci_high)).toBeLessThan(1);
+    expect(row!.verdict).toBe("inconclusive");
+    expect(row!.reason).toMatch(
+      /but 0\.339 of it in total over the same chains, the mean spending GIRAFF's figure plots/,
+    );
+    expect(await verdicts("meansDisagree")).toEqual(["inconclusive", "inconclusive", "inconclusive"]);
+  });
+
   it("holds the auction against the papers' baselines only, not our extra cloud-only", async () => {
     const paired = await query("inconclusive", "SELECT baseline FROM paired_spending ORDER BY baseline");
     expect(paired.map((r) => r.baseline)).toEqual(["cloud-only", "edge-first", "edge-ward"]);
