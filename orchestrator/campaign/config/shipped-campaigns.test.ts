@@ -1,7 +1,8 @@
 /** The campaigns shipped in `experiments/` load without errors or warnings, and match what their READMEs say. */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { expandRuns } from "./expand-runs.ts";
+import { expandRuns, type RunSpec } from "./expand-runs.ts";
+import type { CampaignConfigError } from "./errors.ts";
 import { loadCampaign } from "./load-campaign.ts";
 import { checkPacing } from "../run/check-pacing.ts";
 import { planFor, topologyFor } from "../run/prepare.ts";
@@ -29,6 +30,25 @@ describe("shipped campaigns", () => {
     },
     120_000,
   );
+
+  it("a WAIT_TIME too short for a plan names the variable, its file and the plan it is short for", async () => {
+    // edge-first alone: its label ends with a hyphenated strategy, which the rule must not cut into
+    const campaign = await load("default", { GIRAFF_WAIT_TIME: "1", GIRAFF_STRATEGIES: "edge-first" });
+    const prepare = (run: RunSpec) => {
+      const topology = topologyFor(campaign, run, undefined);
+      return { topology, plan: planFor(run, topology, undefined) };
+    };
+    const error = (() => {
+      try {
+        checkPacing(expandRuns(campaign), prepare);
+      } catch (err) {
+        return err as CampaignConfigError;
+      }
+      throw new Error("checkPacing accepted a WAIT_TIME of 1 s");
+    })();
+    expect(error).toMatchObject({ variable: "WAIT_TIME", value: "1", file: "environment" });
+    expect(error.rule).toMatch(/^at least \d+ s for the plan of variation base \(size ×1, repetition 1\)$/);
+  });
 
   it("default: 7 strategies × 1 size × 1 repetition × 1 variation, short enough for ten minutes", async () => {
     const campaign = await load("default");

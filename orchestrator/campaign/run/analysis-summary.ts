@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { ingestCampaign } from "../../analysis/ingest.ts";
 import { rows, withConnection } from "../../analysis/connection.ts";
 import { createViews } from "../../analysis/views.ts";
-import { queryPaperClaims } from "../../analysis/paper-claims.ts";
 import { EMULATION_SUMMARY_SQL, emulationLines } from "./emulation-summary.ts";
 
 type Row = Record<string, unknown>;
@@ -49,7 +48,7 @@ export async function analyseCampaign(out: string, print: (line: string) => void
       summary: await rows(con, "SELECT metric, strategy, nodes, runs, mean, ci_low, ci_high FROM strategy_summary"),
       paired: await rows(con, "SELECT * FROM paired_spending ORDER BY baseline"),
       emulation: await rows(con, EMULATION_SUMMARY_SQL),
-      claims: (await queryPaperClaims(con)).verdicts,
+      claims: await rows(con, "SELECT paper, quote, verdict, reason FROM paper_claim_verdicts ORDER BY claim"),
     };
   });
   const sections = [

@@ -27,7 +27,9 @@ export function checkPacing(
         file: from,
         variable: "WAIT_TIME",
         value: String(wait),
-        rule: `at least ${tail.lastRequestS} s for the plan of ${run.label.replace(/-[^-]+$/, "")}`,
+        rule:
+          `at least ${tail.lastRequestS} s for the plan of variation ${run.variation} ` +
+          `(size ×${run.size.multiplier}, repetition ${run.repetition})`,
       },
       `${from}: \`WAIT_TIME\` (${wait} s) is shorter than the plan of variation ${run.variation} needs: its last IoT source ` +
         `sends until ${tail.lastRequestS} s after its last chain arrives (its last reservation ends after ` +
