@@ -6,9 +6,9 @@ import type { FigureRows, RunValueRow, SummaryRow } from "./types.ts";
 
 const T975 = [NaN, 12.7062, 4.3027, 3.1824];
 
-/** Summary rows of `runs`, grouped by strategy × nodes × panel. */
-export function summarise(runs: readonly RunValueRow[]): SummaryRow[] {
-  const groups = new Map<string, RunValueRow[]>();
+/** Summary rows of `runs`, grouped by strategy × nodes × panel (`nodes` NULL: pooled). */
+export function summarise(runs: readonly (Omit<RunValueRow, "nodes"> & { nodes: number | null })[]): SummaryRow[] {
+  const groups = new Map<string, (typeof runs)[number][]>();
   for (const r of runs) {
     const key = JSON.stringify([r.strategy, r.nodes, r.panel]);
     groups.set(key, [...(groups.get(key) ?? []), r]);
@@ -52,6 +52,52 @@ const grid = (a: number[], b: number[]): [string, number, number][] => [
   ["edge-first", 10, b[0]!], ["edge-first", 10, b[1]!], ["edge-first", 20, b[2]!], ["edge-first", 20, b[3]!],
 ];
 
+/** Summary rows over every network size (`nodes` NULL), as the relative comparison's query pools them. */
+export function pooled(rows: FigureRows): FigureRows {
+  return { runs: rows.runs, summary: summarise(rows.runs.map((r) => ({ ...r, nodes: null }))) };
+}
+
+/**
+ * The seven strategies of a full campaign in σ: per metric, each baseline's typical value (the auction is 0), its
+ * four runs (two sizes × two) spread by −0.2, +0.1, −0.1, +0.2 around it. Several strategies share values on some
+ * metrics (0 and 0.5), so lines and points overlap as they do in real campaigns.
+ */
+// prettier-ignore
+const RELATIVE_TYPICAL: Record<string, number[]> = {
+  //                 SLA   unplaced own bid  paid  latency deployment
+  "cloud-only":    [ 2.5,  -0.5,    -2.0,  -2.5,   2.4,    2.2],
+  "edge-first":    [ 0.5,   1.2,     0.8,   0.0,  -0.4,   -0.6],
+  "edge-furthest": [ 0.5,   0.3,     0.6,  -0.2,   0.2,    0.0],
+  "edge-ward":     [ 1.0,  -1.8,     0.0,  -0.9,   0.4,    0.5],
+  "max-cpu":       [ 0.0,   0.6,     0.5,   0.0,  -0.1,   -0.3],
+  mincpurandom:    [ 0.0,   0.3,     0.0,  -0.7,  -0.1,   -0.3],
+};
+
+function relativeFixture(): FigureRows {
+  const spread = [-0.2, 0.1, -0.1, 0.2];
+  const panels = ["sla_violation_pct", "unplaced_pct", "spending_giraff", "spending_charged", "mean_latency_ms",
+    "mean_deployment_ms"]; // prettier-ignore
+  const runs: RunValueRow[] = panels.flatMap((panel, m) => [
+    ...[10, 10, 20, 20].map((nodes, i) => ({
+      run_key: `auction-${nodes}-${i}`,
+      strategy: "auction",
+      nodes,
+      panel,
+      value: 0,
+    })),
+    ...Object.entries(RELATIVE_TYPICAL).flatMap(([strategy, typical]) =>
+      [10, 10, 20, 20].map((nodes, i) => ({
+        run_key: `${strategy}-${nodes}-${i}`,
+        strategy,
+        nodes,
+        panel,
+        value: typical[m]! + spread[i]!,
+      })),
+    ),
+  ]);
+  return pooled({ runs, summary: [] });
+}
+
 /** One panel per figure, named as the query names it. */
 export const FIXTURES = {
   slaViolations: fixtureRows({
@@ -70,14 +116,7 @@ export const FIXTURES = {
     "15–150 ms": grid([5, 8, 6, 9], [10, 12, 15, 18]),
     "> 150 ms": grid([0, 0, 1, 0], [0, 2, 0, 3]),
   }),
-  relativeToGiraff: fixtureRows({
-    sla_violation_pct: grid([0, 0, 0, 0], [1.2, 0.9, 1.4, 1.1]),
-    unplaced_pct: grid([0, 0, 0, 0], [0.8, 1.1, 0.7, 1.3]),
-    spending_giraff: grid([0, 0, 0, 0], [0.9, 1.0, 0.6, 0.8]),
-    spending_charged: grid([0, 0, 0, 0], [0.7, 0.9, 0.5, 0.8]),
-    mean_latency_ms: grid([0, 0, 0, 0], [-0.9, -1.1, -0.8, -1.0]),
-    mean_deployment_ms: grid([0, 0, 0, 0], [-0.7, -0.6, -0.9, -0.5]),
-  }),
+  relativeToGiraff: relativeFixture(),
   jainIndex: fixtureRows({
     "GIRAFF: winner's own bid": grid([0.6, 0.64, 0.53, 0.57], [0.3, 0.34, 0.22, 0.25]),
     "paid: second price": grid([0.62, 0.66, 0.55, 0.58], [0.3, 0.34, 0.22, 0.25]),

@@ -12,8 +12,20 @@ export const FONT = "DejaVu Sans";
 /** The reference strategy (GIRAFF's auction): first colour everywhere, and the centre of the relative figure. */
 export const REFERENCE_STRATEGY = "auction";
 
-// Tableau 10, in order: the reference strategy always takes the first colour.
-const PALETTE = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d"];
+// Tableau 10, the reference strategy always first; purple and brown come before yellow and pink, which are faint on
+// white and close to orange and red, so the seven strategies of a full campaign get seven clearly distinct colours.
+// The report's charts use the same list (notebooks/src/components/charts.js).
+export const PALETTE = [
+  "#4c78a8",
+  "#f58518",
+  "#e45756",
+  "#72b7b2",
+  "#54a24b",
+  "#b279a2",
+  "#9d755d",
+  "#eeca3b",
+  "#ff9da6",
+];
 
 export const CONFIG: NonNullable<TopLevelSpec["config"]> = {
   font: FONT,
@@ -45,6 +57,31 @@ export function strategyColor(domain: readonly string[]) {
   };
 }
 
+/**
+ * A marker shape per strategy, in domain order, so strategies stay apart where their colours meet (and in grey
+ * print). Vega's built-in names; the report's Plot charts draw the same shapes (notebooks/src/components/charts.js).
+ */
+export const SHAPES = [
+  "circle",
+  "square",
+  "diamond",
+  "triangle-up",
+  "cross",
+  "triangle-down",
+  "triangle-right",
+  "triangle-left",
+] as const;
+
+/** The shape encoding of a strategy, the same domain as {@link strategyColor} so both share one legend. */
+export function strategyShape(domain: readonly string[]) {
+  return {
+    field: "strategy",
+    type: "nominal" as const,
+    title: "Placement method",
+    scale: { domain: [...domain], range: domain.map((_, i) => SHAPES[i % SHAPES.length]!) },
+  };
+}
+
 const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Per-run rows in a fixed order, whatever order the query returned them in. */
@@ -61,6 +98,6 @@ export function sortRuns(rows: readonly RunValueRow[]): RunValueRow[] {
 /** Summary rows in a fixed order. */
 export function sortSummary(rows: readonly SummaryRow[]): SummaryRow[] {
   return [...rows].sort(
-    (a, b) => compare(a.panel, b.panel) || compare(a.strategy, b.strategy) || compare(a.nodes, b.nodes),
+    (a, b) => compare(a.panel, b.panel) || compare(a.strategy, b.strategy) || compare(a.nodes ?? -1, b.nodes ?? -1),
   );
 }

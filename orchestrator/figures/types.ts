@@ -18,7 +18,8 @@ export interface RunValueRow {
  * single run), as `strategy_summary` computes them. */
 export interface SummaryRow {
   strategy: string;
-  nodes: number;
+  /** NULL when the summary pools every network size (the relative comparison). */
+  nodes: number | null;
   panel: string;
   runs: number;
   mean: number;

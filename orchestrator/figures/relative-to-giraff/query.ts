@@ -5,12 +5,17 @@
  * value_σ = (value − mean of the auction runs) / SD of all the group's runs; 0 when the SD is 0 (all equal).
  * Groups without an auction run, or with a single run (no SD), are left out. Spending comes in both definitions:
  * the winners' own bids (GIRAFF's) and the charged second prices (none in GIRAFF archives: left out there).
+ *
+ * The summary pools every network size: per strategy and metric, the mean σ over all its runs with the 95 % t
+ * interval (`nodes` NULL). The σ of a run is already relative to its own network, so runs of different sizes are
+ * comparable, and the figure's line then joins the very points it draws (a line per size would be one per size
+ * and strategy, unreadable at seven strategies); how each metric moves with size is in the other figures.
  */
-import type { DuckDBConnection } from "../../analysis/connection.ts";
+import { rows, type DuckDBConnection } from "../../analysis/connection.ts";
 import { quoteLiteral } from "../../analysis/sql.ts";
-import { summarisedRows } from "../query-rows.ts";
+import { summarySql } from "../query-rows.ts";
 import { REFERENCE_STRATEGY } from "../theme.ts";
-import type { FigureRows } from "../types.ts";
+import type { FigureRows, RunValueRow, SummaryRow } from "../types.ts";
 import { RELATIVE_METRICS } from "./spec.ts";
 
 const text = (sql: string) => `coalesce(CAST(${sql} AS VARCHAR), '')`;
@@ -35,6 +40,11 @@ export const RELATIVE_SQL = `WITH base AS (
   FROM long l JOIN groups g USING (run_group, panel)
   WHERE g.reference IS NOT NULL AND g.sd IS NOT NULL`;
 
-export function queryRelativeToGiraff(con: DuckDBConnection): Promise<FigureRows> {
-  return summarisedRows(con, RELATIVE_SQL);
+/** The per-run rows with every network size folded into one (`nodes` NULL), for the pooled summary. */
+const POOLED_SQL = `SELECT run_key, strategy, NULL::INTEGER AS nodes, panel, value FROM (${RELATIVE_SQL})`;
+
+export async function queryRelativeToGiraff(con: DuckDBConnection): Promise<FigureRows> {
+  const runs = (await rows(con, `SELECT * FROM (${RELATIVE_SQL}) ORDER BY ALL`)) as unknown as RunValueRow[];
+  const summary = (await rows(con, summarySql(POOLED_SQL))) as unknown as SummaryRow[];
+  return { runs, summary };
 }
