@@ -5,6 +5,7 @@
  */
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { RemoteError } from "../protocol/errors.ts";
+import { setLongTimeout } from "../util/long-timeout.ts";
 import { preciseDelay, type Cancellable } from "./precise-timer.ts";
 
 export interface LinkEmulation {
@@ -51,12 +52,11 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
   return new Promise<HttpAnswer>((resolve, reject) => {
     let settled = false;
     let req: ReturnType<typeof httpRequest> | undefined;
-    const timers: NodeJS.Timeout[] = [];
     const delays: Cancellable[] = [];
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      for (const t of timers) clearTimeout(t);
+      deadline.clear();
       for (const d of delays) d.cancel();
       opts.signal?.removeEventListener("abort", onAbort);
       fn();
@@ -68,11 +68,10 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
       });
     const onAbort = () => fail(`Call to ${url} was cancelled.`, { cause: opts.signal?.reason });
     opts.signal?.addEventListener("abort", onAbort);
-    timers.push(
-      setTimeout(
-        () => fail(`Call to ${url} timed out after ${opts.timeoutMs} ms.`, { timedOut: true }),
-        opts.timeoutMs,
-      ),
+    // a long timeout: a caller's timeout beyond the timer limit must not fire at once
+    const deadline = setLongTimeout(
+      () => fail(`Call to ${url} timed out after ${opts.timeoutMs} ms.`, { timedOut: true }),
+      opts.timeoutMs,
     );
 
     const send = () => {

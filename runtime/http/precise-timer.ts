@@ -8,6 +8,7 @@
  * the part of an emulated hop's time that the machine, not the emulated link, adds.
  */
 import type { RecordableHistogram } from "node:perf_hooks";
+import { timerDelay } from "../util/long-timeout.ts";
 
 interface Entry {
   at: number;
@@ -62,10 +63,11 @@ function arm(): void {
     spin();
     return;
   }
+  // clamped: spin() re-arms for what is not yet due, so a wait beyond the timer limit only takes more steps
   timer = setTimeout(() => {
     timer = undefined;
     spin();
-  }, wait);
+  }, timerDelay(wait));
 }
 
 function spin(): void {

@@ -1,11 +1,13 @@
 /**
- * A small JSON HTTP server on `node:http`: a route table, a body-size limit, and one place that turns errors into
- * answers. Bad input gets a 4xx whose JSON names the field and the rule; an unexpected error gets a 500 with a
- * sentence; nothing crashes the process.
+ * A small JSON HTTP server on `node:http`: a route table, a body-size limit, the edge's deadlines and connection cap
+ * (`edge-limits.ts`), and one place that turns errors into answers. Everything taken from the request, the path's
+ * decoding included, happens inside that place: bad input gets a 4xx whose JSON names the field and the rule; an
+ * unexpected error gets a 500 with a sentence; nothing crashes the process.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ProtocolError, RemoteError } from "../protocol/errors.ts";
+import { applyEdgeLimits, DEFAULT_EDGE_LIMITS, edgeServerOptions, type EdgeLimits } from "./edge-limits.ts";
 
 export interface JsonRequest {
   method: string;
@@ -43,6 +45,8 @@ export interface JsonServerOptions {
   routes: Route[];
   /** Largest accepted body in bytes (GIRAFF's fog nodes accept 4096). */
   bodyLimit?: number;
+  /** Deadlines and the connection cap (default {@link DEFAULT_EDGE_LIMITS}). */
+  limits?: Partial<EdgeLimits>;
   /** Called for every 5xx, to log it. */
   onServerError?: (err: unknown, req: { method: string; path: string }) => void;
 }
@@ -82,39 +86,27 @@ function compile(route: Route): CompiledRoute {
 export async function startJsonServer(opts: JsonServerOptions): Promise<RunningServer> {
   const routes = opts.routes.map(compile);
   const bodyLimit = opts.bodyLimit ?? 1 << 20;
-  const server = createServer((req, res) => {
+  const limits = { ...DEFAULT_EDGE_LIMITS, ...opts.limits };
+  const server = createServer(edgeServerOptions(limits), (req, res) => {
     void handle(req, res).catch((err: unknown) => {
-      opts.onServerError?.(err, { method: req.method ?? "", path: req.url ?? "" });
+      opts.onServerError?.(err, { method: req.method ?? "", path: cut(req.url ?? "") });
       if (!res.headersSent) send(res, { status: 500, json: { error: { message: "Internal error." } } });
       else res.destroy();
     });
   });
-  server.keepAliveTimeout = 20_000;
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 600_000;
+  applyEdgeLimits(server, limits);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://x");
     const method = req.method ?? "GET";
-    let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
-    let pathKnown = false;
-    for (const route of routes) {
-      const m = route.regex.exec(url.pathname);
-      if (m === null) continue;
-      pathKnown = true;
-      if (route.method !== method) continue;
-      const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1] ?? "")));
-      matched = { route, params };
-      break;
-    }
-    if (matched === undefined) {
-      req.resume();
-      const status = pathKnown ? 405 : 404;
-      const message = pathKnown ? `${method} is not allowed on ${url.pathname}.` : `No route for ${url.pathname}.`;
-      return send(res, { status, json: { error: { message } } });
-    }
+    let path = cut(req.url ?? "/");
     try {
+      const target = splitTarget(req.url ?? "/");
+      path = target.path;
+      const matched = match(routes, method, target.path);
+      if (!("route" in matched)) {
+        req.resume();
+        return send(res, matched);
+      }
       const rawBody = await readBody(req, bodyLimit);
       let body: unknown;
       if (!matched.route.raw && rawBody.length > 0) {
@@ -126,21 +118,24 @@ export async function startJsonServer(opts: JsonServerOptions): Promise<RunningS
       }
       const answer = await matched.route.handler({
         method,
-        path: url.pathname,
+        path: target.path,
         params: matched.params,
-        query: url.searchParams,
+        query: target.query,
         headers: req.headers,
         body,
         rawBody,
       });
       send(res, answer);
     } catch (err) {
-      if (err instanceof ProtocolError) return send(res, { status: err.status, json: err.toJSON() });
+      if (err instanceof ProtocolError) {
+        req.resume();
+        return send(res, { status: err.status, json: err.toJSON() });
+      }
       if (err instanceof RemoteError) {
-        opts.onServerError?.(err, { method, path: url.pathname });
+        opts.onServerError?.(err, { method, path });
         return send(res, { status: 502, json: { error: { message: err.message } } });
       }
-      opts.onServerError?.(err, { method, path: url.pathname });
+      opts.onServerError?.(err, { method, path });
       const message = err instanceof Error ? err.message : String(err);
       return send(res, { status: 500, json: { error: { message } } });
     }
@@ -158,6 +153,61 @@ export async function startJsonServer(opts: JsonServerOptions): Promise<RunningS
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Splits a request-target into its path and query without `new URL`, which reads `//host` as an authority and
+ * throws on `//[::1`. Only origin-form is served: anything else (absolute-form, `*`) is a 400.
+ */
+export function splitTarget(rawTarget: string): { path: string; query: URLSearchParams } {
+  if (!rawTarget.startsWith("/")) {
+    throw new ProtocolError({
+      field: "request-target",
+      rule: "an origin-form path such as `/api/health`",
+      value: rawTarget,
+    });
+  }
+  const queryAt = rawTarget.indexOf("?");
+  const path = queryAt === -1 ? rawTarget : rawTarget.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt === -1 ? "" : rawTarget.slice(queryAt + 1));
+  return { path, query };
+}
+
+/** The route for `method` and `path` with its decoded parameters, or the 404 / 405 answer. */
+function match(
+  routes: CompiledRoute[],
+  method: string,
+  path: string,
+): { route: CompiledRoute; params: Record<string, string> } | JsonResponse {
+  let pathKnown = false;
+  for (const route of routes) {
+    const m = route.regex.exec(path);
+    if (m === null) continue;
+    pathKnown = true;
+    if (route.method !== method) continue;
+    const params: Record<string, string> = {};
+    route.names.forEach((name, i) => (params[name] = decodeParam(name, m[i + 1] ?? "")));
+    return { route, params };
+  }
+  const shown = cut(path);
+  if (pathKnown) {
+    return { status: 405, json: { error: { message: `${cut(method)} is not allowed on ${shown}.` } } };
+  }
+  return { status: 404, json: { error: { message: `No route for ${shown}.` } } };
+}
+
+/** A percent-decoded path parameter; bad percent-encoding (`%zz`, a lone `%`, broken UTF-8) is a 400 naming it. */
+function decodeParam(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch (cause) {
+    throw new ProtocolError({ field: name, rule: "a percent-encoded UTF-8 path segment", value: raw, cause });
+  }
+}
+
+/** Paths and methods echoed in answers and logs are cut: the request line may be 16 KiB. */
+function cut(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** Starts `server` listening; resolves with its address, or rejects with the listen error (EADDRINUSE…). */
@@ -193,6 +243,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     });
     req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on("error", reject);
+    // a client that hangs up mid-body (or is cut by the request deadline): nothing to answer, but settle
+    req.on("close", () => {
+      if (!req.complete) reject(new ProtocolError({ field: "", rule: "a complete body", status: 400 }));
+    });
   });
 }
 

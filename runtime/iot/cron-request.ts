@@ -5,6 +5,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import { MAX_TIMER_MS } from "../util/long-timeout.ts";
 import { id, parseWith } from "../protocol/validate.ts";
 
 export const CONTENTS = ["ping", "audio", "image"] as const;
@@ -17,8 +18,9 @@ const httpUrl = (example: string) => {
   });
 };
 const millis = (min: number) => {
-  const rule = `a number of milliseconds ≥ ${min}`;
-  return z.number({ error: rule }).finite({ error: rule }).min(min, { error: rule });
+  // at most the longest delay a timer honours (about 24.8 days): the job arms timers with these
+  const rule = `a number of milliseconds from ${min} to ${MAX_TIMER_MS}`;
+  return z.number({ error: rule }).finite({ error: rule }).min(min, { error: rule }).max(MAX_TIMER_MS, { error: rule });
 };
 
 const cronRequestSchema = z.object({

@@ -10,6 +10,7 @@ import type { EventSink } from "../events/writer.ts";
 import { request } from "../http/client.ts";
 import { isRemoteError } from "../protocol/errors.ts";
 import { seededRandom } from "../util/seeded-random.ts";
+import { timerDelay } from "../util/long-timeout.ts";
 import type { CronConfig } from "./cron-request.ts";
 import { buildBody, type Media } from "./payloads.ts";
 import { poissonArrivals } from "./schedule.ts";
@@ -86,14 +87,15 @@ export class IotJob {
         next = arrivals.next();
       }
       if (next.done) return this.#end("done");
-      this.#timer = setTimeout(tick, next.value - elapsed);
+      // clamped: tick re-checks the clock, so a wait beyond the timer limit only takes more steps
+      this.#timer = setTimeout(tick, timerDelay(next.value - elapsed));
     };
     this.#timer = setTimeout(() => {
       this.#state = "running";
       this.#startedPerf = performance.now();
       this.#startedAt = this.#deps.now();
       tick();
-    }, this.config.initialWaitMs);
+    }, timerDelay(this.config.initialWaitMs));
   }
 
   /** Stops firing; requests in flight finish unless `abortInFlight`. */

@@ -9,6 +9,7 @@
  */
 import type { EventBody } from "../protocol/events.ts";
 import type { BidProposal, BidProposals, Refusal, Sla } from "../protocol/messages.ts";
+import { REASONS } from "../strategies/types.ts";
 import type { MarketRule } from "./rules.ts";
 
 /** What the market concluded about a bid's signature. Only "valid" bids compete. */
@@ -16,6 +17,8 @@ export type Verdict = "valid" | "forged" | "replayed" | "unsigned" | "unknown-no
 
 export const MARKET_REASONS = {
   noBids: "no bids",
+  /** No bids, and at least one node refused only because of its proposal rate: asking again later may succeed. */
+  rateLimited: "rate limited",
   noValidBids: "no valid bids",
   allPaymentsFailed: "every candidate refused payment",
   paymentRefused: "the winner refused payment (no fallback)",
@@ -91,7 +94,9 @@ export function onBids(
       answer === undefined
         ? MARKET_REASONS.targetUnreachable
         : received.length === 0
-          ? MARKET_REASONS.noBids
+          ? refusals.some((r) => r.reason === REASONS.rateLimited)
+            ? MARKET_REASONS.rateLimited
+            : MARKET_REASONS.noBids
           : MARKET_REASONS.noValidBids;
     return finish(paying, now, reason, failure);
   }

@@ -9,6 +9,8 @@ import { ProtocolError, RemoteError } from "../protocol/errors.ts";
 import { formatAcceptedBid, putSlaRequestSchema, registerNodeSchema } from "../protocol/messages.ts";
 import { parseWith } from "../protocol/validate.ts";
 import type { MarketState } from "./market.ts";
+import { WINDOW_MS } from "../node/in-flight-limiter.ts";
+import { MARKET_REASONS } from "./auction.ts";
 import { runAuction } from "./run-auction.ts";
 
 export function marketRoutes(state: MarketState): Route[] {
@@ -30,6 +32,20 @@ export function marketRoutes(state: MarketState): Route[] {
         const sla = { ...put.sla, id: randomUUID() };
         const record = await runAuction(state, sla, put.targetNode);
         if (record.outcome === "awarded") return { json: formatAcceptedBid(state.awards.get(sla.id)!.accepted) };
+        if (record.reason === MARKET_REASONS.rateLimited) {
+          // the nodes' limiters count proposals over a sliding second: after it, they bid again
+          return {
+            status: 429,
+            headers: { "retry-after": String(Math.ceil(WINDOW_MS / 1000)) },
+            json: {
+              error: {
+                message: `SLA ${sla.id} was rate limited by the nodes: try again later.`,
+                reason: record.reason,
+              },
+              auction: record,
+            },
+          };
+        }
         return {
           status: 503,
           json: {

@@ -8,6 +8,7 @@ import { ProtocolError, RemoteError } from "../protocol/errors.ts";
 import { acceptSigningText, formatSla, type AcceptAck, type AcceptRequest } from "../protocol/messages.ts";
 import { macText } from "../protocol/bid-mac.ts";
 import { signText } from "../protocol/signing.ts";
+import { setLongTimeout } from "../util/long-timeout.ts";
 import type { FunctionRecord } from "./function-table.ts";
 import { emitResourceUsage, type NodeState } from "./node-state.ts";
 
@@ -51,8 +52,10 @@ export function acceptPayment(state: NodeState, slaId: string, body: AcceptReque
     });
   }
   state.table.pay(slaId, now);
-  const timer = setTimeout(() => void finishFunction(state, slaId, "expired"), record.sla.durationMs);
-  timer.unref();
+  // the schema bounds durations below the timer limit; a long timeout keeps it exact even if that bound moves
+  const timer = setLongTimeout(() => void finishFunction(state, slaId, "expired"), record.sla.durationMs, {
+    unref: true,
+  });
   state.expiries.set(slaId, timer);
   effects.events.emit({
     kind: "payment",
@@ -149,7 +152,7 @@ export async function finishFunction(
 ): Promise<void> {
   const { config, effects } = state;
   const timer = state.expiries.get(slaId);
-  if (timer !== undefined) clearTimeout(timer);
+  if (timer !== undefined) timer.clear();
   state.expiries.delete(slaId);
   // a function that ends while still starting (its reservation expired) stops the wait for it to become live
   state.provisioning.get(slaId)?.abort(new Error(`the reservation of SLA ${slaId} ended (${reason})`));

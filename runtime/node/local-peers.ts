@@ -16,6 +16,7 @@
 import type { LinkEmulation } from "../http/client.ts";
 import { preciseDelay } from "../http/precise-timer.ts";
 import type { AcceptAck, AcceptRequest, BidProposals, BidRequest } from "../protocol/messages.ts";
+import { setLongTimeout, type LongTimeout } from "../util/long-timeout.ts";
 
 /** What a node offers to the other nodes of its process. */
 export interface LocalPeer {
@@ -157,27 +158,27 @@ class LocalCall<Res> {
   settled = false;
   #resolve!: (answer: Res) => void;
   #reject!: (err: Error) => void;
-  readonly #timer: NodeJS.Timeout;
+  readonly #timer: LongTimeout;
 
   constructor(timeoutMs: number) {
     this.promise = new Promise<Res>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    this.#timer = setTimeout(() => this.fail(new LocalCallTimeout(timeoutMs)), timeoutMs);
+    this.#timer = setLongTimeout(() => this.fail(new LocalCallTimeout(timeoutMs)), timeoutMs);
   }
 
   succeed(answer: Res): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.#timer);
+    this.#timer.clear();
     this.#resolve(answer);
   }
 
   fail(err: Error): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.#timer);
+    this.#timer.clear();
     this.#reject(err);
   }
 }

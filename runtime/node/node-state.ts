@@ -14,6 +14,7 @@ import type { InFlightLimiter } from "./in-flight-limiter.ts";
 import type { LatencyMonitor } from "./latency-monitor.ts";
 import type { LocalPeerDirectory } from "./local-peers.ts";
 import type { ResourceTracker } from "./resource-tracker.ts";
+import type { LongTimeout } from "../util/long-timeout.ts";
 
 /** What a node does to the outside world; every field has a real default in `startNode`. */
 export interface NodeEffects {
@@ -49,7 +50,7 @@ export interface NodeState {
   limiter: InFlightLimiter;
   table: FunctionTable;
   /** Expiry timers of paid functions, by SLA id. */
-  expiries: Map<string, NodeJS.Timeout>;
+  expiries: Map<string, LongTimeout>;
   /** Provisionings waiting for their function to become live, by SLA id; finishing the function aborts the wait. */
   provisioning: Map<string, AbortController>;
   registered: boolean;

@@ -86,12 +86,54 @@ function describe(field: string, rule: string, value: unknown): string {
   return `${where} must be ${rule}, got ${JSON.stringify(printable(value))}.`;
 }
 
-/** Keeps error bodies small: long strings and big objects are cut. */
-function printable(value: unknown): unknown {
-  if (typeof value === "string" && value.length > 200) return `${value.slice(0, 200)}…`;
-  if (typeof value === "object" && value !== null) {
-    const text = JSON.stringify(value);
-    if (text !== undefined && text.length > 200) return `${text.slice(0, 200)}…`;
+/** Longest rendering of an offending value in an error, and the deepest nesting it shows. */
+const PREVIEW_CHARS = 200;
+const PREVIEW_DEPTH = 6;
+
+/**
+ * Keeps error bodies small and safe to build: a value is shown as itself when its rendering is short and shallow,
+ * else as a rendering cut at 200 characters. The rendering walks at most 6 levels and stops once it has 200
+ * characters, so a body nested 5,000 deep or a million keys wide costs a few hundred steps, never a stack overflow.
+ */
+export function printable(value: unknown): unknown {
+  if (typeof value === "string") return value.length > PREVIEW_CHARS ? `${value.slice(0, PREVIEW_CHARS)}…` : value;
+  if (typeof value !== "object" || value === null) return value;
+  const out = { text: "", full: true };
+  render(value, 0, out);
+  return out.full ? value : `${out.text.slice(0, PREVIEW_CHARS)}…`;
+}
+
+function render(value: unknown, depth: number, out: { text: string; full: boolean }): void {
+  if (out.text.length > PREVIEW_CHARS) {
+    out.full = false;
+    return;
   }
-  return value;
+  if (typeof value !== "object" || value === null) {
+    const text = typeof value === "string" ? JSON.stringify(value.slice(0, PREVIEW_CHARS)) : String(value);
+    out.text += text;
+    if (typeof value === "string" && value.length > PREVIEW_CHARS) out.full = false;
+    if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") out.full = false;
+    return;
+  }
+  if (depth >= PREVIEW_DEPTH) {
+    out.text += Array.isArray(value) ? "[…]" : "{…}";
+    out.full = false;
+    return;
+  }
+  const array = Array.isArray(value);
+  out.text += array ? "[" : "{";
+  let first = true;
+  // for…in stops early without listing every key of a huge object
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (out.text.length > PREVIEW_CHARS) {
+      out.full = false;
+      return;
+    }
+    if (!first) out.text += ",";
+    first = false;
+    if (!array) out.text += `${JSON.stringify(key.slice(0, PREVIEW_CHARS))}:`;
+    render((value as Record<string, unknown>)[key], depth + 1, out);
+  }
+  out.text += array ? "]" : "}";
 }

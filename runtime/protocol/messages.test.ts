@@ -3,6 +3,7 @@ import { ProtocolError } from "./errors.ts";
 import {
   bidRequestSchema,
   bidSigningText,
+  formatAccumulatedLatency,
   formatBidRequest,
   formatRegistration,
   formatSla,
@@ -141,5 +142,59 @@ describe("messages", () => {
     });
     const regSig = signText(keys, registrationSigningText(reg));
     expect(verifyText(keys.publicKey, registrationSigningText({ ...reg, ip: "6.6.6.6" }), regSig)).toBe(false);
+  });
+});
+
+describe("bounds of wire quantities", () => {
+  const put = (sla: Record<string, unknown>) => () =>
+    parseWith(putSlaRequestSchema, { ...giraffPut, sla: { ...giraffPut.sla, ...sla } });
+
+  it.each([
+    ["memory", "1e-320 B", /from 1 MB to 1 TB/],
+    ["memory", "2 TB", /from 1 MB to 1 TB/],
+    ["cpu", "0.5 m", /from 1 millicpu to 10000 cpu/],
+    ["latencyMax", "2 h", /from 1 us to 1 h/],
+    ["duration", "25 d", /from 1 ms to 24 d/],
+    ["duration", "0.1 ms", /from 1 ms to 24 d/],
+    ["inputMaxSize", "2 GiB", /from 1 b \(one bit\) to 1 GiB/],
+  ])("refuses sla.%s = %j with a rule naming its range", (field, value, range) => {
+    let error: unknown;
+    try {
+      put({ [field]: value })();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ field: `sla.${field}`, value, status: 400 });
+    expect((error as ProtocolError).rule).toMatch(range);
+    expect((error as ProtocolError).message).toContain(JSON.stringify(value));
+  });
+
+  it("keeps every duration a node arms as a timer below 2^31 − 1 ms", () => {
+    expect(put({ duration: "24 d" })().sla.durationMs).toBeLessThan(2 ** 31 - 1);
+  });
+
+  it("refuses a path's packet loss above 100 % and a zero bandwidth", () => {
+    const request = {
+      nodeOrigin: "n1",
+      sla: { ...giraffPut.sla, id: "s1" },
+      accumulatedLatency: formatAccumulatedLatency(ZERO_LATENCY),
+    };
+    expect(
+      fieldOf(() =>
+        parseWith(bidRequestSchema, {
+          ...request,
+          accumulatedLatency: { ...request.accumulatedLatency, packetLoss: "200 %" },
+        }),
+      ),
+    ).toBe("accumulatedLatency.packetLoss");
+    expect(
+      fieldOf(() =>
+        parseWith(bidRequestSchema, {
+          ...request,
+          accumulatedLatency: { ...request.accumulatedLatency, bandwidth: "0 b/s" },
+        }),
+      ),
+    ).toBe("accumulatedLatency.bandwidth");
   });
 });

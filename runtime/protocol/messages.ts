@@ -9,12 +9,33 @@
  * Extensions to GIRAFF's shapes (ignored by GIRAFF clients, which skip unknown fields) are marked "ext".
  */
 import { z } from "zod";
-import { id, quantity } from "./validate.ts";
+import { id, quantity, type QuantityBounds } from "./validate.ts";
 import { formatBandwidth, formatCpu, formatMemory, formatRatio, formatTime } from "./quantities.ts";
 
-const MAX_MEMORY_BYTES = 2 ** 50; // 1 PiB: anything larger is a unit mistake
-const MAX_CPU_MILLI = 1e7; // 10,000 cores
-const MAX_TIME_MS = 366 * 86_400_000; // a year
+/**
+ * The bounds of every quantity on the wire, checked at each edge (`quantity()` in `validate.ts`): a 400 names the
+ * field, the value and the range. Each range holds every value GIRAFF's generators and our experiments send, with
+ * orders of magnitude to spare; outside it a value is a unit mistake or an attack:
+ * - memory from 1 MB: below, GIRAFF's wire form (decimal MB) rounds to nothing (`"1e-320 B"` became `"0 MB"`);
+ *   up to 1 TB, more than any fog node reserves;
+ * - payload size from 1 bit (GIRAFF's client sends `"1 b"`) to 1 GiB (the gateway takes invocations of 16 MiB);
+ * - CPU from 1 millicpu (the wire's resolution) to 10,000 cores;
+ * - latency budget from 1 µs to 1 hour; the accumulated latency of a path from 0 to 1 hour;
+ * - duration from 1 ms to 24 days: a reservation is a timer on its node, and a timer cannot wait more than
+ *   2^31 − 1 ms (24.86 days; above, node's `setTimeout` fires after 1 ms);
+ * - packet loss from 0 to 100 %; bandwidth from 1 b/s to 10 Tb/s.
+ */
+// prettier-ignore
+export const WIRE_BOUNDS = {
+  memory:       { min: 1e6,   max: 1e12,             text: "from 1 MB to 1 TB" },
+  inputMaxSize: { min: 1 / 8, max: 2 ** 30,          text: "from 1 b (one bit) to 1 GiB" },
+  cpu:          { min: 1,     max: 1e7,              text: "from 1 millicpu to 10000 cpu" },
+  latencyMax:   { min: 1e-3,  max: 3_600_000,        text: "from 1 us to 1 h" },
+  duration:     { min: 1,     max: 24 * 86_400_000,  text: "from 1 ms to 24 d" },
+  pathLatency:  { min: 0,     max: 3_600_000,        text: "from 0 s to 1 h" },
+  packetLoss:   { min: 0,     max: 1,                text: "from 0 % to 100 %" },
+  bandwidth:    { min: 1,     max: 1e13,             text: "from 1 b/s to 10 Tb/s" },
+} as const satisfies Record<string, QuantityBounds>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // SLA (giraff.md §3.1)
@@ -52,10 +73,10 @@ export interface Sla {
 }
 
 const slaFields = {
-  memory: quantity("memory", { max: MAX_MEMORY_BYTES }),
-  cpu: quantity("cpu", { max: MAX_CPU_MILLI }),
-  latencyMax: quantity("time", { max: MAX_TIME_MS }),
-  duration: quantity("time", { max: MAX_TIME_MS }),
+  memory: quantity("memory", WIRE_BOUNDS.memory),
+  cpu: quantity("cpu", WIRE_BOUNDS.cpu),
+  latencyMax: quantity("time", WIRE_BOUNDS.latencyMax),
+  duration: quantity("time", WIRE_BOUNDS.duration),
   replicas: z
     .number({ error: "an integer number of replicas between 0 and 1000" })
     .int({ error: "an integer number of replicas between 0 and 1000" })
@@ -83,7 +104,7 @@ const slaFields = {
     .max(256)
     .default([]),
   envProcess: z.string().max(1024).optional().nullable(),
-  inputMaxSize: quantity("memory", { max: MAX_MEMORY_BYTES }),
+  inputMaxSize: quantity("memory", WIRE_BOUNDS.inputMaxSize),
 };
 
 function toSla(id: string, raw: z.output<z.ZodObject<typeof slaFields>>, ctx: z.RefinementCtx): Sla {
@@ -171,11 +192,11 @@ export const ZERO_LATENCY: AccumulatedLatency = Object.freeze({
 
 export const accumulatedLatencySchema = z
   .object({
-    median: quantity("time", { positive: false }),
-    average: quantity("time", { positive: false }),
-    medianUncertainty: quantity("time", { positive: false }),
-    packetLoss: quantity("ratio", { positive: false }),
-    bandwidth: quantity("bandwidth"),
+    median: quantity("time", WIRE_BOUNDS.pathLatency),
+    average: quantity("time", WIRE_BOUNDS.pathLatency),
+    medianUncertainty: quantity("time", WIRE_BOUNDS.pathLatency),
+    packetLoss: quantity("ratio", WIRE_BOUNDS.packetLoss),
+    bandwidth: quantity("bandwidth", WIRE_BOUNDS.bandwidth),
   })
   .transform((raw): AccumulatedLatency => ({
     medianMs: raw.median,
@@ -337,7 +358,7 @@ const registrationFields = {
   port_http: z.union([z.string().regex(/^\d{1,5}$/), z.number().int().min(1).max(65535)]).transform(String),
   port_faas: z.union([z.string().regex(/^\d{1,5}$/), z.number().int().min(1).max(65535)]).transform(String),
   tags: z.array(z.string().max(200)).max(32).default([]),
-  advertised_bandwidth: quantity("bandwidth"),
+  advertised_bandwidth: quantity("bandwidth", WIRE_BOUNDS.bandwidth),
   /** ext: the node's Ed25519 public key (SPKI DER, base64). */
   public_key: z.string().max(512).optional(),
   /** ext: the node's X25519 public key for agreeing its bid MAC key with the market (SPKI DER, base64). */

@@ -6,18 +6,24 @@ import { z } from "zod";
 import { ProtocolError } from "./errors.ts";
 import { quantityRule, tryParseQuantity, type QuantityKind } from "./quantities.ts";
 
-/** A quantity string of `kind`, parsed to its canonical number; `positive` (the default) rejects zero and below. */
-export function quantity(kind: QuantityKind, opts: { positive?: boolean; max?: number } = {}) {
-  const positive = opts.positive ?? true;
-  const rule = positive ? `${quantityRule(kind).replace(/^a /, "a positive ")}` : quantityRule(kind);
+/**
+ * Bounds of a quantity in its canonical unit (bytes, millicpu, ms, fraction, bit/s), and the same in words for
+ * the rule (`"from 1 MB to 1 TB"`). Every quantity on the wire has both: a value outside is a unit mistake or an
+ * attack (`"1e-320 B"` would reach the nodes as `"0 MB"`, `"25 d"` would overflow a timer).
+ */
+export interface QuantityBounds {
+  min: number;
+  max: number;
+  text: string;
+}
+
+/** A quantity string of `kind`, parsed to its canonical number and checked against `bounds` (inclusive). */
+export function quantity(kind: QuantityKind, bounds: QuantityBounds) {
+  const rule = `${quantityRule(kind)}, ${bounds.text}`;
   return z.string({ error: rule }).transform((text, ctx) => {
     const value = tryParseQuantity(kind, text);
-    if (value === undefined || (positive && !(value > 0)) || (!positive && value < 0)) {
+    if (value === undefined || !(value >= bounds.min && value <= bounds.max)) {
       ctx.addIssue({ code: "custom", message: rule, input: text });
-      return z.NEVER;
-    }
-    if (opts.max !== undefined && value > opts.max) {
-      ctx.addIssue({ code: "custom", message: `${rule}, at most ${opts.max} in canonical units`, input: text });
       return z.NEVER;
     }
     return value;

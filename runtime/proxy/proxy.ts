@@ -8,6 +8,7 @@ import { Agent, createServer, type IncomingMessage, type ServerResponse } from "
 import type { Socket } from "node:net";
 import type { EventSink } from "../events/writer.ts";
 import type { LinkEmulation } from "../http/client.ts";
+import { applyEdgeLimits, edgeServerOptions } from "../http/edge-limits.ts";
 import { listen } from "../http/server.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { ForwardProxyAgents } from "./forward-agent.ts";
@@ -52,8 +53,11 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   // every upstream call listens on this one signal
   setMaxListeners(0, closing.signal);
   // absolute-form carries the host; do not insist on a Host header as node:http does by default
-  const server = createServer({ requireHostHeader: false }, (req, res) => void handle(req, res));
-  server.keepAliveTimeout = 20_000;
+  const server = createServer(
+    { ...edgeServerOptions(), requireHostHeader: false },
+    (req, res) => void handle(req, res),
+  );
+  applyEdgeLimits(server);
   // GIRAFF's proxy only speaks plain HTTP: a CONNECT (HTTPS tunnel) gets an answer, not a dropped socket.
   server.on("connect", (_req: IncomingMessage, socket: Socket) => {
     const body = JSON.stringify(
