@@ -8,7 +8,8 @@
  */
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
 import { ipVar, maybeVar, portVar, type Env } from "../util/env-vars.ts";
-import { isMain, serveUntilSignal, type Service } from "../util/serve.ts";
+import { isMain } from "../util/cli.ts";
+import { serveUntilSignal, type Service } from "../util/serve.ts";
 import { startIotEmulator } from "./emulator.ts";
 
 export interface IotSettings {
@@ -40,4 +41,13 @@ export async function startIotFromEnv(env: Env): Promise<Service> {
   };
 }
 
-if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("iot", startIotFromEnv);
+export const USAGE = `Usage: node --import tsx runtime/iot/cli.ts   (the IoT emulator; no argument but --help)
+
+Configured by the environment (defaults in parentheses):
+  GIRAFF_IOT_HOST     (0.0.0.0)
+  GIRAFF_IOT_PORT     (3003)
+  GIRAFF_PROXY_PORT   the nodes' proxies (3128)
+  GIRAFF_RUN          also the seed
+  GIRAFF_EVENTS, GIRAFF_READY_FILE`;
+
+if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("iot", startIotFromEnv, { usage: USAGE });

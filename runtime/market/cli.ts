@@ -11,7 +11,8 @@ import { strategy as strategyByName } from "../strategies/index.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
 import { booleanVar, ipVar, maybeVar, oneOfVar, portVar, type Env } from "../util/env-vars.ts";
-import { isMain, serveUntilSignal, type Service } from "../util/serve.ts";
+import { isMain } from "../util/cli.ts";
+import { serveUntilSignal, type Service } from "../util/serve.ts";
 import { startMarket } from "./market.ts";
 import { MARKET_RULES } from "./rules.ts";
 
@@ -56,4 +57,14 @@ export async function startMarketFromEnv(env: Env): Promise<Service> {
   };
 }
 
-if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("market", startMarketFromEnv);
+export const USAGE = `Usage: node --import tsx runtime/market/cli.ts   (the market; no argument but --help)
+
+Configured by the environment (defaults in parentheses):
+  GIRAFF_MARKET_HOST              (0.0.0.0)
+  GIRAFF_MARKET_PORT              (30008)
+  GIRAFF_STRATEGY                 picks the market rule (auction)
+  GIRAFF_MARKET_RULE              (the strategy's)
+  GIRAFF_MARKET_PAYMENT_FALLBACK  (true; false = GIRAFF's market)
+  GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE`;
+
+if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("market", startMarketFromEnv, { usage: USAGE });

@@ -26,19 +26,21 @@ interface Started {
   child: ChildProcess;
   exited: Promise<number | null>;
   err: () => string;
+  out: () => string;
 }
 
-function start(cli: string, env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", join(RUNTIME, cli)], {
+function start(cli: string, env: Record<string, string>, args: string[] = []): Started {
+  const child = spawn(process.execPath, ["--import", "tsx", join(RUNTIME, cli), ...args], {
     env: { ...process.env, GIRAFF_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
   let stderr = "";
+  let stdout = "";
   child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-  child.stdout!.resume();
+  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, err: () => stderr };
+  return { child, exited, err: () => stderr, out: () => stdout };
 }
 
 const ready = (name: string) => join(scratch, "ready", name);
@@ -127,6 +129,19 @@ describe("VM entry points", () => {
       const p = start(cli, env);
       expect(await p.exited).toBe(2);
       expect(p.err()).toMatch(message);
+    },
+    60_000,
+  );
+
+  it.each(["market/cli.ts", "node/cli.ts", "proxy/cli.ts", "iot/cli.ts"])(
+    "%s answers --help with its variables, and exits 2 on an argument",
+    async (cli) => {
+      const help = start(cli, {}, ["--help"]);
+      expect(await help.exited).toBe(0);
+      expect(help.out()).toMatch(/^Usage: node --import tsx runtime\/\w+\/cli.ts[\s\S]*GIRAFF_EVENTS/);
+      const bad = start(cli, {}, ["--port", "1"]);
+      expect(await bad.exited).toBe(2);
+      expect(bad.err()).toMatch(/^Unknown option '--port'[\s\S]*\n\nUsage: /);
     },
     60_000,
   );

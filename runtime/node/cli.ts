@@ -22,7 +22,8 @@ import { ConfigError } from "../protocol/errors.ts";
 import { loadTopology } from "../protocol/topology.ts";
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
 import { booleanVar, ipVar, maybeVar, oneOfVar, portVar, requiredVar, type Env } from "../util/env-vars.ts";
-import { isMain, serveUntilSignal, type Service } from "../util/serve.ts";
+import { isMain } from "../util/cli.ts";
+import { serveUntilSignal, type Service } from "../util/serve.ts";
 import { startNode } from "./agent.ts";
 import { nodeSpecFromTopology, resolveNodeConfig, type NodeConfig, type NodeConfigSpec } from "./config.ts";
 
@@ -125,4 +126,23 @@ export async function startNodeFromEnv(env: Env): Promise<Service> {
   };
 }
 
-if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("node", startNodeFromEnv);
+export const USAGE = `Usage: node --import tsx runtime/node/cli.ts   (one fog node; no argument but --help)
+
+Configured by the environment (defaults in parentheses):
+  GIRAFF_TOPOLOGY             topology .json (required)
+  GIRAFF_NODE_ID              this node's id in the topology (required)
+  GIRAFF_NODE_IP              address it listens on and advertises (required)
+  GIRAFF_NODE_PORT            (30003)
+  GIRAFF_FAAS_PORT            (31112)
+  GIRAFF_MARKET_URL           where the root node registers
+  GIRAFF_PARENT_URL           where every other node registers
+  GIRAFF_STRATEGY             (auction)
+  GIRAFF_VALUATION            (quadratic)
+  GIRAFF_REDUCTION            (false)
+  GIRAFF_LATENCY_MODEL        (tcp)
+  GIRAFF_FAAS                 openfaas, embedded or none (openfaas)
+  GIRAFF_FAAS_URL, GIRAFF_FAAS_USER, GIRAFF_FAAS_PASSWORD_FILE   the OpenFaaS gateway
+  GIRAFF_PROXY_PORT           told to functions (3128)
+  GIRAFF_LOGS_DIR, GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE`;
+
+if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("node", startNodeFromEnv, { usage: USAGE });

@@ -8,7 +8,8 @@
  */
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
 import { ipVar, maybeVar, portVar, type Env } from "../util/env-vars.ts";
-import { isMain, serveUntilSignal, type Service } from "../util/serve.ts";
+import { isMain } from "../util/cli.ts";
+import { serveUntilSignal, type Service } from "../util/serve.ts";
 import { startProxy } from "./proxy.ts";
 
 export interface ProxySettings {
@@ -39,4 +40,12 @@ export async function startProxyFromEnv(env: Env): Promise<Service> {
   };
 }
 
-if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("proxy", startProxyFromEnv);
+export const USAGE = `Usage: node --import tsx runtime/proxy/cli.ts   (the chaining proxy; no argument but --help)
+
+Configured by the environment (defaults in parentheses):
+  GIRAFF_PROXY_HOST   (0.0.0.0)
+  GIRAFF_PROXY_PORT   (3128)
+  GIRAFF_NODE_NAME    names the event source
+  GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE`;
+
+if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("proxy", startProxyFromEnv, { usage: USAGE });

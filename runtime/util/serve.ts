@@ -2,12 +2,13 @@
  * The shell shared by the single-process entry points that run on a VM (`runtime/{node,proxy,market,iot}/cli.ts`):
  * read the settings once, start the service, announce it (one JSON line on stdout, and the URL in
  * `GIRAFF_READY_FILE` when set, written atomically so a reader never sees half of it), and close it on SIGINT or
- * SIGTERM. Bad settings exit with status 2 and a sentence naming the variable.
+ * SIGTERM. Bad settings exit with status 2 and a sentence naming the variable. The command line takes no argument
+ * but `--help`, which prints `usage` (the variables the service reads); anything else exits 2 (runtime/util/cli.ts).
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
 import { ConfigError, ProtocolError } from "../protocol/errors.ts";
+import { consoleIo, runCommandLine } from "./cli.ts";
 import type { Env } from "./env-vars.ts";
 
 export interface Service {
@@ -15,12 +16,24 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** Runs `start(env)` until a signal; resolves with the process's exit status. */
+/** What {@link serveUntilSignal} reads besides the service itself; the defaults are the process's. */
+export interface ServeOptions {
+  /** Printed by `--help` and after a bad command line. */
+  usage: string;
+  argv?: readonly string[];
+  env?: Env;
+}
+
+/** Checks the command line, then runs `start(env)` until a signal; resolves with the process's exit status. */
 export async function serveUntilSignal(
   name: string,
   start: (env: Env) => Promise<Service>,
-  env: Env = process.env,
+  { usage, argv = process.argv.slice(2), env = process.env }: ServeOptions,
 ): Promise<number> {
+  return runCommandLine(argv, usage, { options: {} }, consoleIo, () => serve(name, start, env));
+}
+
+async function serve(name: string, start: (env: Env) => Promise<Service>, env: Env): Promise<number> {
   let service: Service;
   try {
     service = await start(env);
@@ -45,9 +58,4 @@ export async function serveUntilSignal(
   console.error(`${name}: ${signal}, stopping.`);
   await service.close();
   return 0;
-}
-
-/** True when the module at `moduleUrl` is the program node was started with (Node 20 has no `import.meta.main`). */
-export function isMain(moduleUrl: string): boolean {
-  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
 }

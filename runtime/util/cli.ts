@@ -1,0 +1,96 @@
+/**
+ * The command-line shell every CLI of the repository shares: `node:util` `parseArgs` (strict) plus `--help`, and
+ * one exit-status rule. `--help` prints the usage on stdout and exits 0; a bad command line (an unknown option, a
+ * missing or malformed value, a wrong number of arguments) prints one sentence naming the option or argument and
+ * its value, then the usage, on stderr, and exits 2.
+ *
+ *   export async function main(argv: readonly string[], io = consoleIo): Promise<number> {
+ *     return runCommandLine(argv, USAGE, { options: { out: { type: "string" } }, allowPositionals: true }, io,
+ *       async ({ values, positionals }) => { …; throw new UsageError("Expected …, got …."); … return 0; });
+ *   }
+ *   if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
+ */
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** Where a CLI writes whole lines: `out` is stdout (results, `--help`), `err` is stderr (progress, errors). */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export const consoleIo: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+/** A command line the CLI cannot accept; its message is one sentence naming the option or argument and its value. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** What a CLI declares: its options and whether it takes positional arguments (`--help` is always added). */
+export type CommandLineConfig = Pick<ParseArgsConfig, "options" | "allowPositionals">;
+
+const HELP = { help: { type: "boolean" } } as const;
+
+type Parsed<C extends CommandLineConfig> = ReturnType<
+  typeof parseArgs<{
+    args: string[];
+    strict: true;
+    options: C["options"] & typeof HELP;
+    allowPositionals: C["allowPositionals"];
+  }>
+>;
+
+/**
+ * Parses `argv` strictly against `config` and runs `body` with the result. Returns 0 after `--help`, 2 after a bad
+ * command line (a `parseArgs` error, or a {@link UsageError} thrown by `body`), else `body`'s exit status.
+ */
+export async function runCommandLine<C extends CommandLineConfig>(
+  argv: readonly string[],
+  usage: string,
+  config: C,
+  io: CliIo,
+  body: (args: Parsed<C>) => number | Promise<number>,
+): Promise<number> {
+  let args: Parsed<C>;
+  try {
+    args = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: { ...config.options, ...HELP },
+      allowPositionals: config.allowPositionals,
+    }) as Parsed<C>;
+  } catch (err) {
+    return badCommandLine(io, usage, (err as Error).message);
+  }
+  if ((args.values as { help?: boolean }).help === true) {
+    io.out(usage);
+    return 0;
+  }
+  try {
+    return await body(args);
+  } catch (err) {
+    if (err instanceof UsageError) return badCommandLine(io, usage, err.message);
+    throw err;
+  }
+}
+
+function badCommandLine(io: CliIo, usage: string, sentence: string): number {
+  io.err(`${sentence}\n\n${usage}`);
+  return 2;
+}
+
+/**
+ * True when the module at `moduleUrl` is the program node was started with (Node 20 has no `import.meta.main`).
+ * Both sides are real paths, so a symlinked checkout or a path that needs URL escaping still counts.
+ */
+export function isMain(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(resolve(entry)) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
