@@ -1,30 +1,45 @@
 /**
  * Starts the embedded gateway on its own, for trying functions by hand:
  * `npx tsx runtime/faas/main.ts --port 8080 [--host 127.0.0.1] [--functions functions] [--logs /tmp/faas-logs]`.
- * Stops every function on SIGINT / SIGTERM.
+ * Prints `{"gateway": <url>}` once it listens, and stops every function on SIGINT / SIGTERM. Exit status 2 for a bad
+ * option.
  */
-import { parseArgs } from "node:util";
+import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../util/cli.ts";
 import { startGateway } from "./gateway.ts";
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `Usage: npx tsx runtime/faas/main.ts [--port 8080] [--host 127.0.0.1] [--functions functions] [--logs <dir>]
+
+  --port <n>          port to listen on, 0 for any free port (default 8080)
+  --host <address>    address to listen on (default 127.0.0.1)
+  --functions <dir>   the functions' folder (default functions)
+  --logs <dir>        write each function's output there
+  --help              this text`;
+
+export async function main(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  const options = {
     host: { type: "string", default: "127.0.0.1" },
     port: { type: "string", default: "8080" },
     functions: { type: "string", default: "functions" },
     logs: { type: "string" },
-  },
-});
-
-const gateway = await startGateway({
-  host: values.host,
-  port: Number(values.port),
-  functionsDir: values.functions,
-  logsDir: values.logs,
-});
-console.log(JSON.stringify({ gateway: gateway.url }));
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    void gateway.close().then(() => process.exit(0));
+  } as const;
+  return runCommandLine(argv, USAGE, { options }, io, async ({ values }) => {
+    const port = Number(values.port);
+    if (values.port.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new UsageError(`Expected --port to be a port number (0 to 65535), got ${JSON.stringify(values.port)}.`);
+    }
+    const gateway = await startGateway({
+      host: values.host,
+      port,
+      functionsDir: values.functions,
+      logsDir: values.logs,
+    });
+    io.out(JSON.stringify({ gateway: gateway.url }));
+    await new Promise<void>((resolve) => {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+    });
+    await gateway.close();
+    return 0;
   });
 }
+
+if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -3,13 +3,13 @@
  * market URL once every node is registered and measuring its neighbours, and stops everything on Ctrl-C or
  * SIGTERM. Exit status 2 for bad options, with a sentence naming the option.
  */
-import { parseArgs } from "node:util";
 import { ConfigError, ProtocolError } from "../protocol/errors.ts";
 import { loadTopology } from "../protocol/topology.ts";
 import { STRATEGIES } from "../strategies/index.ts";
 import { launchFogNetwork } from "./launch.ts";
 import { DEFAULT_FOG_OPTIONS, type FogNetworkOptions } from "./options.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
+import { consoleIo, isMain, runCommandLine, UsageError, type CliIo, type ParsedCommandLine } from "../util/cli.ts";
 
 const USAGE = `Usage: npm run runtime -- --topology <file.json> [--strategy <name>] [options]
 
@@ -27,48 +27,36 @@ const USAGE = `Usage: npm run runtime -- --topology <file.json> [--strategy <nam
   --in-process             host every node in this process, beside the market (no workers)
   --help                   this text`;
 
-async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        topology: { type: "string" },
-        strategy: { type: "string" },
-        valuation: { type: "string" },
-        reduction: { type: "boolean" },
-        "latency-model": { type: "string" },
-        "market-rule": { type: "string" },
-        subnet: { type: "string" },
-        processes: { type: "string" },
-        "run-dir": { type: "string" },
-        "no-faas": { type: "boolean" },
-        "peer-transport": { type: "string" },
-        "in-process": { type: "boolean" },
-        help: { type: "boolean" },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (values.topology === undefined) {
-    console.error(`The option --topology is required.\n\n${USAGE}`);
-    return 2;
-  }
+const OPTIONS = {
+  topology: { type: "string" },
+  strategy: { type: "string" },
+  valuation: { type: "string" },
+  reduction: { type: "boolean" },
+  "latency-model": { type: "string" },
+  "market-rule": { type: "string" },
+  subnet: { type: "string" },
+  processes: { type: "string" },
+  "run-dir": { type: "string" },
+  "no-faas": { type: "boolean" },
+  "peer-transport": { type: "string" },
+  "in-process": { type: "boolean" },
+} as const;
+
+export async function main(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  return runCommandLine(argv, USAGE, { options: OPTIONS }, io, ({ values }) => launch(values, io));
+}
+
+type Values = ParsedCommandLine<{ options: typeof OPTIONS }>["values"];
+
+async function launch(values: Values, io: CliIo): Promise<number> {
+  if (values.topology === undefined) throw new UsageError("The option --topology is required.");
   const processes = values.processes === undefined ? 0 : Number(values.processes);
   if (!Number.isInteger(processes) || processes < 0) {
-    console.error(`Expected --processes to be a positive integer, got ${JSON.stringify(values.processes)}.`);
-    return 2;
+    throw new UsageError(`Expected --processes to be a positive integer, got ${JSON.stringify(values.processes)}.`);
   }
   const transport = values["peer-transport"];
   if (transport !== undefined && transport !== "in-process" && transport !== "http") {
-    console.error(`Expected --peer-transport to be in-process or http, got ${JSON.stringify(transport)}.`);
-    return 2;
+    throw new UsageError(`Expected --peer-transport to be in-process or http, got ${JSON.stringify(transport)}.`);
   }
   const options: Partial<FogNetworkOptions> = {
     ...(transport === undefined ? {} : { peerTransport: transport }),
@@ -88,29 +76,29 @@ async function main(): Promise<number> {
   let network;
   try {
     const topology = loadTopology(values.topology);
-    console.error(
+    io.err(
       `Starting ${topology.nodes.length} fog nodes of ${values.topology} with strategy ${options.strategy ?? "auction"}…`,
     );
-    network = await launchFogNetwork(topology, options, { onProgress: (m) => console.error(m) });
+    network = await launchFogNetwork(topology, options, { onProgress: (m) => io.err(m) });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ProtocolError) {
-      console.error(err.message);
+      io.err(err.message);
       return 2;
     }
     throw err;
   }
-  console.error(
+  io.err(
     `All ${network.nodes.length} nodes registered and measuring their neighbours after ${Math.round(network.readyAfterMs)} ms.`,
   );
-  console.log(network.marketUrl);
+  io.out(network.marketUrl);
 
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
   });
-  console.error("Stopping…");
+  io.err("Stopping…");
   await network.stop();
-  console.error("Stopped.");
+  io.err("Stopped.");
   return 0;
 }
 
-process.exitCode = await main();
+if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

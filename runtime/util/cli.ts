@@ -33,7 +33,8 @@ export type CommandLineConfig = Pick<ParseArgsConfig, "options" | "allowPosition
 
 const HELP = { help: { type: "boolean" } } as const;
 
-type Parsed<C extends CommandLineConfig> = ReturnType<
+/** What `parseArgs` returns for `config`, `--help` included. */
+export type ParsedCommandLine<C extends CommandLineConfig> = ReturnType<
   typeof parseArgs<{
     args: string[];
     strict: true;
@@ -51,16 +52,16 @@ export async function runCommandLine<C extends CommandLineConfig>(
   usage: string,
   config: C,
   io: CliIo,
-  body: (args: Parsed<C>) => number | Promise<number>,
+  body: (args: ParsedCommandLine<C>) => number | Promise<number>,
 ): Promise<number> {
-  let args: Parsed<C>;
+  let args: ParsedCommandLine<C>;
   try {
     args = parseArgs({
       args: [...argv],
       strict: true,
       options: { ...config.options, ...HELP },
       allowPositionals: config.allowPositionals,
-    }) as Parsed<C>;
+    }) as ParsedCommandLine<C>;
   } catch (err) {
     return badCommandLine(io, usage, (err as Error).message);
   }
