@@ -43,7 +43,7 @@ describe("parseDotenv", () => {
     ["A=1\n1B=2", 2, /expected KEY=value/],
     ['A="open\nB=2', 1, /unterminated double quote/],
     ["A='open", 1, /unterminated single quote/],
-    ['A="x" y', 1, /unexpected "y" after the closing quote/],
+    ['A="x" y', 1, /line 1 \(A\): unexpected text after the closing quote/],
   ])("rejects %j at line %i", (text, line, reason) => {
     let error: unknown;
     try {
@@ -55,4 +55,20 @@ describe("parseDotenv", () => {
     expect((error as DotenvSyntaxError).line).toBe(line);
     expect((error as DotenvSyntaxError).message).toMatch(reason);
   });
+
+  it.each(["G5K_PASSWORD: s3cret", 'G5K_PASSWORD="s3cret"s3cret', "G5K_PASSWORD='s3cret", 'G5K_PASSWORD="s3cret'])(
+    "names the line and the variable of %j, never its value",
+    (text) => {
+      const error = (() => {
+        try {
+          parseDotenv(text);
+        } catch (e) {
+          return e as DotenvSyntaxError;
+        }
+        throw new Error("expected a syntax error");
+      })();
+      expect(error).toMatchObject({ line: 1, variable: "G5K_PASSWORD" });
+      expect(error.message).not.toContain("s3cret");
+    },
+  );
 });

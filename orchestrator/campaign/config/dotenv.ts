@@ -10,20 +10,27 @@
  * - `"double"` quotes: may span lines; escapes `\n`, `\r`, `\t`, `\"`, `\\` (any other `\x` is kept as is);
  * - an empty value (`KEY=`, `KEY=""`) is the empty string; the caller decides what empty means;
  * - no `${VAR}` expansion: `$` is literal. A repeated key keeps the last value.
+ *
+ * A syntax error names the line and the variable, never a value: campaign files hold passwords
+ * (`G5K_PASSWORD: x` or `G5K_PASSWORD="a"x` must not print `x` or `a` on a terminal or in a CI log).
  */
 
-/** A line that is not dotenv; `line` is 1-based. */
+/** A line that is not dotenv; `line` is 1-based. The message holds no text of the file but a variable's name. */
 export class DotenvSyntaxError extends Error {
   override name = "DotenvSyntaxError";
   constructor(
     readonly line: number,
     readonly reason: string,
+    /** The variable the line sets, when its name could be read. */
+    readonly variable?: string,
   ) {
-    super(`line ${line}: ${reason}`);
+    super(`line ${line}${variable === undefined ? "" : ` (${variable})`}: ${reason}`);
   }
 }
 
 const KEY = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=[ \t]*/;
+/** The name a malformed line seems to set (`G5K_PASSWORD: x`), for the error; nothing after it is read. */
+const LEADING_NAME = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)/;
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
 
 /** The variables of a dotenv text, in file order; throws {@link DotenvSyntaxError} on a malformed line. */
@@ -35,18 +42,23 @@ export function parseDotenv(text: string): Record<string, string> {
     const trimmed = line.trim();
     if (trimmed === "" || trimmed.startsWith("#")) continue;
     const match = KEY.exec(trimmed);
-    if (match === null) throw new DotenvSyntaxError(i + 1, `expected KEY=value, got ${JSON.stringify(trimmed)}`);
+    if (match === null) {
+      const name = LEADING_NAME.exec(trimmed)?.[1];
+      const reason =
+        name === undefined ? "expected KEY=value; the line does not start with a name" : "expected KEY=value";
+      throw new DotenvSyntaxError(i + 1, reason, name);
+    }
     const key = match[1]!;
     const rest = trimmed.slice(match[0].length);
     if (rest.startsWith('"')) {
-      const { value, endLine, after } = readDoubleQuoted(lines, i, line.trimEnd().length - rest.length + 1);
-      checkTrailing(after, endLine);
+      const { value, endLine, after } = readDoubleQuoted(lines, i, line.trimEnd().length - rest.length + 1, key);
+      checkTrailing(after, endLine, key);
       out[key] = value;
       i = endLine - 1;
     } else if (rest.startsWith("'")) {
       const close = rest.indexOf("'", 1);
-      if (close < 0) throw new DotenvSyntaxError(i + 1, `unterminated single quote in ${key}`);
-      checkTrailing(rest.slice(close + 1), i + 1);
+      if (close < 0) throw new DotenvSyntaxError(i + 1, "unterminated single quote", key);
+      checkTrailing(rest.slice(close + 1), i + 1, key);
       out[key] = rest.slice(1, close);
     } else {
       out[key] = rest.replace(/(^|\s)#.*$/, "").trim();
@@ -60,6 +72,7 @@ function readDoubleQuoted(
   lines: string[],
   startLine: number,
   column: number,
+  key: string,
 ): { value: string; endLine: number; after: string } {
   let value = "";
   for (let l = startLine; l < lines.length; l++) {
@@ -77,12 +90,12 @@ function readDoubleQuoted(
     }
     value += "\n";
   }
-  throw new DotenvSyntaxError(startLine + 1, "unterminated double quote");
+  throw new DotenvSyntaxError(startLine + 1, "unterminated double quote", key);
 }
 
-function checkTrailing(after: string, line: number): void {
+function checkTrailing(after: string, line: number, key: string): void {
   const rest = after.trim();
   if (rest !== "" && !rest.startsWith("#")) {
-    throw new DotenvSyntaxError(line, `unexpected ${JSON.stringify(rest)} after the closing quote`);
+    throw new DotenvSyntaxError(line, "unexpected text after the closing quote (quote the whole value)", key);
   }
 }

@@ -45,7 +45,8 @@ export function readFileLayer(
   } catch (e) {
     if (!(e instanceof DotenvSyntaxError)) throw e;
     const rule = "a dotenv file (KEY=value lines, # comments)";
-    throw new CampaignConfigError({ file, rule, cause: e }, `${file}: ${e.message}; expected ${rule}.`);
+    // the parser's message names the line and the variable, never a value: the file may hold passwords
+    throw new CampaignConfigError({ file, rule, cause: e }, `${file}: ${e.message} (${rule}).`);
   }
   const layer: Layer = {};
   for (const [name, value] of Object.entries(entries)) {
