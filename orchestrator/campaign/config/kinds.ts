@@ -55,6 +55,33 @@ export function listOf<T>(item: Kind<T>, rule: string): Kind<T[]> {
 
 export const positiveIntList = listOf(positiveInt, "a space-separated list of positive integers");
 export const nonNegativeIntList = listOf(nonNegativeInt, "a space-separated list of non-negative integers");
+
+/**
+ * An integer from `min` to `max` (inclusive); the bound and its unit are in the rule, so the error names them:
+ * "must be an integer from 1 to 64 (runs at once), got "1000000000"". Bounds are checked on the text, before any
+ * generation, so a huge value fails at once instead of hanging the generator or exhausting the heap.
+ */
+export function intFrom(min: number, max: number, unit: string): Kind<number> {
+  const rule = `an integer from ${min} to ${max} (${unit})`;
+  return kind(rule, z.string().regex(/^\d+$/).transform(Number).pipe(z.number().min(min).max(max)));
+}
+
+/** A space-separated list of integers from `min` to `max`; may be empty, like {@link listOf}. */
+export function intListFrom(min: number, max: number, unit: string): Kind<number[]> {
+  return listOf(intFrom(min, max, unit), `a space-separated list of integers from ${min} to ${max} (${unit})`);
+}
+
+/** A positive number (decimal or with an exponent) at most `max`. */
+export function positiveNumberUpTo(max: number, unit: string): Kind<number> {
+  return kind(
+    `a positive number at most ${max} (${unit})`,
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?(e\d+)?$/i)
+      .transform(Number)
+      .pipe(z.number().positive().max(max)),
+  );
+}
 export const wordList = listOf(word, "a space-separated list of words");
 
 /** GIRAFF's `DEPLOYMENT_WALLTIME` (OAR's format). */

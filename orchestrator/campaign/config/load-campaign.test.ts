@@ -158,7 +158,7 @@ describe("loadCampaign: environment overrides", () => {
 
   it("names the environment variable when its value is bad", async () => {
     await expect(load({ ".env": "" }, { GIRAFF_NB_REPETITIONS: "zero" })).rejects.toThrow(
-      'environment: `GIRAFF_NB_REPETITIONS` must be a positive integer, got "zero".',
+      'environment: `GIRAFF_NB_REPETITIONS` must be an integer from 1 to 1000 (networks per size), got "zero".',
     );
   });
 });

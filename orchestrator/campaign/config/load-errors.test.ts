@@ -19,12 +19,12 @@ async function failure(files: Record<string, string>, env: Record<string, string
 const CASES: [string, Record<string, string>, Partial<CampaignConfigError>, string][] = [
   ["a list of integers with a word",
     { ".env": 'SIZE_MULTIPLIERS="1 two"' },
-    { file: "x/.env", variable: "SIZE_MULTIPLIERS", value: "1 two", rule: "a space-separated list of positive integers" },
-    'x/.env: `SIZE_MULTIPLIERS` must be a space-separated list of positive integers, got "1 two".'],
+    { file: "x/.env", variable: "SIZE_MULTIPLIERS", value: "1 two", rule: "a space-separated list of integers from 1 to 8 (size multipliers)" },
+    'x/.env: `SIZE_MULTIPLIERS` must be a space-separated list of integers from 1 to 8 (size multipliers), got "1 two".'],
   ["a zero count",
     { ".env": "NB_REPETITIONS=0" },
     { variable: "NB_REPETITIONS", value: "0" },
-    'x/.env: `NB_REPETITIONS` must be a positive integer, got "0".'],
+    'x/.env: `NB_REPETITIONS` must be an integer from 1 to 1000 (networks per size), got "0".'],
   ["a bad walltime",
     { ".env": "DEPLOYMENT_WALLTIME=10h" },
     { variable: "DEPLOYMENT_WALLTIME" },
@@ -132,7 +132,7 @@ const CASES: [string, Record<string, string>, Partial<CampaignConfigError>, stri
   ["a dotenv syntax error",
     { ".env": "A=1\nnot dotenv" },
     { file: "x/.env" },
-    'x/.env: line 2: expected KEY=value, got "not dotenv"; expected a dotenv file (KEY=value lines, # comments).'],
+    "x/.env: line 2 (not): expected KEY=value (a dotenv file (KEY=value lines, # comments))."],
 ];
 
 describe("loadCampaign: errors name the file, the variable, the value and the rule", () => {
@@ -144,6 +144,20 @@ describe("loadCampaign: errors name the file, the variable, the value and the ru
     if (message.startsWith("x/")) expect(error.message.startsWith(message)).toBe(true);
     else expect(error.message).toContain(message);
   });
+
+  it.each([
+    ["a colon instead of =", "G5K_PASSWORD: hunter2-colon", "line 2 (G5K_PASSWORD): expected KEY=value"],
+    ["text after the closing quote", 'G5K_PASSWORD="hunter2-a"hunter2-x', "line 2 (G5K_PASSWORD): unexpected text"],
+  ])(
+    "prints the file, the line and the variable of a syntax error, never its value (%s)",
+    async (_title, line, reason) => {
+      const error = await failure({ ".env": `NB_REPETITIONS=1\n${line}\n` });
+      expect(error.message).toContain(reason);
+      expect(error.message).toMatch(/^x\/\.env: line 2 \(G5K_PASSWORD\): /);
+      const printed = [error.message, String(error.cause), JSON.stringify(error)].join("\n");
+      expect(printed).not.toContain("hunter2");
+    },
+  );
 
   it("says when the campaign folder does not exist", async () => {
     const { cwd } = tempCampaign({ ".env": "" });

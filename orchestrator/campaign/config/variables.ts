@@ -6,6 +6,7 @@
  */
 import { LATENCY_MODELS, VALUATIONS } from "../../../runtime/strategies/index.ts";
 import type { LatencyModelName, ValuationName } from "../../../runtime/strategies/index.ts";
+import * as bounded from "./bounds.ts";
 import * as k from "./kinds.ts";
 import type { Kind } from "./kinds.ts";
 
@@ -32,45 +33,45 @@ export const VARIABLES = {
   MARKET_IMAGE_TAGS:                   c(k.wordList),
   VALUATION:                           c(valuations),            // (ours) default valuation of STRATEGIES entries
   REDUCTION:                           c(k.boolean),             // (ours) default complication of STRATEGIES entries
-  SIZE_MULTIPLIERS:                    c(k.positiveIntList),
-  MIN_NUMBER_VMS:                      c(k.nonNegativeIntList),  // zipped with SIZE_MULTIPLIERS
-  MAX_NUMBER_VMS:                      c(k.positiveIntList),     // zipped with SIZE_MULTIPLIERS
-  NB_REPETITIONS:                      c(k.positiveInt),         // networks per size
+  SIZE_MULTIPLIERS:                    c(bounded.sizeMultiplierList),
+  MIN_NUMBER_VMS:                      c(bounded.minNumberVmsList), // zipped with SIZE_MULTIPLIERS
+  MAX_NUMBER_VMS:                      c(bounded.maxNumberVmsList), // zipped with SIZE_MULTIPLIERS
+  NB_REPETITIONS:                      c(bounded.repetitions),   // networks per size
   ENV_VARIATIONS:                      c(k.wordList),            // variation files, relative to the campaign folder
   // topology and deployment
   TOPOLOGY:                            c(k.word),                // (ours) `current`, `paper`, or a topology .json file
   PROVIDER:                            c(k.oneOf(PROVIDERS)),    // (ours)
   CLUSTER:                             c(k.word),
-  NB_IN_PARALLEL:                      c(k.positiveInt),
+  NB_IN_PARALLEL:                      c(bounded.parallel),
   DEPLOYMENT_WALLTIME:                 c(k.walltime),
   DO_NOT_EXECUTE_IF_ENDING_AFTER:      c(k.day),
   DO_NOT_EXECUTE_IF_ENDING_AFTER_HOUR: c(k.clockTime),
   RANDOM_SEED:                         c(k.word),
   LATENCY_MODEL:                       c(latencyModels),         // (ours) tcp = HEAD, paper = v3.0.0
   // the workload of one variation
-  NO_LATENCY:                          v(k.positiveInt),         // latency classes, ms
-  SUPER_NO_LATENCY:                    v(k.positiveInt),
-  HIGH_LATENCY:                        v(k.positiveInt),
-  HIGHER_LATENCY:                      v(k.positiveInt),
-  LOW_LATENCY:                         v(k.positiveInt),
-  DURATION_MULTIPLIER:                 v(k.positiveNumber),
-  ARRIVAL_REQUEST_MULTIPLIER:          v(k.positiveNumber),
-  EXPERIMENT_DURATION:                 v(k.positiveInt),         // s, the window in which chains arrive
-  FUNCTION_COLD_START_OVERHEAD:        v(k.nonNegativeInt),      // ms
-  FUNCTION_STOP_OVERHEAD:              v(k.nonNegativeInt),      // ms
-  FUNCTION_MIN_DURATION:               v(k.positiveInt),         // ms
+  NO_LATENCY:                          v(bounded.latencyClassMs), // latency classes, ms
+  SUPER_NO_LATENCY:                    v(bounded.latencyClassMs),
+  HIGH_LATENCY:                        v(bounded.latencyClassMs),
+  HIGHER_LATENCY:                      v(bounded.latencyClassMs),
+  LOW_LATENCY:                         v(bounded.latencyClassMs),
+  DURATION_MULTIPLIER:                 v(bounded.lawMultiplier),
+  ARRIVAL_REQUEST_MULTIPLIER:          v(bounded.lawMultiplier),
+  EXPERIMENT_DURATION:                 v(bounded.experimentS),   // s, the window in which chains arrive
+  FUNCTION_COLD_START_OVERHEAD:        v(bounded.overheadMs),    // ms
+  FUNCTION_STOP_OVERHEAD:              v(bounded.overheadMs),    // ms
+  FUNCTION_MIN_DURATION:               v(bounded.minDurationMs), // ms
   PIPELINES:                           v(k.wordList),            // (ours) pipeline names
   FUNCTION_DESCRIPTIONS:               v(k.wordList),            // GIRAFF: pipeline files
-  NB_IMAGE_FUNCTIONS:                  v(k.nonNegativeInt),      // chains per IoT node per image pipeline
-  NB_AUDIO_FUNCTIONS:                  v(k.nonNegativeInt),      // chains per IoT node per audio pipeline
+  NB_IMAGE_FUNCTIONS:                  v(bounded.functionsPerNode), // chains per IoT node per image pipeline
+  NB_AUDIO_FUNCTIONS:                  v(bounded.functionsPerNode), // chains per IoT node per audio pipeline
   LATENCY_LAW:                         v(k.oneOf(LATENCY_LAWS)), // (ours)
   GAMMA_PARAMETERISATION:              v(k.oneOf(GAMMA_PARAMETERISATIONS)), // (ours)
   WORKLOAD_VARIANT:                    v(k.oneOf(WORKLOAD_VARIANTS)), // (ours) head = HEAD's generator, paper = v3.0.0's
-  EXECUTION_SCALE:                     v(k.positiveNumber),      // (ours) factor on busy-spin execution times
+  EXECUTION_SCALE:                     v(bounded.executionScale), // (ours) factor on busy-spin execution times
   // pacing of one run
-  WARMUP_TIME:                         v(k.nonNegativeInt),      // (ours) s before replay; GIRAFF slept 60 s
-  WAIT_TIME:                           v(k.nonNegativeInt),      // s after replay, before collection
-  RUN_TIMEOUT:                         v(k.positiveInt),         // (ours) s, per run
+  WARMUP_TIME:                         v(bounded.pacingS),       // (ours) s before replay; GIRAFF slept 60 s
+  WAIT_TIME:                           v(bounded.pacingS),       // s after replay, before collection
+  RUN_TIMEOUT:                         v(bounded.runTimeoutS),   // (ours) s, per run
 } as const;
 
 export type VariableName = keyof typeof VARIABLES;

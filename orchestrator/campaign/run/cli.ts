@@ -6,9 +6,8 @@
  */
 import { parseArgs } from "node:util";
 import { isBatchError, type BatchMode } from "../../batch/index.ts";
-import { isCampaignConfigError } from "../config/index.ts";
+import { isCampaignConfigError, loadCampaign } from "../config/index.ts";
 import { ConfigError, ProtocolError } from "../../../runtime/protocol/errors.ts";
-import { runCampaign, UnavailableProviderError } from "./run-campaign.ts";
 
 export const USAGE = `Usage: npx zx run-campaign.mjs [experiments/<name>] [options]
 
@@ -69,6 +68,16 @@ export async function main(args: string[]): Promise<number> {
   if (!(Number.isInteger(retries) && retries >= 1))
     return fail(`Expected --retries to be a positive integer, got ${JSON.stringify(values.retries)}.`);
 
+  const folder = positionals[0] ?? "experiments/default";
+  // a bad campaign exits 2 before the runner's modules (providers, analysis, figures: a second of loading) load
+  try {
+    await loadCampaign(folder);
+  } catch (err) {
+    if (isCampaignConfigError(err)) return fail(err.message);
+    throw err;
+  }
+  const { runCampaign, UnavailableProviderError } = await import("./run-campaign.ts");
+
   const controller = new AbortController();
   const onSignal = (signal: string) => {
     console.error(`\n${signal}: stopping the running runs; they are recorded as cancelled and --resume reruns them.`);
@@ -78,7 +87,7 @@ export async function main(args: string[]): Promise<number> {
   process.once("SIGTERM", onSignal);
   try {
     const { exitCode } = await runCampaign({
-      folder: positionals[0] ?? "experiments/default",
+      folder,
       out: values.out,
       provider: values.provider,
       mode,
