@@ -1,0 +1,155 @@
+// The run page's numbers as text: the run's counts, and tables per SLA and per node. Plain DOM (no `html` template:
+// it would resolve to npm:, see README.md). Rows and cells carry data-* attributes and classes naming what they
+// hold, so that readers of the DOM (the page's browser test) find each number without parsing the layout.
+
+/** An element with attributes (class, data-*, …) and children (strings or nodes). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attributes)) if (v !== undefined && v !== null) node.setAttribute(k, v);
+  node.append(...children.filter((c) => c !== undefined && c !== null));
+  return node;
+}
+
+/** Integers whole, other numbers to three significant digits, a dash for none: 12, 0.858, 1.26e+3 → 1260. */
+export function formatNumber(x) {
+  if (x === null || x === undefined) return "–";
+  const n = Number(x);
+  return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(3)));
+}
+
+const stat = (name, value) => el("span", { class: "stat", "data-stat": name }, formatNumber(value));
+
+/** The run's counts, each straight from its table (data/runs.json.ts, `stats`). */
+export function runCounts(s) {
+  const parts = [
+    stat("auctions", s.auctions),
+    " auctions (",
+    stat("awarded", s.awarded),
+    " awarded, ",
+    stat("refused", s.refused),
+    " refused); ",
+    stat("bids_sent", s.bids_sent),
+    " bids sent by the nodes, ",
+    stat("bids_received", s.bids_received),
+    " received by the market in time; ",
+    stat("placed", s.placed),
+    " functions placed on the ",
+    stat("topology_nodes", s.topology_nodes),
+    " nodes of the topology",
+  ];
+  if (s.placed_outside > 0) parts.push(" (", stat("placed_outside", s.placed_outside), " more on nodes outside it)");
+  parts.push("; ", stat("hops", s.hops), " hops measured.");
+  return el("p", { class: "run-counts" }, ...parts);
+}
+
+/** A table in a box of at most `maxHeight` that scrolls, its header kept in view. */
+function scrollingTable(className, columns, rows, cellsOf, rowAttributes) {
+  const head = el(
+    "tr",
+    {},
+    ...columns.map(([, title]) =>
+      el("th", { style: "position: sticky; top: 0; background: var(--theme-background, white)" }, title),
+    ),
+  );
+  const body = rows.map((r) =>
+    el(
+      "tr",
+      rowAttributes(r),
+      ...cellsOf(r).map((cell, i) => el("td", { class: columns[i][0], ...cell.attributes }, cell.text)),
+    ),
+  );
+  return el(
+    "div",
+    { class: `run-table-box`, style: "max-height: 30em; overflow: auto; margin: 1em 0" },
+    el("table", { class: className, style: "margin: 0" }, el("thead", {}, head), el("tbody", {}, ...body)),
+  );
+}
+
+const cell = (text, attributes = {}) => ({ text: String(text), attributes });
+const num = (x) => cell(formatNumber(x));
+
+/** One row per auction: outcome, duration, bids, winner and price. */
+export function auctionTable(auctions, labels) {
+  const columns = [
+    ["sla", "SLA"],
+    ["outcome", "outcome"],
+    ["duration", "duration (ms)"],
+    ["bids-sent", "bids sent"],
+    ["bids-received", "bids received"],
+    ["winner", "winner"],
+    ["winning-bid", "winning bid"],
+    ["price", "price"],
+  ];
+  return scrollingTable(
+    "run-auctions",
+    columns,
+    auctions,
+    (a) => [
+      cell(labels.get(a.sla_id), { title: `SLA ${a.sla_id}\n${a.function_name ?? ""}` }),
+      cell(a.outcome === "refused" && a.reason ? `refused (${a.reason})` : (a.outcome ?? "–")),
+      num(a.duration_ms),
+      num(a.bids_sent),
+      num(a.bids_received),
+      cell(a.winner_name ?? a.winner ?? "–", a.winner ? { title: a.winner } : {}),
+      num(a.winning_bid),
+      num(a.price),
+    ],
+    (a) => ({ "data-sla": a.sla_id }),
+  );
+}
+
+/** One row per SLA and hop position: in-flight time statistics over every hop, against the SLA's bound. */
+export function hopTable(hopSummary, labels) {
+  const columns = [
+    ["sla", "SLA"],
+    ["position", "position"],
+    ["hops", "hops"],
+    ["mean", "mean (ms)"],
+    ["p50", "p50 (ms)"],
+    ["p95", "p95 (ms)"],
+    ["max", "max (ms)"],
+    ["bound", "bound (ms)"],
+    ["acceptable", "acceptable (%)"],
+  ];
+  return scrollingTable(
+    "run-hops",
+    columns,
+    hopSummary,
+    (h) => [
+      cell(labels.get(h.sla_id) ?? h.sla_id, { title: `SLA ${h.sla_id}\n${h.function_name ?? ""}` }),
+      num(h.position),
+      num(h.hops),
+      num(h.mean_ms),
+      num(h.p50_ms),
+      num(h.p95_ms),
+      num(h.max_ms),
+      num(h.latency_max_ms),
+      num(h.acceptable_pct),
+    ],
+    (h) => ({ "data-sla": h.sla_id, "data-position": h.position }),
+  );
+}
+
+/** Every node with functions placed on it, most first: what the tree shows per node, edge nodes in groups included. */
+export function placementsTable(nodes) {
+  const names = new Map(nodes.map((n) => [n.node_id, n.name]));
+  const placed = nodes.filter((n) => n.placements > 0).sort((a, b) => b.placements - a.placements || a.level - b.level);
+  const columns = [
+    ["node", "node"],
+    ["level", "level"],
+    ["parent", "parent"],
+    ["placements", "functions placed"],
+  ];
+  return scrollingTable(
+    "run-placements",
+    columns,
+    placed,
+    (n) => [
+      cell(n.name, { title: n.node_id }),
+      num(n.level),
+      cell(n.parent === null ? "–" : (names.get(n.parent) ?? n.parent)),
+      num(n.placements),
+    ],
+    (n) => ({ "data-node": n.node_id }),
+  );
+}
