@@ -90,6 +90,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     console.error(isBatchError(err) ? `batch: ${err.message}` : err);
-    process.exit(255);
+    // an invalid option (a BatchError naming it) is a bad command line: exit 2, like the other CLIs
+    process.exit(isBatchError(err) && err.field !== "" ? 2 : 255);
   },
 );

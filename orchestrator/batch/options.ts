@@ -61,8 +61,8 @@ export function normalizeBatchOptions(spec: BatchSpec): Omit<BatchOptions, "effe
     force: spec.force ?? false,
     concurrency: positiveInteger("concurrency", spec.concurrency ?? 1),
     retries: positiveInteger("retries", spec.retries ?? 1, " (attempts in total; GNU's 0 = forever is not supported)"),
-    timeoutMs: spec.timeoutMs === undefined ? null : positiveNumber("timeoutMs", spec.timeoutMs),
-    killGraceMs: spec.killGraceMs === undefined ? 5_000 : positiveNumber("killGraceMs", spec.killGraceMs),
+    timeoutMs: spec.timeoutMs === undefined ? null : timerMs("timeoutMs", "--timeout-ms", spec.timeoutMs),
+    killGraceMs: spec.killGraceMs === undefined ? 5_000 : timerMs("killGraceMs", "--kill-grace-ms", spec.killGraceMs),
     halt: parseHalt(spec.halt ?? "never"),
     shuffle: normalizeShuffle(spec.shuffle),
     signal: spec.signal,
@@ -115,9 +115,14 @@ function positiveInteger(field: string, value: unknown, note = ""): number {
   return value;
 }
 
-function positiveNumber(field: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw BatchError.invalid(field, "a positive number of milliseconds", value);
+/** The longest delay a timer honours: above it, node's `setTimeout` fires after 1 ms and would kill every run. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay the runner arms as a timer: positive and at most {@link MAX_TIMER_MS} (about 24.8 days). */
+function timerMs(field: string, option: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    const rule = `a positive number of milliseconds at most ${MAX_TIMER_MS} (\`${option}\`; a timer cannot wait longer)`;
+    throw BatchError.invalid(field, rule, value);
   }
   return value;
 }
