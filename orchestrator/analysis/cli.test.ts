@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { recordingIo } from "../../runtime/util/cli.ts";
 import { main } from "./cli.ts";
 import { writeFixtureCampaign } from "./test-fixtures.ts";
 
@@ -9,33 +10,38 @@ const dir = mkdtempSync(join(tmpdir(), "analysis-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; progress: string }> {
-  const lines: string[] = [];
-  const progress: string[] = [];
-  const code = await main(
-    argv,
-    (l) => lines.push(l),
-    (l) => progress.push(l),
-  );
-  return { code, out: lines.join("\n"), progress: progress.join("\n") };
+  const io = recordingIo();
+  const code = await main(argv, io);
+  return { code, out: io.stdout.join("\n"), progress: io.stderr.join("\n") };
 }
 
 describe("analysis CLI", () => {
-  it("exits 2 with a sentence for bad arguments", async () => {
-    expect(await run()).toMatchObject({ code: 2, out: expect.stringMatching(/^Expected a command/) });
+  it("exits 2 with a sentence and the usage on stderr for bad arguments", async () => {
+    const usage = "\n\nUsage: npm run analysis -- ingest <campaignDir>";
+    expect(await run()).toMatchObject({ code: 2, progress: expect.stringMatching(/^Expected a command/) });
     expect(await run("frobnicate")).toMatchObject({
       code: 2,
-      out: expect.stringMatching(/Unknown command `frobnicate`/),
+      progress: expect.stringContaining(
+        `Unknown command \`frobnicate\`; expected ingest, import-giraff or summary.${usage}`,
+      ),
     });
     expect(await run("ingest")).toMatchObject({
       code: 2,
-      out: expect.stringMatching(/exactly one campaign directory/),
+      progress: expect.stringMatching(/exactly one campaign directory/),
     });
-    expect(await run("import-giraff", "a.tar.xz")).toMatchObject({ code: 2, out: expect.stringMatching(/needs --db/) });
+    expect(await run("import-giraff", "a.tar.xz")).toMatchObject({
+      code: 2,
+      progress: expect.stringMatching(/needs --db/),
+    });
     expect(await run("ingest", join(dir, "nope"))).toMatchObject({
       code: 2,
-      out: expect.stringMatching(/Cannot read/),
+      progress: expect.stringMatching(/Cannot read/),
     });
-    expect(await run("ingest", "x", "--bogus")).toMatchObject({ code: 2 });
+    expect(await run("ingest", "x", "--bogus")).toMatchObject({
+      code: 2,
+      progress: expect.stringContaining(`Unknown option '--bogus'`),
+    });
+    expect(await run("--help")).toMatchObject({ code: 0, out: expect.stringMatching(/^Usage: npm run analysis/) });
   });
 
   it("ingests a campaign and prints the per-strategy summary", async () => {

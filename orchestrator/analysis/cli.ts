@@ -1,4 +1,5 @@
 /**
+ * `npm run analysis -- …` or `npx tsx orchestrator/analysis/cli.ts …`:
  * `npx tsx orchestrator/analysis/cli.ts ingest <campaignDir> [--db path]`
  * `npx tsx orchestrator/analysis/cli.ts import-giraff <archive...> --db path`
  * `npx tsx orchestrator/analysis/cli.ts summary <campaignDir> [--db path]`
@@ -6,7 +7,7 @@
  * arguments or unreadable input, 1 for anything else.
  */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
 import { rows, withConnection } from "./connection.ts";
 import type { IngestProgress } from "./effects.ts";
 import { AnalysisError } from "./errors.ts";
@@ -14,22 +15,27 @@ import { importGiraffArchive } from "./giraff/import-archive.ts";
 import { ingestCampaign } from "./ingest.ts";
 import { createViews } from "./views.ts";
 
-const USAGE =
-  "Usage: cli.ts ingest <campaignDir> [--db path] | import-giraff <archive...> --db path | summary <campaignDir> [--db path]";
+const USAGE = `Usage: npm run analysis -- ingest <campaignDir> [--db <file>]
+       npm run analysis -- import-giraff <archive>... --db <file>
+       npm run analysis -- summary <campaignDir> [--db <file>]
 
-export async function main(
-  argv: readonly string[],
-  out: (line: string) => void = console.log,
-  progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    out(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { command, args, db } = parsed;
+  ingest          (re-)ingest a campaign's events into DuckDB and compute the metric tables (incremental)
+  import-giraff   load GIRAFF's own metrics_*.tar.xz archives
+  summary         print the per-strategy summary of an ingested campaign
+  --db <file>     the database (default <campaignDir>/campaign.duckdb; required by import-giraff)
+  --help          this text`;
+
+/** Runs the CLI; results go to `io.out`, progress and errors to `io.err`. */
+export async function main(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  const config = { options: { db: { type: "string" } }, allowPositionals: true } as const;
+  return runCommandLine(argv, USAGE, config, io, ({ values, positionals }) =>
+    run(checkCommand(positionals, values.db), io),
+  );
+}
+
+async function run({ command, args, db }: ReturnType<typeof checkCommand>, io: CliIo): Promise<number> {
+  const out = io.out;
+  const progress = io.err;
   try {
     if (command === "ingest") {
       const started = Date.now();
@@ -52,9 +58,7 @@ export async function main(
       return 0;
     }
     if (command === "import-giraff") {
-      if (db === undefined)
-        throw new AnalysisError("import-giraff needs --db <path> to know where to write.", { exitCode: 2 });
-      await withConnection(db, async (con) => {
+      await withConnection(db!, async (con) => {
         for (const archive of args) {
           const r = await importGiraffArchive(archive, con);
           out(
@@ -79,31 +83,28 @@ export async function main(
     }
     return 0;
   } catch (err) {
-    out(AnalysisError.is(err) ? err.message : `Failed: ${(err as Error).message}`);
+    io.err(AnalysisError.is(err) ? err.message : `Failed: ${(err as Error).message}`);
     return AnalysisError.is(err) ? err.exitCode : 1;
   }
 }
 
-function parse(argv: readonly string[]) {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: { db: { type: "string" } },
-    allowPositionals: true,
-  });
+function checkCommand(positionals: string[], db: string | undefined) {
   const [command, ...args] = positionals;
-  if (command === undefined) throw new Error("Expected a command: ingest, import-giraff or summary.");
+  if (command === undefined) throw new UsageError("Expected a command: ingest, import-giraff or summary.");
   if (!["ingest", "import-giraff", "summary"].includes(command)) {
-    throw new Error(`Unknown command \`${command}\`; expected ingest, import-giraff or summary.`);
+    throw new UsageError(`Unknown command \`${command}\`; expected ingest, import-giraff or summary.`);
   }
   if (command !== "import-giraff" && args.length !== 1) {
-    throw new Error(`\`${command}\` takes exactly one campaign directory, got ${args.length}.`);
+    throw new UsageError(`\`${command}\` takes exactly one campaign directory, got ${args.length}.`);
   }
-  if (command === "import-giraff" && args.length === 0) throw new Error("`import-giraff` needs at least one archive.");
-  return { command, args, db: values.db };
+  if (command === "import-giraff" && args.length === 0)
+    throw new UsageError("`import-giraff` needs at least one archive.");
+  // checked here, so `run` may count on it
+  if (command === "import-giraff" && db === undefined)
+    throw new UsageError("import-giraff needs --db <file> to know where to write.");
+  return { command, args, db };
 }
 
 const fmt = (v: unknown) => (typeof v === "number" ? (Math.round(v * 1000) / 1000).toString() : String(v));
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIGURES } from "../figures/figures.ts";
+import { recordingIo } from "../../runtime/util/cli.ts";
 import { main as bundleMain } from "./bundle-cli.ts";
 import { bundleCampaign, type BundleResult } from "./bundle.ts";
 import { BundleError } from "./errors.ts";
@@ -89,9 +90,9 @@ describe("secrets", () => {
   });
 
   it("exits 2 naming the file and the variable, never the value, and writes no archive", async () => {
-    const lines: string[] = [];
-    expect(await bundleMain([leaky, "--out", join(dir, "leaky.tar.gz")], (l) => lines.push(l))).toBe(2);
-    const message = lines.join("\n");
+    const io = recordingIo();
+    expect(await bundleMain([leaky, "--out", join(dir, "leaky.tar.gz")], io)).toBe(2);
+    const message = io.stderr.join("\n");
     expect(message).toMatch(/campaign\/runB\/logs\/market\.log contains the value of G5K_PASSWORD \(from \.env\)/);
     expect(message).not.toContain(SECRET);
     expect(readdirSync(dir).filter((n) => n.startsWith("leaky") && n !== "leaky")).toEqual([]);
@@ -105,10 +106,10 @@ describe("secrets", () => {
     cpSync(campaign, results, { recursive: true });
     writeFileSync(join(results, "campaign.json"), JSON.stringify({ campaign: { folder: source } }));
     writeFileSync(join(results, "runB", "logs", "market.log"), `login with ${SECRET}-source\n`);
-    const lines: string[] = [];
-    expect(await bundleMain([results, "--out", join(dir, "leaky-results.tar.gz")], (l) => lines.push(l))).toBe(2);
-    expect(lines.join("\n")).toMatch(/market\.log contains the value of G5K_PASSWORD/);
-    expect(lines.join("\n")).not.toContain(SECRET);
+    const io = recordingIo();
+    expect(await bundleMain([results, "--out", join(dir, "leaky-results.tar.gz")], io)).toBe(2);
+    expect(io.stderr.join("\n")).toMatch(/market\.log contains the value of G5K_PASSWORD/);
+    expect(io.lines.join("\n")).not.toContain(SECRET);
   });
 
   it("throws a BundleError carrying one problem per hit", async () => {
@@ -120,14 +121,14 @@ describe("secrets", () => {
 
 describe("bundle cli", () => {
   it("exits 2 with a sentence without a campaign directory", async () => {
-    const lines: string[] = [];
-    expect(await bundleMain([], (l) => lines.push(l))).toBe(2);
-    expect(lines.join("\n")).toMatch(/^Expected one campaign directory, got 0\.\nUsage: npm run bundle/);
+    const io = recordingIo();
+    expect(await bundleMain([], io)).toBe(2);
+    expect(io.stderr.join("\n")).toMatch(/^Expected one campaign directory, got 0\.\n\nUsage: npm run bundle/);
   });
 
   it("exits 2 with a sentence for a campaign directory that does not exist", async () => {
-    const lines: string[] = [];
-    expect(await bundleMain([join(dir, "nope")], (l) => lines.push(l))).toBe(2);
-    expect(lines.join("\n")).toMatch(/The campaign directory .*nope does not exist\./);
+    const io = recordingIo();
+    expect(await bundleMain([join(dir, "nope")], io)).toBe(2);
+    expect(io.stderr.join("\n")).toMatch(/The campaign directory .*nope does not exist\./);
   });
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleCampaign, type BundleResult } from "./bundle.ts";
 import { extract, FIXED_CLOCK, writeFinishedCampaign } from "./test-helpers.ts";
+import { recordingIo } from "../../runtime/util/cli.ts";
 import { main as verifyMain } from "./verify-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "verify-"));
@@ -21,9 +22,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function verify(target: string): Promise<{ code: number; text: string }> {
-  const lines: string[] = [];
-  const code = await verifyMain([target], (l) => lines.push(l));
-  return { code, text: lines.join("\n") };
+  const io = recordingIo();
+  const code = await verifyMain([target], io);
+  return { code, text: io.lines.join("\n") };
 }
 
 /** A fresh copy of the extracted bundle to tamper with. */
@@ -86,9 +87,9 @@ describe("verify", () => {
 
 describe("verify cli", () => {
   it("exits 2 for no argument, a missing path, or a folder that is not a bundle", async () => {
-    const lines: string[] = [];
-    expect(await verifyMain([], (l) => lines.push(l))).toBe(2);
-    expect(lines.join("\n")).toMatch(/^Expected one bundle archive or directory, got 0\.\nUsage: npm run verify/);
+    const io = recordingIo();
+    expect(await verifyMain([], io)).toBe(2);
+    expect(io.stderr.join("\n")).toMatch(/^Expected one bundle archive or directory, got 0\.\n\nUsage: npm run verify/);
     expect((await verify(join(dir, "nope"))).code).toBe(2);
     const notBundle = await verify(join(dir, "out"));
     expect(notBundle.code).toBe(2);

@@ -1,47 +1,42 @@
 /**
- * `npx tsx orchestrator/figures/cli.ts <campaignDir> [--db path] [--only name ...]`: writes the paper figures of
- * an ingested campaign to `<campaignDir>/figures/`. Exit 0 on success, 2 with a sentence for bad arguments or a
- * campaign that was never ingested, 1 for anything else.
+ * `npm run figures -- <campaignDir> [--db path] [--only name ...]` (or `npx tsx orchestrator/figures/cli.ts …`):
+ * writes the paper figures of an ingested campaign to `<campaignDir>/figures/`. Exit 0 on success, 2 with a
+ * sentence for bad arguments or a campaign that was never ingested, 1 for anything else.
  */
-import { parseArgs } from "node:util";
+import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
 import { AnalysisError } from "../analysis/errors.ts";
 import { FIGURES } from "./figures.ts";
 import { writeFigures } from "./write-figures.ts";
 
-const USAGE = `Usage: cli.ts <campaignDir> [--db path] [--only ${FIGURES.map((f) => f.name).join("|")}]...`;
+const USAGE = `Usage: npm run figures -- <campaignDir> [--db <file>] [--only <figure>]...
 
-export async function main(argv: readonly string[], out: (line: string) => void = console.log): Promise<number> {
-  let campaignDir: string;
-  let db: string | undefined;
-  let only: string[] | undefined;
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: { db: { type: "string" }, only: { type: "string", multiple: true } },
-      allowPositionals: true,
-    });
-    if (positionals.length !== 1) throw new Error(`Expected one campaign directory, got ${positionals.length}.`);
-    campaignDir = positionals[0]!;
-    db = values.db;
-    only = values.only;
-  } catch (err) {
-    out(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  try {
-    const written = await writeFigures(campaignDir, {
-      ...(db === undefined ? {} : { dbPath: db }),
-      ...(only === undefined ? {} : { only }),
-    });
-    for (const w of written) out(`${w.svg} (+ .png, .json)`);
-    out(`Wrote ${written.length} figure(s).`);
-    return 0;
-  } catch (err) {
-    out(AnalysisError.is(err) ? err.message : `Failed: ${(err as Error).message}`);
-    return AnalysisError.is(err) ? err.exitCode : 1;
-  }
+  <campaignDir>    an ingested campaign, e.g. metrics-arks/<campaign>
+  --db <file>      its database (default <campaignDir>/campaign.duckdb)
+  --only <figure>  draw this figure only (repeatable): ${FIGURES.map((f) => f.name).join(", ")}
+  --help           this text`;
+
+export async function main(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  const config = {
+    options: { db: { type: "string" }, only: { type: "string", multiple: true } },
+    allowPositionals: true,
+  } as const;
+  return runCommandLine(argv, USAGE, config, io, async ({ values, positionals }) => {
+    if (positionals.length !== 1) throw new UsageError(`Expected one campaign directory, got ${positionals.length}.`);
+    const unknown = values.only?.find((name) => !FIGURES.some((f) => f.name === name));
+    if (unknown !== undefined) throw new UsageError(`Unknown figure \`${unknown}\` for --only.`);
+    try {
+      const written = await writeFigures(positionals[0]!, {
+        ...(values.db === undefined ? {} : { dbPath: values.db }),
+        ...(values.only === undefined ? {} : { only: values.only }),
+      });
+      for (const w of written) io.out(`${w.svg} (+ .png, .json)`);
+      io.out(`Wrote ${written.length} figure(s).`);
+      return 0;
+    } catch (err) {
+      io.err(AnalysisError.is(err) ? err.message : `Failed: ${(err as Error).message}`);
+      return AnalysisError.is(err) ? err.exitCode : 1;
+    }
+  });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -3,6 +3,7 @@
  * in a separate process to show that output does not depend on process state (Vega's id counters, caches).
  */
 import { createHash } from "node:crypto";
+import { isMain } from "../../runtime/util/cli.ts";
 import { FIGURES } from "./figures.ts";
 import { renderPng, renderSvg } from "./render.ts";
 import { FIXTURES } from "./test-fixtures.ts";
@@ -19,6 +20,6 @@ export async function renderHashes(): Promise<string[]> {
   return lines;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   console.log((await renderHashes()).join("\n"));
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { noopAnalysisEffects } from "../analysis/effects.ts";
 import { ingestCampaign } from "../analysis/ingest.ts";
 import { writeFixtureCampaign } from "../analysis/test-fixtures.ts";
+import { recordingIo } from "../../runtime/util/cli.ts";
 import { main } from "./cli.ts";
 import { FIGURES } from "./figures.ts";
 import { SLA_VIOLATION_PANELS } from "./sla-violations/spec.ts";
@@ -85,23 +86,24 @@ describe("writeFigures on an ingested fixture campaign", () => {
 
 describe("cli", () => {
   it("exits 2 with a sentence when the campaign was never ingested, creating no database", async () => {
-    const lines: string[] = [];
+    const io = recordingIo();
     const empty = mkdtempSync(join(dir, "empty-"));
-    expect(await main([empty], (l) => lines.push(l))).toBe(2);
-    expect(lines.join("\n")).toMatch(/run the ingestion first: npx tsx orchestrator\/analysis\/cli\.ts ingest/);
+    expect(await main([empty], io)).toBe(2);
+    expect(io.stderr.join("\n")).toMatch(/run the ingestion first: npx tsx orchestrator\/analysis\/cli\.ts ingest/);
     expect(existsSync(join(empty, "campaign.duckdb"))).toBe(false);
   });
 
   it("exits 2 for a missing directory argument or an unknown figure", async () => {
-    const lines: string[] = [];
-    expect(await main([], (l) => lines.push(l))).toBe(2);
-    expect(await main([campaign, "--only", "pie"], (l) => lines.push(l))).toBe(2);
-    expect(lines.join("\n")).toMatch(/Unknown figure `pie`/);
+    const io = recordingIo();
+    expect(await main([], io)).toBe(2);
+    expect(io.stderr.join("\n")).toMatch(/^Expected one campaign directory, got 0\.\n\nUsage: npm run figures/);
+    expect(await main([campaign, "--only", "pie"], io)).toBe(2);
+    expect(io.stderr.join("\n")).toMatch(/Unknown figure `pie`/);
   });
 
   it("writes the figures of an ingested campaign", async () => {
-    const lines: string[] = [];
-    expect(await main([campaign, "--only", "latency"], (l) => lines.push(l))).toBe(0);
-    expect(lines.at(-1)).toBe("Wrote 1 figure(s).");
+    const io = recordingIo();
+    expect(await main([campaign, "--only", "latency"], io)).toBe(0);
+    expect(io.stdout.at(-1)).toBe("Wrote 1 figure(s).");
   });
 });

@@ -95,3 +95,15 @@ export function isMain(moduleUrl: string): boolean {
     return false;
   }
 }
+
+/** A {@link CliIo} that keeps what a CLI printed, for tests: `stdout`, `stderr`, and both in order as `lines`. */
+export function recordingIo(): CliIo & { stdout: string[]; stderr: string[]; lines: string[] } {
+  const io = {
+    stdout: [] as string[],
+    stderr: [] as string[],
+    lines: [] as string[],
+    out: (line: string) => void (io.stdout.push(line), io.lines.push(line)),
+    err: (line: string) => void (io.stderr.push(line), io.lines.push(line)),
+  };
+  return io;
+}

@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
+import { consoleIo, isMain, runCommandLine, type CliIo } from "../../../runtime/util/cli.ts";
 import { AnalysisError } from "../errors.ts";
 import { WASM_PATH } from "./wasm-lines.ts";
 
@@ -32,8 +33,18 @@ export async function compileWasm(): Promise<Uint8Array> {
   return binary;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const binary = await compileWasm();
-  writeFileSync(WASM_PATH, binary);
-  console.error(`Wrote ${WASM_PATH} (${binary.length} bytes).`);
+const USAGE = `Usage: npm run build:wasm   (no argument but --help)
+
+Compiles orchestrator/analysis/transcode/wasm/match-lines.as.ts into match-lines.wasm beside it, the committed
+module ingestion loads.`;
+
+export async function main(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  return runCommandLine(argv, USAGE, { options: {} }, io, async () => {
+    const binary = await compileWasm();
+    writeFileSync(WASM_PATH, binary);
+    io.err(`Wrote ${WASM_PATH} (${binary.length} bytes).`);
+    return 0;
+  });
 }
+
+if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
