@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { recordingIo } from "../../../runtime/util/cli.ts";
 import { main } from "./cli.ts";
 import { generateTopology } from "./generate.ts";
 import { loadTopology } from "./save.ts";
@@ -51,14 +52,10 @@ describe("topology CLI", () => {
       [["--max-hosts", "9", "--cluster", "parasilo"], /--cluster: .*does not fit a parasilo host/],
     ];
     for (const [args, message] of cases) {
-      const lines: string[] = [];
-      const code = await main(
-        args,
-        () => {},
-        (line) => lines.push(line),
-      );
+      const io = recordingIo();
+      const code = await main(args, io);
       expect(code, args.join(" ")).toBe(2);
-      expect(lines.join("\n")).toMatch(message);
+      expect(io.stderr.join("\n")).toMatch(message);
     }
     // and once as a process, for the exit status itself
     const r = await run(["--bogus"]);

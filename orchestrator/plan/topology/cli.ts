@@ -4,10 +4,16 @@
  * and saves it. Exit status: 0 on success, 2 for a bad option, 122 for too few fog nodes and 123 for too many
  * hosts (GIRAFF's codes, so a GNU-Parallel-style retry loop reads them the same way).
  */
-import { parseArgs } from "node:util";
-import { pathToFileURL } from "node:url";
 import { ConfigError } from "../../../runtime/protocol/errors.ts";
 import type { Topology } from "../../../runtime/protocol/topology.ts";
+import {
+  consoleIo,
+  isMain,
+  runCommandLine,
+  UsageError,
+  type CliIo,
+  type ParsedCommandLine,
+} from "../../../runtime/util/cli.ts";
 import { fogNodeCount, isTopologyCheckError } from "./checks.ts";
 import { DEFAULT_CLUSTER } from "./options.ts";
 import { isClusterName, packHosts, type ClusterName } from "./pack-hosts.ts";
@@ -25,38 +31,53 @@ const FLAG_OF: Record<string, string> = {
   cluster: "--cluster",
 };
 
-class UsageError extends Error {}
+const USAGE = `Usage: npx tsx orchestrator/plan/topology/cli.ts [options]
 
-/** Runs the CLI on `args`; returns the exit status. `out` and `err` receive whole lines (stdout and stderr). */
-export async function main(
-  args: string[],
-  out: (line: string) => void = console.log,
-  err: (line: string) => void = console.error,
-): Promise<number> {
-  try {
-    const opts = parseOptions(args);
-    const result = generateTopologyWithRetries(opts);
-    if (opts.out !== undefined) await saveTopology(opts.out, result.topology);
-    for (const line of summary(result, opts.cluster, opts.out)) out(line);
-    return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(e.message);
-      return 2;
+  --preset current|paper     GIRAFF's tiers: HEAD's or the Euro-Par paper's (default current)
+  --size-multiplier <x>      SIZE_MULTIPLIER (default 1)
+  --seed <seed>              an integer or any string (default 1)
+  --min-nodes <n>            fewest fog nodes accepted (exit 122 below)
+  --max-hosts <n>            most hosts accepted on the cluster (exit 123 above)
+  --cluster gros|parasilo|ecotype   the Grid'5000 cluster the hosts are counted on (default ${DEFAULT_CLUSTER})
+  --attempts <n>             draws with seed#2, seed#3, … after a 122 or 123 (default 1)
+  --out <file.json>          save the topology there
+  --help                     this text`;
+
+const OPTIONS = {
+  preset: { type: "string", default: "current" },
+  "size-multiplier": { type: "string", default: "1" },
+  seed: { type: "string", default: "1" },
+  "min-nodes": { type: "string" },
+  "max-hosts": { type: "string" },
+  cluster: { type: "string", default: DEFAULT_CLUSTER },
+  attempts: { type: "string", default: "1" },
+  out: { type: "string" },
+} as const;
+
+/** Runs the CLI on `args`; returns the exit status. */
+export async function main(args: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  return runCommandLine(args, USAGE, { options: OPTIONS }, io, async ({ values }) => {
+    try {
+      const opts = checkOptions(values);
+      const result = generateTopologyWithRetries(opts);
+      if (opts.out !== undefined) await saveTopology(opts.out, result.topology);
+      for (const line of summary(result, opts.cluster, opts.out)) io.out(line);
+      return 0;
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        const flag = FLAG_OF[e.field];
+        const named = `\`${e.field}\``;
+        if (flag === undefined) io.err(e.message);
+        else io.err(e.message.includes(named) ? e.message.replaceAll(named, flag) : `${flag}: ${e.message}`);
+        return 2;
+      }
+      if (isTopologyCheckError(e)) {
+        io.err(e.message);
+        return e.exitCode;
+      }
+      throw e;
     }
-    if (e instanceof ConfigError) {
-      const flag = FLAG_OF[e.field];
-      const named = `\`${e.field}\``;
-      if (flag === undefined) err(e.message);
-      else err(e.message.includes(named) ? e.message.replaceAll(named, flag) : `${flag}: ${e.message}`);
-      return 2;
-    }
-    if (isTopologyCheckError(e)) {
-      err(e.message);
-      return e.exitCode;
-    }
-    throw e;
-  }
+  });
 }
 
 interface CliOptions {
@@ -70,27 +91,7 @@ interface CliOptions {
   out: string | undefined;
 }
 
-function parseOptions(args: string[]): CliOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        preset: { type: "string", default: "current" },
-        "size-multiplier": { type: "string", default: "1" },
-        seed: { type: "string", default: "1" },
-        "min-nodes": { type: "string" },
-        "max-hosts": { type: "string" },
-        cluster: { type: "string", default: DEFAULT_CLUSTER },
-        attempts: { type: "string", default: "1" },
-        out: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+function checkOptions(values: ParsedCommandLine<{ options: typeof OPTIONS }>["values"]): CliOptions {
   const preset = values.preset;
   if (!isPresetName(preset))
     throw new UsageError(`Expected --preset to be current or paper, got ${JSON.stringify(preset)}.`);
@@ -151,6 +152,4 @@ function hostsLine(t: Topology, cluster: ClusterName): string {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
