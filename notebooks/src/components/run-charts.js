@@ -86,7 +86,7 @@ export function bidsChart(auctions, labels, width) {
     width,
   );
   return Plot.plot({
-    title: "Bids per auction",
+    title: "Bids sent and received per SLA",
     width,
     marginLeft,
     height: Math.max(140, ROW * auctions.length + 60),

@@ -42,15 +42,10 @@ export function runCounts(s) {
   return el("p", { class: "run-counts" }, ...parts);
 }
 
-/** A table in a box of at most `maxHeight` that scrolls, its header kept in view. */
-function scrollingTable(className, columns, rows, cellsOf, rowAttributes) {
-  const head = el(
-    "tr",
-    {},
-    ...columns.map(([, title]) =>
-      el("th", { style: "position: sticky; top: 0; background: var(--theme-background, white)" }, title),
-    ),
-  );
+/** A table under its caption, in a box of at most 30em that scrolls, its header kept in view. */
+function scrollingTable(className, caption, columns, rows, cellsOf, rowAttributes) {
+  const sticky = "position: sticky; top: 0; background: var(--theme-background, white)";
+  const head = el("tr", {}, ...columns.map(([, title]) => el("th", { style: sticky }, title)));
   const body = rows.map((r) =>
     el(
       "tr",
@@ -60,11 +55,19 @@ function scrollingTable(className, columns, rows, cellsOf, rowAttributes) {
   );
   return el(
     "div",
-    { class: `run-table-box`, style: "max-height: 30em; overflow: auto; margin: 1em 0" },
-    el("table", { class: className, style: "margin: 0" }, el("thead", {}, head), el("tbody", {}, ...body)),
+    { class: "run-table", style: "margin: 1em 0" },
+    el("p", { style: "font-weight: 600; margin: 0 0 0.3em" }, caption),
+    el(
+      "div",
+      { style: "max-height: 30em; overflow: auto" },
+      el("table", { class: className, style: "margin: 0" }, el("thead", {}, head), el("tbody", {}, ...body)),
+    ),
   );
 }
 
+// An SLA's short name reads as one token (wrapping its id from its function would read as two rows); a function
+// name outside the plan's scheme can be long, so the cell ends in an ellipsis, the full name in its tooltip.
+const NOWRAP = "white-space: nowrap; max-width: 16em; overflow: hidden; text-overflow: ellipsis";
 const cell = (text, attributes = {}) => ({ text: String(text), attributes });
 const num = (x) => cell(formatNumber(x));
 
@@ -82,10 +85,11 @@ export function auctionTable(auctions, labels) {
   ];
   return scrollingTable(
     "run-auctions",
+    "Auctions per SLA",
     columns,
     auctions,
     (a) => [
-      cell(labels.get(a.sla_id), { title: `SLA ${a.sla_id}\n${a.function_name ?? ""}` }),
+      cell(labels.get(a.sla_id), { title: `SLA ${a.sla_id}\n${a.function_name ?? ""}`, style: NOWRAP }),
       cell(a.outcome === "refused" && a.reason ? `refused (${a.reason})` : (a.outcome ?? "–")),
       num(a.duration_ms),
       num(a.bids_sent),
@@ -113,10 +117,11 @@ export function hopTable(hopSummary, labels) {
   ];
   return scrollingTable(
     "run-hops",
+    "In-flight time per SLA and hop position, over every hop",
     columns,
     hopSummary,
     (h) => [
-      cell(labels.get(h.sla_id) ?? h.sla_id, { title: `SLA ${h.sla_id}\n${h.function_name ?? ""}` }),
+      cell(labels.get(h.sla_id) ?? h.sla_id, { title: `SLA ${h.sla_id}\n${h.function_name ?? ""}`, style: NOWRAP }),
       num(h.position),
       num(h.hops),
       num(h.mean_ms),
@@ -142,6 +147,7 @@ export function placementsTable(nodes) {
   ];
   return scrollingTable(
     "run-placements",
+    "Nodes with functions placed",
     columns,
     placed,
     (n) => [
