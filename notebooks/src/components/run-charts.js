@@ -85,12 +85,18 @@ export function bidsChart(auctions, labels, width) {
     (id) => slaTitle(bySla.get(id)),
     width,
   );
+  const mostBids = Math.max(1, ...auctions.map((a) => Math.max(a.bids_sent, a.bids_received)));
   return Plot.plot({
     title: "Bids sent and received per SLA",
     width,
     marginLeft,
     height: Math.max(140, ROW * auctions.length + 60),
-    x: { label: "bids", grid: true },
+    // Bids are counted: on a short axis Plot's ticks would fall between whole numbers (0.2, 0.4 …).
+    x: {
+      label: "bids",
+      grid: true,
+      ...(mostBids <= 12 ? { ticks: Array.from({ length: mostBids + 1 }, (_, i) => i), tickFormat: "d" } : {}),
+    },
     y: { domain: ids, axis: null },
     color: OUTCOMES,
     marks: [
