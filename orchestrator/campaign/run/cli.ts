@@ -4,10 +4,16 @@
  * Exit status: the number of failed runs (at most 101), 2 for a bad campaign or bad options (before anything
  * starts), 130 when interrupted.
  */
-import { parseArgs } from "node:util";
 import { isBatchError, type BatchMode } from "../../batch/index.ts";
 import { isCampaignConfigError, loadCampaign } from "../config/index.ts";
 import { ConfigError, ProtocolError } from "../../../runtime/protocol/errors.ts";
+import {
+  consoleIo,
+  runCommandLine,
+  UsageError,
+  type CliIo,
+  type ParsedCommandLine,
+} from "../../../runtime/util/cli.ts";
 
 export const USAGE = `Usage: npx zx run-campaign.mjs [experiments/<name>] [options]
 
@@ -20,53 +26,47 @@ export const USAGE = `Usage: npx zx run-campaign.mjs [experiments/<name>] [optio
   --retries N                 attempts per run (default 1)
   --halt RULE                 GNU-style halt rule, e.g. soon,fail=1 (default never)
   --out DIR                   results folder (default metrics-arks/<campaign>)
-  --dry-run                   print the runs, topologies and what would be reserved; change nothing`;
+  --dry-run                   print the runs, topologies and what would be reserved; change nothing
+  --help                      this text`;
 
-export async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        provider: { type: "string" },
-        resume: { type: "boolean" },
-        "resume-failed": { type: "boolean" },
-        "retry-failed": { type: "boolean" },
-        fresh: { type: "boolean" },
-        jobs: { type: "string" },
-        retries: { type: "string" },
-        halt: { type: "string" },
-        out: { type: "string" },
-        "dry-run": { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const fail = (message: string) => (console.error(message), 2);
+const OPTIONS = {
+  provider: { type: "string" },
+  resume: { type: "boolean" },
+  "resume-failed": { type: "boolean" },
+  "retry-failed": { type: "boolean" },
+  fresh: { type: "boolean" },
+  jobs: { type: "string" },
+  retries: { type: "string" },
+  halt: { type: "string" },
+  out: { type: "string" },
+  "dry-run": { type: "boolean" },
+} as const;
+
+export async function main(args: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  const config = { options: OPTIONS, allowPositionals: true } as const;
+  return runCommandLine(args, USAGE, config, io, (parsed) => run(parsed, io));
+}
+
+async function run(
+  { values, positionals }: ParsedCommandLine<{ options: typeof OPTIONS; allowPositionals: true }>,
+  io: CliIo,
+): Promise<number> {
+  const fail = (message: string) => (io.err(message), 2);
   if (positionals.length > 1)
-    return fail(`Expected at most one campaign folder, got ${positionals.join(", ")}.\n\n${USAGE}`);
+    throw new UsageError(`Expected at most one campaign folder, got ${positionals.join(", ")}.`);
   const modes = (["resume", "resume-failed", "retry-failed", "fresh"] as const).filter((m) => values[m]);
-  if (modes.length > 1) return fail(`The options --${modes.join(" and --")} contradict each other: choose one.`);
+  if (modes.length > 1)
+    throw new UsageError(`The options --${modes.join(" and --")} contradict each other: choose one.`);
   const mode: BatchMode = modes[0] === undefined || modes[0] === "fresh" ? "fresh" : modes[0];
   if (values.provider !== undefined && values.provider !== "local" && values.provider !== "grid5000") {
-    return fail(`Expected --provider to be local or grid5000, got ${JSON.stringify(values.provider)}.`);
+    throw new UsageError(`Expected --provider to be local or grid5000, got ${JSON.stringify(values.provider)}.`);
   }
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
-    return fail(`Expected --jobs to be a positive integer, got ${JSON.stringify(values.jobs)}.`);
+    throw new UsageError(`Expected --jobs to be a positive integer, got ${JSON.stringify(values.jobs)}.`);
   const retries = values.retries === undefined ? 1 : Number(values.retries);
   if (!(Number.isInteger(retries) && retries >= 1))
-    return fail(`Expected --retries to be a positive integer, got ${JSON.stringify(values.retries)}.`);
+    throw new UsageError(`Expected --retries to be a positive integer, got ${JSON.stringify(values.retries)}.`);
 
   const folder = positionals[0] ?? "experiments/default";
   // a bad campaign exits 2 before the runner's modules (providers, analysis, figures: a second of loading) load
@@ -80,7 +80,7 @@ export async function main(args: string[]): Promise<number> {
 
   const controller = new AbortController();
   const onSignal = (signal: string) => {
-    console.error(`\n${signal}: stopping the running runs; they are recorded as cancelled and --resume reruns them.`);
+    io.err(`\n${signal}: stopping the running runs; they are recorded as cancelled and --resume reruns them.`);
     controller.abort(new Error(signal));
   };
   process.once("SIGINT", onSignal);
@@ -97,8 +97,8 @@ export async function main(args: string[]): Promise<number> {
       halt: values.halt ?? "never",
       dryRun: values["dry-run"] ?? false,
       signal: controller.signal,
-      print: (line) => console.log(line),
-      log: (line) => console.error(line),
+      print: io.out,
+      log: io.err,
     });
     return exitCode;
   } catch (err) {
