@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --only <name,...>] [--quick] [--seed <n>]`: runs the benchmarks one after the other and
- * prints ONE JSON document on stdout (progress goes to stderr), also written to `bench/results/latest.json`.
- * Targets are reported, not asserted: the exit status is 1 only when a benchmark could not run to the end.
+ * `npm run bench [-- [--only <name,...>] [--quick] [--seed <n>] [--dry-run]]`: runs the benchmarks one after the
+ * other and prints ONE JSON document on stdout (progress goes to stderr), also written to
+ * `bench/results/latest.json`. Targets are reported, not asserted: the exit status is 1 only when a benchmark could
+ * not run to the end; 2 for a bad command line. `--dry-run` prints the selection as JSON and runs nothing.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
 import { errorMessage, type BenchResult, type Benchmark } from "./common.ts";
 import { campaignDefault, orchestrationOverhead } from "./campaign.ts";
 import { density } from "./density.ts";
@@ -34,37 +35,45 @@ const BENCHMARKS: Benchmark[] = [
 ];
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      only: { type: "string" },
-      quick: { type: "boolean" },
-      seed: { type: "string" },
-      help: { type: "boolean" },
-    },
-    strict: true,
+const NAMES = BENCHMARKS.map((b) => b.name);
+
+const USAGE = `Usage: npm run -s bench [-- [--only <name,...>] [--quick] [--seed <n>] [--dry-run]]
+
+  --only <names>   these benchmarks only, comma-separated: ${NAMES.join(", ")}
+  --quick          smaller sizes, for a smoke test
+  --seed <n>       topology and target draw (default 1)
+  --dry-run        print the selection as JSON; run nothing
+  --help           this text`;
+
+export async function main(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  const options = {
+    only: { type: "string" },
+    quick: { type: "boolean" },
+    seed: { type: "string" },
+    "dry-run": { type: "boolean" },
+  } as const;
+  return runCommandLine(argv, USAGE, { options }, io, async ({ values }) => {
+    const only = values.only
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    const unknown = only?.filter((n) => !NAMES.includes(n)) ?? [];
+    if (unknown.length > 0) throw new UsageError(`Unknown benchmark ${unknown.join(", ")} for --only.`);
+    const seed = values.seed === undefined ? 1 : Number(values.seed);
+    if (values.seed?.trim() === "" || !Number.isInteger(seed))
+      throw new UsageError(`Expected --seed to be an integer, got ${JSON.stringify(values.seed)}.`);
+    const quick = values.quick ?? false;
+    const selected = BENCHMARKS.filter((b) => only === undefined || only.includes(b.name));
+    if (values["dry-run"]) {
+      const names = selected.map((b) => b.name);
+      io.out(JSON.stringify({ schema: "giraff-ts-bench/1", dryRun: true, quick, seed, benchmarks: names }, null, 2));
+      return 0;
+    }
+    return runBenchmarks(selected, quick, seed);
   });
-  const names = BENCHMARKS.map((b) => b.name);
-  if (values.help) {
-    console.error(`Usage: npm run bench -- [--only <${names.join(",")}>] [--quick] [--seed <n>]`);
-    return 0;
-  }
-  const only = values.only
-    ?.split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  const unknown = only?.filter((n) => !names.includes(n)) ?? [];
-  if (unknown.length > 0) {
-    console.error(`Unknown benchmark ${unknown.join(", ")}; expected one of ${names.join(", ")}.`);
-    return 2;
-  }
-  const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed)) {
-    console.error(`Expected --seed to be an integer, got ${JSON.stringify(values.seed)}.`);
-    return 2;
-  }
-  const quick = values.quick ?? false;
-  const selected = BENCHMARKS.filter((b) => only === undefined || only.includes(b.name));
+}
+
+async function runBenchmarks(selected: Benchmark[], quick: boolean, seed: number): Promise<number> {
   const startedAt = new Date().toISOString();
   const results: BenchResult[] = [];
   for (const bench of selected) {
@@ -125,10 +134,12 @@ async function main(): Promise<number> {
   return results.every((r) => r.completed) ? 0 : 1;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    console.error(errorMessage(err));
-    process.exitCode = 2;
-  },
-);
+if (isMain(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      console.error(errorMessage(err));
+      process.exitCode = 2;
+    },
+  );
+}
