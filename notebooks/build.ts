@@ -1,6 +1,7 @@
 /**
  * Builds the campaign report, fully offline: `npm run report -- metrics-arks/<campaign>` (or
- * `npx tsx notebooks/build.ts <campaignDir>`) writes the static site to `<campaignDir>/report/`.
+ * `npx tsx notebooks/build.ts <campaignDir>`) writes the static site to `<campaignDir>/report/`; `--dry-run` checks
+ * the campaign and builds nothing.
  *
  * Framework builds into `notebooks/dist/build-<pid>/` (inside its working directory, so it may clear it), then the
  * site is copied to `<campaignDir>/report.tmp-<pid>` and renamed over `report/`, so a failed build never leaves a
@@ -13,6 +14,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { cp, mkdir, rename, rm, rmdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
 import { CAMPAIGN_ENV } from "./lib/campaign-db.ts";
 
 export const NOTEBOOKS_DIR = dirname(fileURLToPath(import.meta.url));
@@ -150,16 +152,32 @@ export async function buildReport(campaignDir: string, options: BuildOptions = {
   }
 }
 
-async function main(): Promise<void> {
-  try {
-    const dir = checkCampaign(process.argv[2]);
-    const report = await buildReport(dir);
-    console.log(`Report written to ${report}; serve it with: npm run report:serve -- ${process.argv[2]}`);
-  } catch (err) {
-    if (!(err instanceof ReportError)) throw err;
-    console.error(err.message);
-    process.exitCode = err.exitCode;
-  }
+const USAGE = `Usage: npm run report -- <campaignDir> [--dry-run]
+
+  <campaignDir>   an ingested campaign, e.g. metrics-arks/<campaign>; the report goes to <campaignDir>/report/
+  --dry-run       check the campaign and say what would be built; build nothing
+  --help          this text`;
+
+export async function main(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  const config = { options: { "dry-run": { type: "boolean" } }, allowPositionals: true } as const;
+  return runCommandLine(argv, USAGE, config, io, async ({ values, positionals }) => {
+    if (positionals.length !== 1) throw new UsageError(`Expected one campaign directory, got ${positionals.length}.`);
+    const arg = positionals[0]!;
+    try {
+      const dir = checkCampaign(arg);
+      if (values["dry-run"]) {
+        io.out(`Dry run: would build the report of ${dir} into ${join(dir, "report")}; nothing was built.`);
+        return 0;
+      }
+      const report = await buildReport(dir);
+      io.out(`Report written to ${report}; serve it with: npm run report:serve -- ${arg}`);
+      return 0;
+    } catch (err) {
+      if (!(err instanceof ReportError)) throw err;
+      io.err(err.message);
+      return err.exitCode;
+    }
+  });
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
