@@ -63,8 +63,12 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     const body = JSON.stringify(
       new ProtocolError({ field: "method", rule: "a plain HTTP method; CONNECT is not supported", value: "CONNECT" }),
     );
+    // node:http hands the socket over without its own listeners: without one, a client reset would crash the
+    // process; and the socket is half-open, so close it once the answer is out or close() would wait on it forever
+    socket.on("error", () => socket.destroy());
     socket.end(
       `HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      () => socket.destroy(),
     );
   });
 
