@@ -17,4 +17,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // Code that runs in the browser: the report's components and the live page.
+  {
+    files: ["notebooks/src/**/*.js", "notebooks/live/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

@@ -7,7 +7,7 @@
  * site is copied to `<campaignDir>/report.tmp-<pid>` and renamed over `report/`, so a failed build never leaves a
  * half-written report. The loaders' cache (`src/.observablehq/cache/data`) is emptied first: Framework reuses cached
  * loader output newer than the loader, which would otherwise be another campaign's data. Builds of the same checkout
- * must therefore not run at the same time.
+ * therefore take turns (build-lock.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -15,6 +15,7 @@ import { cp, mkdir, rename, rm, rmdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
+import { withBuildLock } from "./build-lock.ts";
 import { CAMPAIGN_ENV } from "./lib/campaign-db.ts";
 
 export const NOTEBOOKS_DIR = dirname(fileURLToPath(import.meta.url));
@@ -121,7 +122,11 @@ function missingData(outDir: string): string[] {
 }
 
 /** Builds the report of `campaignDir` (absolute, checked) into `<campaignDir>/report/`; returns that path. */
-export async function buildReport(campaignDir: string, options: BuildOptions = {}): Promise<string> {
+export function buildReport(campaignDir: string, options: BuildOptions = {}): Promise<string> {
+  return withBuildLock(join(NOTEBOOKS_DIR, ".build.lock"), () => buildUnlocked(campaignDir, options));
+}
+
+async function buildUnlocked(campaignDir: string, options: BuildOptions): Promise<string> {
   await prefillNpmCache();
   await rm(join(SRC_DIR, ".observablehq", "cache", "data"), { recursive: true, force: true });
   const staging = join(NOTEBOOKS_DIR, "dist", `build-${process.pid}`);

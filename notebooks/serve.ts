@@ -1,13 +1,19 @@
 /**
- * Serves a built report on localhost: `npm run report:serve -- metrics-arks/<campaign> [--port 8090]` serves
- * `<campaignDir>/report/` and prints the URL. A tiny node:http static server with Framework's clean URLs
- * (`/run` → `run.html`, `/` → `index.html`); nothing but files under the report folder is ever read.
+ * Serves a campaign's report on localhost, and its progress live: `npm run report:serve -- <campaignDir>
+ * [--port 8090]` serves `<campaignDir>/report/` (the built report, with Framework's clean URLs: `/run` →
+ * `run.html`) and `/live`, a page that polls `/_live/progress.json`: the run states read from batch.json, runs.jsonl
+ * and the run directories at each request (orchestrator/campaign/run/campaign-progress.ts). A campaign still
+ * running, with no database and no report yet, can be watched there; `/` then redirects to `/live`.
+ *
+ * A tiny node:http static server: nothing but files under the report folder and the live page's own files is read.
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, resolve, sep } from "node:path";
+import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { readCampaignProgress } from "../orchestrator/campaign/run/campaign-progress.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -19,6 +25,26 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
   ".txt": "text/plain; charset=utf-8",
 };
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The live page's files, served from the checkout: fixed names, never a path from the request. */
+const LIVE_FILES: Record<string, string> = {
+  "/live": join(HERE, "live", "index.html"),
+  "/live/": join(HERE, "live", "index.html"),
+  "/_live/live.js": join(HERE, "live", "live.js"),
+  "/_live/run-states.js": join(HERE, "src", "components", "run-states.js"),
+};
+
+export const DEFAULT_PORT = 8090;
+
+const USAGE = `Usage: npm run report:serve -- <campaignDir> [--port ${DEFAULT_PORT}]
+
+Serves <campaignDir>/report/ (built by \`npm run report -- <campaignDir>\`) on http://127.0.0.1:<port>/ and the
+campaign's progress, live, at /live (it works while the campaign runs, before any report is built).
+
+Options:
+  --port <n>   the port to listen on, 0 for any free port (default ${DEFAULT_PORT})
+  -h, --help   this text`;
 
 /** The file a URL path names under `root`, or undefined (also for anything that would escape `root`). */
 export function resolveFile(root: string, urlPath: string): string | undefined {
@@ -37,12 +63,42 @@ export function resolveFile(root: string, urlPath: string): string | undefined {
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
-/** Starts the server on 127.0.0.1 (`port` 0: any free port); resolves with its URL and a close function. */
-export async function startReportServer(root: string, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Starts the server on 127.0.0.1 (`port` 0: any free port); resolves with its URL and a close function. The live
+ * routes read `campaignDir`, the report folder's parent unless given.
+ */
+export async function startReportServer(
+  root: string,
+  port = 0,
+  { campaignDir = dirname(resolve(root)) }: { campaignDir?: string } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
-    const file = req.method === "GET" || req.method === "HEAD" ? resolveFile(root, req.url ?? "/") : undefined;
+    const path = (req.url ?? "/").split("?")[0]!;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end("GET or HEAD only\n");
+      return;
+    }
+    if (path === "/_live/progress.json") {
+      readCampaignProgress(campaignDir).then(
+        (progress) => {
+          const body = JSON.stringify({ ...progress, reportBuilt: existsSync(join(root, "index.html")) });
+          res.writeHead(200, { "content-type": TYPES[".json"], "cache-control": "no-store" });
+          res.end(req.method === "HEAD" ? undefined : body);
+        },
+        (err: Error) => {
+          res.writeHead(500, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+          res.end(`The campaign's records could not be read: ${err.message}\n`);
+        },
+      );
+      return;
+    }
+    if (path === "/" && !existsSync(join(root, "index.html"))) {
+      res.writeHead(302, { location: "/live" }).end();
+      return;
+    }
+    const file = LIVE_FILES[path] ?? resolveFile(root, req.url ?? "/");
     // Framework sites have no favicon; answering Chromium's automatic request keeps the console free of 404s.
-    if (file === undefined && req.url === "/favicon.ico") {
+    if (file === undefined && path === "/favicon.ico") {
       res.writeHead(204).end();
       return;
     }
@@ -61,28 +117,78 @@ export async function startReportServer(root: string, port = 0): Promise<{ url: 
   const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${bound}/`,
-    close: () => new Promise((done) => server.close(() => done())),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }
 
+/** The command line, parsed: the campaign directory and the port, or a sentence saying what is wrong. */
+export function parseServeArgs(
+  argv: readonly string[],
+): { help: true } | { help: false; dir: string; port: number } | { error: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { port: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+  if (parsed.values.help === true) return { help: true };
+  const [dir, ...extra] = parsed.positionals;
+  if (dir === undefined) return { error: "the campaign directory is missing" };
+  if (extra.length > 0) return { error: `one campaign directory only; also got ${extra.join(" ")}` };
+  const portText = parsed.values.port ?? String(DEFAULT_PORT);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    return { error: `--port must be an integer from 0 to 65535, got ${JSON.stringify(portText)}` };
+  }
+  return { help: false, dir, port };
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const portAt = args.indexOf("--port");
-  const port = portAt === -1 ? 8090 : Number(args[portAt + 1]);
-  const dir = args.find((a, i) => !a.startsWith("-") && i !== portAt + 1);
-  if (dir === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error("Usage: npm run report:serve -- <campaignDir> [--port 8090]");
+  const args = parseServeArgs(process.argv.slice(2));
+  if ("error" in args) {
+    console.error(`report:serve: ${args.error}.\n\n${USAGE}`);
     process.exitCode = 2;
     return;
   }
-  const root = join(resolve(dir), "report");
-  if (!existsSync(join(root, "index.html"))) {
-    console.error(`${root} has no built report; build it first: npm run report -- ${dir}`);
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const dir = resolve(args.dir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    console.error(`report:serve: ${args.dir} is not a campaign directory (it does not exist).`);
     process.exitCode = 2;
     return;
   }
-  const { url } = await startReportServer(root, port);
-  console.log(`Serving ${root} at ${url} (Ctrl-C to stop)`);
+  const root = join(dir, "report");
+  let server;
+  try {
+    server = await startReportServer(root, args.port, { campaignDir: dir });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    console.error(
+      code === "EADDRINUSE"
+        ? `report:serve: port ${args.port} is in use; choose another with --port <n> (0: any free port).`
+        : `report:serve: could not listen on port ${args.port}: ${(err as Error).message}`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  if (existsSync(join(root, "index.html"))) {
+    console.log(`Serving ${root} at ${server.url} (Ctrl-C to stop)`);
+  } else {
+    console.log(`No report is built yet in ${root} (build it with: npm run report -- ${args.dir}).`);
+  }
+  console.log(`Campaign progress, live: ${server.url}live`);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
