@@ -12,8 +12,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { readCampaignProgress } from "../orchestrator/campaign/run/campaign-progress.ts";
+import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -44,7 +44,7 @@ campaign's progress, live, at /live (it works while the campaign runs, before an
 
 Options:
   --port <n>   the port to listen on, 0 for any free port (default ${DEFAULT_PORT})
-  -h, --help   this text`;
+  --help       this text`;
 
 /** The file a URL path names under `root`, or undefined (also for anything that would escape `root`). */
 export function resolveFile(root: string, urlPath: string): string | undefined {
@@ -125,70 +125,42 @@ export async function startReportServer(
   };
 }
 
-/** The command line, parsed: the campaign directory and the port, or a sentence saying what is wrong. */
-export function parseServeArgs(
-  argv: readonly string[],
-): { help: true } | { help: false; dir: string; port: number } | { error: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { port: { type: "string" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (err) {
-    return { error: (err as Error).message };
-  }
-  if (parsed.values.help === true) return { help: true };
-  const [dir, ...extra] = parsed.positionals;
-  if (dir === undefined) return { error: "the campaign directory is missing" };
-  if (extra.length > 0) return { error: `one campaign directory only; also got ${extra.join(" ")}` };
-  const portText = parsed.values.port ?? String(DEFAULT_PORT);
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) {
-    return { error: `--port must be an integer from 0 to 65535, got ${JSON.stringify(portText)}` };
-  }
-  return { help: false, dir, port };
+/** `report:serve`'s command line; answers the exit status (the server, once started, keeps the process alive). */
+export async function main(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  const config = { options: { port: { type: "string" } }, allowPositionals: true } as const;
+  return runCommandLine(argv, USAGE, config, io, async ({ values, positionals }) => {
+    if (positionals.length !== 1) {
+      throw new UsageError(`Expected one campaign directory, got ${positionals.length}: ${positionals.join(" ")}`);
+    }
+    const arg = positionals[0]!;
+    const portText = values.port ?? String(DEFAULT_PORT);
+    const port = Number(portText);
+    if (!/^\d+$/.test(portText) || port > 65535) {
+      throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(portText)}.`);
+    }
+    const dir = resolve(arg);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      io.err(`report:serve: ${arg} is not a campaign directory (it does not exist).`);
+      return 2;
+    }
+    const root = join(dir, "report");
+    let server;
+    try {
+      server = await startReportServer(root, port, { campaignDir: dir });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      io.err(
+        code === "EADDRINUSE"
+          ? `report:serve: port ${port} is in use; choose another with --port <n> (0: any free port).`
+          : `report:serve: could not listen on port ${port}: ${(err as Error).message}`,
+      );
+      return 2;
+    }
+    if (existsSync(join(root, "index.html"))) io.out(`Serving ${root} at ${server.url} (Ctrl-C to stop)`);
+    else io.out(`No report is built yet in ${root} (build it with: npm run report -- ${arg}).`);
+    io.out(`Campaign progress, live: ${server.url}live`);
+    return 0;
+  });
 }
 
-async function main(): Promise<void> {
-  const args = parseServeArgs(process.argv.slice(2));
-  if ("error" in args) {
-    console.error(`report:serve: ${args.error}.\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return;
-  }
-  const dir = resolve(args.dir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    console.error(`report:serve: ${args.dir} is not a campaign directory (it does not exist).`);
-    process.exitCode = 2;
-    return;
-  }
-  const root = join(dir, "report");
-  let server;
-  try {
-    server = await startReportServer(root, args.port, { campaignDir: dir });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    console.error(
-      code === "EADDRINUSE"
-        ? `report:serve: port ${args.port} is in use; choose another with --port <n> (0: any free port).`
-        : `report:serve: could not listen on port ${args.port}: ${(err as Error).message}`,
-    );
-    process.exitCode = 2;
-    return;
-  }
-  if (existsSync(join(root, "index.html"))) {
-    console.log(`Serving ${root} at ${server.url} (Ctrl-C to stop)`);
-  } else {
-    console.log(`No report is built yet in ${root} (build it with: npm run report -- ${args.dir}).`);
-  }
-  console.log(`Campaign progress, live: ${server.url}live`);
-}
-
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
