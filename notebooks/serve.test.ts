@@ -24,7 +24,13 @@ describe("report:serve", () => {
     const dir = join(scratch, "campaign");
     const jobs = ["a", "b"].map((key) => ({ key, params: { label: `x1-${key}` }, run: async () => {} }));
     await runBatch({ jobs, dir, effects: quietEffects });
-    const child = spawn("npm", ["run", "report:serve", "--", dir], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    // its own process group: npm runs the script through sh and tsx, and a signal to npm alone would orphan the server
+    const child = spawn("npm", ["run", "report:serve", "--", dir], {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const exited = new Promise((done) => child.on("exit", done));
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -47,7 +53,20 @@ describe("report:serve", () => {
       expect(await (await fetch(`${url}live`)).text()).toContain("/_live/live.js");
       expect((await fetch(`${url}_live/run-states.js`)).headers.get("content-type")).toContain("javascript");
     } finally {
-      child.kill("SIGTERM");
+      process.kill(-child.pid!, "SIGTERM");
+      await exited;
+      // the whole group is gone: the port is free again for whoever runs next
+      await waitUntil(
+        "port 8090 to be free",
+        () =>
+          fetch("http://127.0.0.1:8090/").then(
+            () => false,
+            () => true,
+          ),
+        {
+          timeoutMs: 10_000,
+        },
+      );
     }
   });
 
