@@ -4,7 +4,7 @@
  * Prints `{"gateway": <url>}` once it listens, and stops every function on SIGINT / SIGTERM. Exit status 2 for a bad
  * option.
  */
-import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../util/cli.ts";
+import { consoleIo, isMain, runCommandLine, untilStopSignal, UsageError, type CliIo } from "../util/cli.ts";
 import { startGateway } from "./gateway.ts";
 
 const USAGE = `Usage: npx tsx runtime/faas/main.ts [--port 8080] [--host 127.0.0.1] [--functions functions] [--logs <dir>]
@@ -34,9 +34,7 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
       logsDir: values.logs,
     });
     io.out(JSON.stringify({ gateway: gateway.url }));
-    await new Promise<void>((resolve) => {
-      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
-    });
+    await untilStopSignal();
     await gateway.close();
     return 0;
   });

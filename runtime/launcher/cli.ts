@@ -9,7 +9,15 @@ import { STRATEGIES } from "../strategies/index.ts";
 import { launchFogNetwork } from "./launch.ts";
 import { DEFAULT_FOG_OPTIONS, type FogNetworkOptions } from "./options.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
-import { consoleIo, isMain, runCommandLine, UsageError, type CliIo, type ParsedCommandLine } from "../util/cli.ts";
+import {
+  consoleIo,
+  isMain,
+  runCommandLine,
+  untilStopSignal,
+  UsageError,
+  type CliIo,
+  type ParsedCommandLine,
+} from "../util/cli.ts";
 
 const USAGE = `Usage: npm run runtime -- --topology <file.json> [--strategy <name>] [options]
 
@@ -92,9 +100,7 @@ async function launch(values: Values, io: CliIo): Promise<number> {
   );
   io.out(network.marketUrl);
 
-  await new Promise<void>((resolve) => {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
-  });
+  await untilStopSignal();
   io.err("Stopping…");
   await network.stop();
   io.err("Stopped.");

@@ -6,7 +6,11 @@ import { parseTopology } from "../protocol/topology.ts";
 import { hostNodes, type HostedNodes } from "./host-nodes.ts";
 import type { FromWorker, ToWorker } from "./options.ts";
 
-const send = (m: FromWorker) => process.send?.(m);
+// Ctrl-C reaches the launcher and its workers together: the launcher may be gone (the channel closed) by the time
+// a worker has stopped, and sending then would crash the worker with ERR_IPC_CHANNEL_CLOSED.
+const send = (m: FromWorker) => {
+  if (process.connected) process.send?.(m);
+};
 let hosted: HostedNodes | undefined;
 
 process.on("message", (message: ToWorker) => {

@@ -107,3 +107,14 @@ export function recordingIo(): CliIo & { stdout: string[]; stderr: string[]; lin
   };
   return io;
 }
+
+/**
+ * Resolves with the first SIGINT or SIGTERM. The handlers stay installed, so the copies of one Ctrl-C (the terminal
+ * signals the whole foreground group, and npm and tsx each relay it to their child) do not kill the process while it
+ * shuts down.
+ */
+export function untilStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => resolve(signal));
+  });
+}

@@ -8,7 +8,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigError, ProtocolError } from "../protocol/errors.ts";
-import { consoleIo, runCommandLine } from "./cli.ts";
+import { consoleIo, runCommandLine, untilStopSignal } from "./cli.ts";
 import type { Env } from "./env-vars.ts";
 
 export interface Service {
@@ -44,9 +44,7 @@ async function serve(name: string, start: (env: Env) => Promise<Service>, env: E
     }
     throw err;
   }
-  const stop = new Promise<string>((resolve) => {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve(signal));
-  });
+  const stop = untilStopSignal();
   console.log(JSON.stringify({ service: name, url: service.url, pid: process.pid }));
   const readyFile = env.GIRAFF_READY_FILE;
   if (readyFile !== undefined && readyFile !== "") {
