@@ -10,10 +10,13 @@
  *   then stopped with Ctrl-C (SIGINT to its process group); or
  * - **too long or impossible here** (a 6-minute campaign, Grid'5000, Nix, Docker, the test suite itself), and
  *   listed in `ELSEWHERE` with the test file or script that runs the same entry point, which must exist and name
- *   it. Its arguments are still checked: `--help` must name every `--option` the README gives it, and each
- *   `checks` command (the README's arguments plus `--dry-run`, usually) must exit as expected.
+ *   it (`ranBy: null` only with a `why`: a command no test runs yet). Its arguments are still checked: `--help`
+ *   must name every `--option` the README gives it, and each `checks` command (the README's arguments plus
+ *   `--dry-run`, usually) must exit as expected.
  *
- * A README command in neither list, or a listed command no README has any more, fails the first test.
+ * A README command in neither list, or a listed command no README has any more, fails the first test. The commands
+ * use the ports their READMEs give (functions on 5000, the gateway on 8080, the launcher's 127.77 subnet), so two
+ * runs of this file cannot overlap; report:serve's 8090 is left to notebooks/serve.test.ts.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpSync } from "node:fs";
