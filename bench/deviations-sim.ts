@@ -143,7 +143,7 @@ export async function simulate(input: SimInput, armSpec: Arm): Promise<SimResult
     let deepest = 0;
     for (const v of network.visits.slice(first)) deepest = Math.max(deepest, latency(target, v.nodeId));
     const payAt = now + 2 * (latency(rootId, target) + deepest);
-    const verdicts = new Map<string, Verdict>(answer.bids.map((b) => [b.id, "valid"]));
+    const verdicts = { bids: answer.bids.map((): Verdict => "valid") };
     const startedAt = now;
     const pay = () => {
       let step: Step = onBids(startAuction(sla, target, rule, startedAt).state, answer, verdicts, now);

@@ -20,6 +20,8 @@ beforeAll(async () => {
     faas: false,
     logLevel: "error",
     bidTimeoutMs: 1500,
+    // the rogue nodes below are strangers to this launcher: they join an open market
+    openRegistration: true,
     processes: 2,
     // rounds every 500 ms, so estimates inflated by a busy start-up wash out within seconds (pruning test)
     probePeriodMs: 500,

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestJson } from "../http/client.ts";
 import { bidProposalsSchema, formatBidRequest, ZERO_LATENCY, type Sla } from "../protocol/messages.ts";
+import { callSigningText, HMAC_AUTH } from "../protocol/endpoint-auth.ts";
 import { devTopology, idOf, putFunction, slaBody } from "../testing/fixtures.ts";
 import { launchFogNetwork, type FogNetwork } from "./launch.ts";
 
@@ -50,14 +51,17 @@ describe.each(transports)("peer transport %s", (peerTransport) => {
   it("floods the whole tree and every node answers with a bid MAC'd under its agreed key", async () => {
     const network = networks.get(peerTransport)!;
     const edge = network.nodes.find((n) => n.name === "node_34")!;
+    const call = {
+      nodeOrigin: edge.id,
+      sla: sla(`direct-${peerTransport}`),
+      accumulatedLatency: ZERO_LATENCY,
+      budgetMs: 2000,
+    };
+    // the call the market would send: MAC'd under the key the node agreed with it
+    const mac = HMAC_AUTH.mac(network.market.registry.bidKeyOf(edge.id), () => callSigningText(edge.id, call));
     const { json } = await requestJson(`${edge.url}/api/bid`, {
       method: "POST",
-      body: formatBidRequest({
-        nodeOrigin: edge.id,
-        sla: sla(`direct-${peerTransport}`),
-        accumulatedLatency: ZERO_LATENCY,
-        budgetMs: 2000,
-      }),
+      body: formatBidRequest({ ...call, mac }),
       timeoutMs: 5000,
     });
     const answer = bidProposalsSchema.parse(json);

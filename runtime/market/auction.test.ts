@@ -24,7 +24,8 @@ const bid = (nodeId: string, value: number, price?: number): BidProposal => ({
   bid: value,
   ...(price === undefined ? {} : { price }),
 });
-const allValid = (bids: BidProposal[]) => new Map<string, Verdict>(bids.map((b) => [b.id, "valid"]));
+const allValid = (bids: BidProposal[]) => verdictsOf(bids, () => "valid");
+const verdictsOf = (bids: BidProposal[], verdict: (b: BidProposal) => Verdict) => ({ bids: bids.map(verdict) });
 
 /** Runs an auction to the end, answering payments with `payOk(nodeId)`. */
 function run(
@@ -95,8 +96,7 @@ describe("auction state machine", () => {
 
   it("refuses with a reason when nobody bids, nobody is valid, or everybody refuses payment", () => {
     expect(run([], () => true).record).toMatchObject({ outcome: "refused", reason: "no bids" });
-    const forged = new Map<string, Verdict>([["bid-a", "forged"]]);
-    const r = run([bid("a", 1)], () => true, forged).record;
+    const r = run([bid("a", 1)], () => true, { bids: ["forged"] }).record;
     expect(r).toMatchObject({ outcome: "refused", reason: "no valid bids" });
     expect(r.refusals).toContainEqual({ nodeId: "a", reason: "bid forged", detail: "bid bid-a" });
     expect(run([bid("a", 1), bid("b", 2)], () => false).record).toMatchObject({
@@ -105,9 +105,38 @@ describe("auction state machine", () => {
     });
   });
 
+  it("keeps the first valid copy of a repeated bid and names the target for the copy", () => {
+    const a = bid("a", 1);
+    const { record } = run([a, bid("b", 2), a], () => true, { bids: ["valid", "valid", "duplicate"] });
+    expect(record).toMatchObject({ outcome: "awarded", winner: "a", price: 2 });
+    expect(record.bids.map((b) => b.verdict)).toEqual(["valid", "valid", "duplicate"]);
+    expect(record.refusals).toContainEqual({
+      nodeId: "target",
+      reason: "bid duplicated",
+      detail: "bid bid-a of a repeated in the answer of target",
+    });
+  });
+
+  it("records an unauthenticated refusal as ignored: it no longer makes the auction rate limited", () => {
+    let step = startAuction(sla, "target", MARKET_RULES["second-price"], 0);
+    const answer = { bids: [], refusals: [{ nodeId: "a", reason: "in-flight limit reached" }] };
+    step = onBids(step.state, answer, { bids: [], refusals: [false] }, 1);
+    expect(step.effect).toMatchObject({ kind: "done", record: { outcome: "refused", reason: "no bids" } });
+    if (step.effect.kind !== "done") return;
+    expect(step.effect.record.refusals).toEqual([
+      {
+        nodeId: "a",
+        reason: "refusal not authenticated",
+        detail: 'ignored: a did not authenticate "in-flight limit reached"',
+      },
+    ]);
+    const trusted = onBids(startAuction(sla, "target", MARKET_RULES["second-price"], 0).state, answer, { bids: [] }, 1);
+    expect(trusted.effect).toMatchObject({ record: { reason: "rate limited" } });
+  });
+
   it("reports an unreachable target", () => {
     const start = startAuction(sla, "target", MARKET_RULES["second-price"], 0);
-    const step = onBids(start.state, undefined, new Map(), 5, "timed out");
+    const step = onBids(start.state, undefined, { bids: [] }, 5, "timed out");
     expect(step.effect).toMatchObject({
       kind: "done",
       record: { outcome: "refused", reason: "target node unreachable: timed out" },
@@ -142,11 +171,9 @@ describe("auction state machine", () => {
     fc.assert(
       fc.property(bids, fc.func(fc.boolean()), fc.func(fc.boolean()), (raw, isForged, refuses) => {
         const proposals = raw.map((b) => bid(b.nodeId, b.bid));
-        const verdicts = new Map<string, Verdict>(
-          proposals.map((p) => [p.id, isForged(p.nodeId) ? "forged" : "valid"]),
-        );
-        const { record, paid } = run(proposals, (n) => !refuses(n), verdicts);
-        const valid = proposals.filter((p) => verdicts.get(p.id) === "valid").sort((a, b) => a.bid - b.bid);
+        const verdictOf = (p: BidProposal): Verdict => (isForged(p.nodeId) ? "forged" : "valid");
+        const { record, paid } = run(proposals, (n) => !refuses(n), verdictsOf(proposals, verdictOf));
+        const valid = proposals.filter((p) => verdictOf(p) === "valid").sort((a, b) => a.bid - b.bid);
         // exactly one outcome, with a reason when refused
         expect(["awarded", "refused"]).toContain(record.outcome);
         if (record.outcome === "refused") expect(record.reason).toBeTruthy();
@@ -154,7 +181,7 @@ describe("auction state machine", () => {
         const offered = paid.map((n) => proposals.find((p) => p.nodeId === n)!.bid);
         expect(offered).toEqual([...offered].sort((a, b) => a - b));
         expect(new Set(paid).size).toBe(paid.length);
-        for (const n of paid) expect(verdicts.get(`bid-${n}`)).toBe("valid");
+        for (const n of paid) expect(verdictOf(proposals.find((p) => p.nodeId === n)!)).toBe("valid");
         if (record.outcome === "awarded") {
           const remaining = valid.filter((p) => !refuses(p.nodeId));
           // the winner has the minimal bid among valid bidders that accept

@@ -12,8 +12,26 @@ import type { BidProposal, BidProposals, Refusal, Sla } from "../protocol/messag
 import { REASONS } from "../strategies/types.ts";
 import type { MarketRule } from "./rules.ts";
 
-/** What the market concluded about a bid's signature. Only "valid" bids compete. */
-export type Verdict = "valid" | "forged" | "replayed" | "unsigned" | "unknown-node";
+/**
+ * What the market concluded about a bid's signature. Only "valid" bids compete. "duplicate": a later copy of a
+ * valid bid in the same answer (the first copy keeps its verdict; the node that answered is named for the copy).
+ */
+export type Verdict = "valid" | "forged" | "replayed" | "unsigned" | "unknown-node" | "duplicate";
+
+/** The shell's checks of an answer: a verdict per bid, and whether each refusal is authenticated, in answer order. */
+export interface Judgement {
+  bids: readonly Verdict[];
+  /** Missing entries count as authenticated. */
+  refusals?: readonly boolean[];
+}
+
+/** Reasons the market records about what a node sent rather than about a node's capacity. */
+export const RECORD_REASONS = {
+  /** A refusal not MAC'd by the node reporting it: recorded, but the auction ignores it. */
+  refusalUnauthenticated: "refusal not authenticated",
+  /** A bid repeated in an answer: the record names the node whose answer carried the copy. */
+  bidDuplicated: REASONS.duplicateBid,
+} as const;
 
 export const MARKET_REASONS = {
   noBids: "no bids",
@@ -68,25 +86,48 @@ export function startAuction(sla: Sla, targetNode: string, rule: MarketRule, now
 export function onBids(
   state: AuctionState,
   answer: BidProposals | undefined,
-  verdicts: ReadonlyMap<string, Verdict>,
+  judgement: Judgement,
   now: number,
   failure?: string,
 ): Step {
   if (state.phase !== "collecting") throw new Error(`Auction ${state.sla.id} is ${state.phase}, not collecting bids.`);
   const received = answer?.bids ?? [];
-  const bids = received.map((b) => ({
+  const bids = received.map((b, i) => ({
     nodeId: b.nodeId,
     bidId: b.id,
     bid: b.bid,
     ...(b.price === undefined ? {} : { price: b.price }),
-    verdict: verdicts.get(b.id) ?? "unsigned",
+    verdict: judgement.bids[i] ?? "unsigned",
   }));
-  const refusals: Refusal[] = [...(answer?.refusals ?? [])];
+  const refusals: Refusal[] = [];
+  (answer?.refusals ?? []).forEach((r, i) => {
+    const reported =
+      r.detail === undefined
+        ? { nodeId: r.nodeId, reason: r.reason }
+        : { nodeId: r.nodeId, reason: r.reason, detail: r.detail };
+    if (judgement.refusals?.[i] !== false) refusals.push(reported);
+    else {
+      const by = r.by ?? r.nodeId;
+      refusals.push({
+        nodeId: r.nodeId,
+        reason: RECORD_REASONS.refusalUnauthenticated,
+        detail: `ignored: ${by} did not authenticate "${r.reason}"${r.detail === undefined ? "" : ` (${r.detail})`}`,
+      });
+    }
+  });
   for (const b of bids) {
-    if (b.verdict !== "valid")
+    if (b.verdict === "duplicate") {
+      // honest relays drop repeated bids: a copy that reaches the market came with the target's answer
+      refusals.push({
+        nodeId: state.targetNode,
+        reason: RECORD_REASONS.bidDuplicated,
+        detail: `bid ${b.bidId} of ${b.nodeId} repeated in the answer of ${state.targetNode}`,
+      });
+    } else if (b.verdict !== "valid") {
       refusals.push({ nodeId: b.nodeId, reason: `bid ${b.verdict}`, detail: `bid ${b.bidId}` });
+    }
   }
-  const valid = received.filter((b) => verdicts.get(b.id) === "valid");
+  const valid = received.filter((_, i) => judgement.bids[i] === "valid");
   const ranking = state.rule.rank(valid, state.sla.id);
   const paying = { ...state, phase: "paying" as const, ranking, index: 0, bids, refusals, payments: [] };
   if (ranking.length === 0) {

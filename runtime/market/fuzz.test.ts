@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { request } from "../http/client.ts";
 import { startNode, type RunningNode } from "../node/agent.ts";
+import { generateNodeKeys } from "../protocol/signing.ts";
 import { slaBody } from "../testing/fixtures.ts";
 import { startMarket, type RunningMarket } from "./market.ts";
 
@@ -13,7 +14,8 @@ let market: RunningMarket;
 let node: RunningNode;
 
 beforeAll(async () => {
-  market = await startMarket({ host: "127.73.0.254", port: 0 });
+  const keys = generateNodeKeys();
+  market = await startMarket({ host: "127.73.0.254", port: 0, pinnedKeys: new Map([["root", keys.publicKey]]) });
   node = await startNode(
     {
       id: "root",
@@ -25,7 +27,7 @@ beforeAll(async () => {
       reservedMemoryBytes: 4 * 2 ** 30,
       valuationParams: { ratioAA: 0.1, ratioBB: 0.2, electricityPrice: 1 },
     },
-    { faas: undefined },
+    { faas: undefined, keys },
   );
   await node.registered;
 });

@@ -69,7 +69,13 @@ const sla: Omit<Sla, "id"> = {
 };
 
 beforeAll(async () => {
-  market = await startMarket({ host: "127.69.201.254", port: 0, peers: directory, paymentTimeoutMs: 500 });
+  market = await startMarket({
+    host: "127.69.201.254",
+    port: 0,
+    peers: directory,
+    paymentTimeoutMs: 500,
+    openRegistration: true,
+  });
   root = register("root", undefined, 1);
   child = register("child", "root", 2);
 });
@@ -117,6 +123,7 @@ describe("market with in-process nodes", () => {
       peers: directory,
       paymentTimeoutMs: 500,
       paymentFallback: false,
+      openRegistration: true,
     });
     try {
       const lone = register("lone", undefined, 4, giraff);

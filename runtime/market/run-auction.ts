@@ -15,9 +15,11 @@ import {
   type AcceptAck,
   type AcceptedBid,
   type BidProposals,
+  type BidRequest,
   type Sla,
 } from "../protocol/messages.ts";
 import { verifyMac } from "../protocol/bid-mac.ts";
+import { callSigningText, paymentSigningText } from "../protocol/endpoint-auth.ts";
 import { verifyText } from "../protocol/signing.ts";
 import { parseWith } from "../protocol/validate.ts";
 import { MARKET_REASONS, onBids, onPayment, startAuction, type AuctionRecord, type Step } from "./auction.ts";
@@ -48,8 +50,8 @@ export async function runAuction(state: MarketState, sla: Sla, targetNode: strin
     const effect = step.effect;
     if (effect.kind === "call-for-bids") {
       const { answer, failure } = await callForBids(state, sla, effect.targetNode, rule.nbPropositionsRequired);
-      const verdicts = state.verifier.judge(sla.id, answer?.bids ?? []);
-      step = onBids(step.state, answer, verdicts, opts.now(), failure);
+      const judgement = state.verifier.judge(sla.id, answer?.bids ?? [], answer?.refusals ?? []);
+      step = onBids(step.state, answer, judgement, opts.now(), failure);
     } else if (effect.kind === "pay") {
       const outcome = await pay(state, sla.id, effect.nodeId, effect.bidId, effect.price);
       acceptedPrice = effect.price;
@@ -111,13 +113,16 @@ async function callForBids(
   const target = registry.get(targetNode);
   if (target === undefined) return { answer: undefined, failure: MARKET_REASONS.unknownTarget };
   const base = `http://${target.ip}:${target.portHttp}`;
-  const request = {
+  const unsigned: BidRequest = {
     nodeOrigin: targetNode,
     sla,
     accumulatedLatency: ZERO_LATENCY,
     nbPropositionsRequired,
     budgetMs: Math.max(0, opts.bidTimeoutMs - BUDGET_MARGIN_MS),
   };
+  // the market calls with the target's own id as origin, MAC'd under the target's market key
+  const mac = opts.endpointAuth.mac(target.bidKey, () => callSigningText(targetNode, unsigned));
+  const request = mac === undefined ? unsigned : { ...unsigned, mac };
   const local = opts.peers?.lookup(base);
   try {
     if (local !== undefined) {
@@ -149,10 +154,12 @@ async function pay(
   const node = registry.get(nodeId);
   if (node === undefined) return { ok: false, reason: "unknown node" };
   const base = `http://${node.ip}:${node.portHttp}`;
+  const mac = opts.endpointAuth.mac(node.bidKey, () => paymentSigningText(slaId, nodeId, bidId, price));
+  const body = mac === undefined ? { bidId, price } : { bidId, price, mac };
   const local = opts.peers?.lookup(base);
   if (local !== undefined) {
     try {
-      const ack = await deliverLocally(opts.linkTo?.(nodeId), opts.paymentTimeoutMs, { bidId, price }, async (b) =>
+      const ack = await deliverLocally(opts.linkTo?.(nodeId), opts.paymentTimeoutMs, body, async (b) =>
         local.accept(slaId, b),
       );
       return judgeAck(state, ack, slaId, nodeId, bidId);
@@ -166,7 +173,7 @@ async function pay(
   try {
     const { json } = await requestJson(url, {
       method: "POST",
-      body: { bidId, price },
+      body,
       timeoutMs: opts.paymentTimeoutMs,
       link: opts.linkTo?.(nodeId),
     });

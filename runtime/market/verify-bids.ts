@@ -1,43 +1,54 @@
 /**
- * Judges each received bid: is it signed by the node it names, for this SLA, and new? A bid id seen before (in
- * this auction or an earlier one) is a replay. The verdicts feed the pure auction; refused bids are recorded.
+ * Judges what a call for bids brought back. Each bid: is it signed (or MAC'd) by the node it names, for this SLA,
+ * and new? A bid id valid in an earlier auction is a replay. Inside one answer, every copy is checked on its own:
+ * the first valid copy of an id keeps its verdict and later valid copies are duplicates, so a relay that repeats a
+ * child's bid loses only the copy (and is named in the record), never the child's bid. Each refusal: is it MAC'd
+ * by the node that reports it? One that is not is ignored by the auction. The verdicts feed the pure auction.
  */
-import { bidSigningText, type BidProposal } from "../protocol/messages.ts";
+import { bidSigningText, type BidProposal, type Refusal } from "../protocol/messages.ts";
 import { verifyMac } from "../protocol/bid-mac.ts";
+import { HMAC_AUTH, refusalSigningText, type EndpointAuth } from "../protocol/endpoint-auth.ts";
 import { verifyText } from "../protocol/signing.ts";
-import type { Verdict } from "./auction.ts";
+import type { Judgement, Verdict } from "./auction.ts";
+
+export interface NodeKeys {
+  publicKeyOf(nodeId: string): string | undefined;
+  bidKeyOf(nodeId: string): Buffer | undefined;
+}
 
 export class BidVerifier {
   readonly #seen = new Set<string>();
   readonly #capacity: number;
+  readonly #auth: EndpointAuth;
 
   constructor(
-    private readonly keys: {
-      publicKeyOf(nodeId: string): string | undefined;
-      bidKeyOf(nodeId: string): Buffer | undefined;
-    },
-    opts: { requireSignatures: boolean; rememberBids?: number },
+    private readonly keys: NodeKeys,
+    opts: { requireSignatures: boolean; rememberBids?: number; endpointAuth?: EndpointAuth },
   ) {
     this.requireSignatures = opts.requireSignatures;
     this.#capacity = opts.rememberBids ?? 1_000_000;
+    this.#auth = opts.endpointAuth ?? HMAC_AUTH;
   }
 
   readonly requireSignatures: boolean;
 
-  judge(slaId: string, bids: readonly BidProposal[]): Map<string, Verdict> {
-    const verdicts = new Map<string, Verdict>();
+  /** Verdicts aligned with `bids`, and whether each of `refusals` is authenticated. */
+  judge(slaId: string, bids: readonly BidProposal[], refusals: readonly Refusal[] = []): Judgement {
+    const verdicts: Verdict[] = [];
+    const validIds = new Set<string>();
     for (const bid of bids) {
-      const verdict = this.#judgeOne(slaId, bid, verdicts);
-      // the first occurrence of a bid id keeps its verdict; duplicates inside one answer are replays
-      if (!verdicts.has(bid.id)) verdicts.set(bid.id, verdict);
-      else verdicts.set(bid.id, "replayed");
+      let verdict = this.#seen.has(bid.id) ? "replayed" : this.#judgeOne(slaId, bid);
+      if (verdict === "valid") {
+        if (validIds.has(bid.id)) verdict = "duplicate";
+        else validIds.add(bid.id);
+      }
+      verdicts.push(verdict);
     }
-    for (const [id, verdict] of verdicts) if (verdict === "valid") this.#remember(id);
-    return verdicts;
+    for (const id of validIds) this.#remember(id);
+    return { bids: verdicts, refusals: refusals.map((r) => this.#authentic(slaId, r)) };
   }
 
-  #judgeOne(slaId: string, bid: BidProposal, sofar: Map<string, Verdict>): Verdict {
-    if (this.#seen.has(bid.id) || sofar.has(bid.id)) return "replayed";
+  #judgeOne(slaId: string, bid: BidProposal): Verdict {
     const key = this.keys.publicKeyOf(bid.nodeId);
     if (key === undefined) return "unknown-node";
     if (bid.mac !== undefined) {
@@ -47,6 +58,12 @@ export class BidVerifier {
     }
     if (bid.signature === undefined) return this.requireSignatures ? "unsigned" : "valid";
     return verifyText(key, bidSigningText(slaId, bid), bid.signature) ? "valid" : "forged";
+  }
+
+  /** A refusal counts when the node reporting it MAC'd it under its market key. */
+  #authentic(slaId: string, refusal: Refusal): boolean {
+    const key = this.keys.bidKeyOf(refusal.by ?? refusal.nodeId);
+    return this.#auth.verify(key, () => refusalSigningText(slaId, refusal), refusal.mac);
   }
 
   #remember(id: string): void {

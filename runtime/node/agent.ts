@@ -11,6 +11,8 @@ import { nullEventSink } from "../events/writer.ts";
 import { request } from "../http/client.ts";
 import { startJsonServer, type RunningServer } from "../http/server.ts";
 import { generateNodeKeys } from "../protocol/signing.ts";
+import { HMAC_AUTH } from "../protocol/endpoint-auth.ts";
+import type { PlacementStrategy } from "../strategies/types.ts";
 import {
   latencyModel,
   strategy as strategyByName,
@@ -29,6 +31,7 @@ import { acceptPayment, finishFunction } from "./lifecycle.ts";
 import { emitResourceUsage, watchNeighbour, type NodeEffects, type NodeState } from "./node-state.ts";
 import { registerWithRetry } from "./registration.ts";
 import { ResourceTracker } from "./resource-tracker.ts";
+import { TokenBucket } from "./token-bucket.ts";
 import { nodeRoutes } from "./routes.ts";
 import { nodeStatus, type NodeStatus } from "./status.ts";
 
@@ -49,6 +52,8 @@ const FINISHED_RETENTION_MS = 60_000;
 export interface StartOptions {
   /** Start probing neighbours at once (default). A worker starting many nodes passes false, then `startProbing`. */
   probe?: boolean;
+  /** A strategy object instead of the config's by name: the security tests' misbehaving relays. */
+  strategy?: PlacementStrategy;
 }
 
 export async function startNode(
@@ -70,12 +75,13 @@ export async function startNode(
           : new OpenFaasClient({ baseUrl: config.faasUrl, auth: config.faasAuth }),
     keys: partialEffects.keys ?? generateNodeKeys(),
     peers: partialEffects.peers,
+    auth: partialEffects.auth ?? HMAC_AUTH,
   };
   const plugin = valuationByName(config.valuation);
   const state: NodeState = {
     config,
     effects,
-    strategy: strategyByName(config.strategy),
+    strategy: startOptions.strategy ?? strategyByName(config.strategy),
     valuation: config.reduction ? withReduction(plugin, config.id) : plugin,
     latencyModel: latencyModel(config.latencyModel),
     neighbours: new Map(),
@@ -87,6 +93,7 @@ export async function startNode(
     provisioning: new Map(),
     registered: false,
     bidKey: undefined,
+    registrations: new TokenBucket(config.registrationLimit),
     probing: startOptions.probe ?? true,
     whenRegistered: Promise.resolve(),
     closing: false,
@@ -110,6 +117,8 @@ export async function startNode(
       role: "parent",
       url: config.situation.parentUrl,
       bandwidthBps: config.advertisedBandwidthBps,
+      // agreed when this node's registration is answered
+      linkKey: undefined,
     });
     watchNeighbour(state, parentId);
   }

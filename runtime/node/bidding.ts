@@ -2,16 +2,24 @@
  * Answering a call for bids: build the strategy's context (the node's own bid, its neighbours with their latency
  * estimates, a budgeted `ask`) and let the chosen strategy decide. The strategy is pure given this context; all
  * effects (signing, HTTP, events) live here.
+ *
+ * Authentication (`protocol/endpoint-auth.ts`): a call is answered only when MAC'd by the market (under this
+ * node's market key) or by a registered neighbour (under their link key); anything else is refused before any
+ * work, so a forged call is never flooded. Forwarded calls are MAC'd for each neighbour. In each neighbour's answer
+ * a bid id already collected is dropped and the neighbour named for it, and refusals this node reports are MAC'd
+ * under its market key.
  */
 import { randomUUID } from "node:crypto";
 import { requestJson } from "../http/client.ts";
-import { isRemoteError } from "../protocol/errors.ts";
+import { isRemoteError, ProtocolError } from "../protocol/errors.ts";
+import { callSigningText, refusalSigningText } from "../protocol/endpoint-auth.ts";
 import {
   bidProposalsSchema,
   bidSigningText,
   formatBidRequest,
   type BidProposals,
   type BidRequest,
+  type Refusal,
 } from "../protocol/messages.ts";
 import { macText } from "../protocol/bid-mac.ts";
 import { signText } from "../protocol/signing.ts";
@@ -24,6 +32,7 @@ import type { NodeState } from "./node-state.ts";
 export async function answerCallForBids(state: NodeState, request: BidRequest): Promise<BidProposals> {
   const { config, effects } = state;
   const started = performance.now();
+  authenticateCall(state, request);
   const budget = request.budgetMs ?? config.defaultBudgetMs;
   effects.events.emit({
     kind: "bid_request_seen",
@@ -33,7 +42,45 @@ export async function answerCallForBids(state: NodeState, request: BidRequest): 
     accumulatedMedianMs: request.accumulatedLatency.medianMs,
     accumulatedUncertaintyMs: request.accumulatedLatency.uncertaintyMs,
   });
-  return state.strategy.handle(new CallForBids(state, request, budget, started));
+  const answer = await state.strategy.handle(new CallForBids(state, request, budget, started));
+  return signRefusals(state, request.sla.id, answer);
+}
+
+/** Throws (401, or 403 for a sender that is neither the market nor a neighbour) unless the call is authentic. */
+function authenticateCall(state: NodeState, request: BidRequest): void {
+  const { config, effects } = state;
+  const fromMarket = request.nodeOrigin === config.id;
+  const neighbour = fromMarket ? undefined : state.neighbours.get(request.nodeOrigin);
+  const key = fromMarket ? state.bidKey : neighbour?.linkKey;
+  if (effects.auth.verify(key, () => callSigningText(config.id, request), request.mac)) return;
+  const known = fromMarket || neighbour !== undefined;
+  throw new ProtocolError({
+    field: "mac",
+    rule: known
+      ? `a MAC of the call under the key ${fromMarket ? "this node agreed with the market" : `of the link with ${request.nodeOrigin}`}`
+      : "a call from the market or a registered neighbour of this node",
+    value: known ? request.mac : request.nodeOrigin,
+    status: known ? 401 : 403,
+  });
+}
+
+/** MACs, under this node's market key, the refusals this node reports (those no neighbour reported). */
+function signRefusals(state: NodeState, slaId: string, answer: BidProposals): BidProposals {
+  const { config, effects } = state;
+  if (effects.auth.name === "none" || answer.refusals === undefined) return answer;
+  let refusals: Refusal[] | undefined;
+  for (let i = 0; i < answer.refusals.length; i++) {
+    const r = answer.refusals[i]!;
+    if (r.by !== undefined) {
+      if (refusals !== undefined) refusals.push(r);
+      continue;
+    }
+    refusals ??= answer.refusals.slice(0, i);
+    const own = { ...r, by: config.id };
+    const mac = effects.auth.mac(state.bidKey, () => refusalSigningText(slaId, own));
+    refusals.push(mac === undefined ? own : { ...own, mac });
+  }
+  return refusals === undefined ? answer : { bids: answer.bids, refusals };
 }
 
 /**
@@ -45,6 +92,8 @@ class CallForBids implements StrategyContext {
   readonly neighbours: readonly NeighbourView[];
   readonly latencyModel: StrategyContext["latencyModel"];
   #random: (() => number) | undefined;
+  /** Bid ids collected so far in this call: a repeated one is dropped. */
+  readonly #seen = new Set<string>();
 
   constructor(
     private readonly state: NodeState,
@@ -58,12 +107,40 @@ class CallForBids implements StrategyContext {
   }
 
   bidSelf(): SelfBid {
-    return bidSelf(this.state, this.request);
+    const self = bidSelf(this.state, this.request);
+    if (self.kind === "bid") this.#seen.add(self.proposal.id);
+    return self;
   }
 
-  ask(neighbourId: string, forwarded: BidRequest): Promise<BidProposals> {
+  async ask(neighbourId: string, forwarded: BidRequest): Promise<BidProposals> {
     const left = this.budgetMs - (performance.now() - this.startedAt) - this.state.config.hopMarginMs;
-    return ask(this.state, neighbourId, forwarded, left);
+    return this.#screen(neighbourId, await ask(this.state, neighbourId, forwarded, left));
+  }
+
+  /**
+   * A neighbour's answer as this node passes it on: a bid id already collected is dropped, with a refusal naming
+   * the neighbour (not the bidder, whose first copy stands).
+   */
+  #screen(from: string, answer: BidProposals): BidProposals {
+    let bids: BidProposals["bids"] | undefined;
+    let duplicates: Refusal[] | undefined;
+    for (let i = 0; i < answer.bids.length; i++) {
+      const bid = answer.bids[i]!;
+      if (!this.#seen.has(bid.id)) {
+        this.#seen.add(bid.id);
+        bids?.push(bid);
+        continue;
+      }
+      bids ??= answer.bids.slice(0, i);
+      duplicates ??= [];
+      duplicates.push({
+        nodeId: from,
+        reason: REASONS.duplicateBid,
+        detail: `bid ${bid.id} of ${bid.nodeId} repeated in the answer of ${from}, dropped by ${this.self.id}`,
+      });
+    }
+    if (bids === undefined) return answer;
+    return { bids, refusals: [...(answer.refusals ?? []), ...(duplicates ?? [])] };
   }
 
   random(): number {
@@ -135,6 +212,18 @@ function decline(state: NodeState, sla: BidRequest["sla"], reason: string, detai
   return detail === undefined ? { kind: "decline", reason } : { kind: "decline", reason, detail };
 }
 
+/**
+ * A neighbour's answer: a refusal in it that nobody MAC'd is marked as reported by the neighbour, so that this
+ * node never vouches for it (it MACs only the refusals it reports itself, those without `by`).
+ */
+function received(state: NodeState, from: string, answer: BidProposals): BidProposals {
+  const refusals = answer.refusals;
+  if (state.effects.auth.name === "none" || refusals === undefined || refusals.every((r) => r.mac !== undefined)) {
+    return answer;
+  }
+  return { bids: answer.bids, refusals: refusals.map((r) => (r.mac === undefined ? { ...r, by: from } : r)) };
+}
+
 function refusal(neighbourId: string, reason: string, detail: string): BidProposals {
   return { bids: [], refusals: [{ nodeId: neighbourId, reason, detail }] };
 }
@@ -145,11 +234,14 @@ async function ask(state: NodeState, neighbourId: string, request: BidRequest, l
   if (leftMs <= 0) return refusal(neighbourId, REASONS.timeout, "no time left in the auction's budget");
   const link = state.effects.linkTo(neighbourId);
   const roundTrip = 2 * (link?.delayMs ?? 0);
-  const forwarded = { ...request, budgetMs: Math.max(0, leftMs - roundTrip - state.config.hopMarginMs) };
+  const budgetMs = Math.max(0, leftMs - roundTrip - state.config.hopMarginMs);
+  const unsigned = { ...request, budgetMs, mac: undefined };
+  const mac = state.effects.auth.mac(neighbour.linkKey, () => callSigningText(neighbourId, unsigned));
+  const forwarded = mac === undefined ? unsigned : { ...unsigned, mac };
   const local = state.effects.peers?.lookup(neighbour.url);
   if (local !== undefined) {
     try {
-      return await deliverLocally(link, leftMs, forwarded, (r) => local.callForBids(r));
+      return received(state, neighbourId, await deliverLocally(link, leftMs, forwarded, (r) => local.callForBids(r)));
     } catch (err) {
       const timedOut = err instanceof LocalCallTimeout;
       return refusal(neighbourId, timedOut ? REASONS.timeout : REASONS.badAnswer, (err as Error).message);
@@ -162,7 +254,7 @@ async function ask(state: NodeState, neighbourId: string, request: BidRequest, l
       timeoutMs: leftMs,
       link,
     });
-    return parseWith(bidProposalsSchema, json, "bids");
+    return received(state, neighbourId, parseWith(bidProposalsSchema, json, "bids"));
   } catch (err) {
     if (isRemoteError(err)) {
       const reason = err.timedOut

@@ -5,12 +5,13 @@
  * stops each one cleanly.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { metricEventSchema } from "../protocol/events.ts";
+import { generateNodeKeyPem } from "../protocol/signing.ts";
 import { DEV_TOPOLOGY_PATH, devTopology, getJson, idOf, putFunction } from "../testing/fixtures.ts";
 import { waitUntil } from "../testing/wait.ts";
 
@@ -52,8 +53,14 @@ describe("VM entry points", () => {
     const root = idOf(topology, "market");
     const child = idOf(topology, "node_1");
     const common = { GIRAFF_RUN: "cli-test", GIRAFF_STRATEGY: "auction" };
+    // as the Grid'5000 provider does: a key file per node, and their public keys pinned at the market
+    const keys = new Map([root, child].map((id) => [id, generateNodeKeyPem()]));
+    for (const [id, key] of keys) writeFileSync(join(scratch, `${id}.pem`), key.privateKeyPem, { mode: 0o600 });
+    const pinned = join(scratch, "pinned-keys.json");
+    writeFileSync(pinned, JSON.stringify(Object.fromEntries([...keys].map(([id, k]) => [id, k.publicKey]))));
     const node = (id: string, ip: string, name: string, extra: Record<string, string>) =>
       start("node/cli.ts", {
+        GIRAFF_NODE_KEY_FILE: join(scratch, `${id}.pem`),
         ...common,
         GIRAFF_TOPOLOGY: DEV_TOPOLOGY_PATH,
         GIRAFF_NODE_ID: id,
@@ -68,6 +75,7 @@ describe("VM entry points", () => {
       start("market/cli.ts", {
         ...common,
         GIRAFF_MARKET_HOST: "127.141.0.254",
+        GIRAFF_MARKET_PINNED_KEYS_FILE: pinned,
         GIRAFF_EVENTS: events("market"),
         GIRAFF_READY_FILE: ready("market"),
       }),
@@ -110,6 +118,7 @@ describe("VM entry points", () => {
   it.each([
     ["market/cli.ts", { GIRAFF_MARKET_PORT: "70000" }, /`GIRAFF_MARKET_PORT` to be a port/],
     ["market/cli.ts", { GIRAFF_STRATEGY: "cheapest" }, /cheapest/],
+    ["market/cli.ts", { GIRAFF_MARKET_PINNED_KEYS_FILE: "/nonexistent.json" }, /`GIRAFF_MARKET_PINNED_KEYS_FILE`/],
     ["proxy/cli.ts", { GIRAFF_PROXY_HOST: "localhost" }, /`GIRAFF_PROXY_HOST` to be an IPv4 address/],
     ["iot/cli.ts", { GIRAFF_PROXY_PORT: "x" }, /`GIRAFF_PROXY_PORT`/],
     ["node/cli.ts", {}, /`GIRAFF_TOPOLOGY` is required/],

@@ -11,7 +11,8 @@
  *   GIRAFF_FAAS: openfaas (the VM's OpenFaaS gateway, GIRAFF_FAAS_URL, GIRAFF_FAAS_USER, GIRAFF_FAAS_PASSWORD_FILE)
  *                | embedded (start the embedded gateway on GIRAFF_NODE_IP:GIRAFF_FAAS_PORT) | none
  *   GIRAFF_PROXY_PORT (3128, told to functions)  GIRAFF_LOGS_DIR (function logs)  GIRAFF_EVENTS  GIRAFF_RUN
- *   GIRAFF_READY_FILE
+ *   GIRAFF_READY_FILE  GIRAFF_NODE_KEY_FILE (the node's Ed25519 key, PKCS#8 PEM; unset: a fresh one, which only an
+ *   open market takes)
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -26,12 +27,15 @@ import { isMain } from "../util/cli.ts";
 import { serveUntilSignal, type Service } from "../util/serve.ts";
 import { startNode } from "./agent.ts";
 import { nodeSpecFromTopology, resolveNodeConfig, type NodeConfig, type NodeConfigSpec } from "./config.ts";
+import { nodeKeysFromPem, type NodeKeys } from "../protocol/signing.ts";
 
 const FUNCTIONS_DIR = resolve(fileURLToPath(import.meta.url), "../../../functions");
 export const FAAS_MODES = ["openfaas", "embedded", "none"] as const;
 
 export interface NodeCliSettings {
   spec: NodeConfigSpec;
+  /** The node's key, pinned at the market by whoever started it; undefined: a fresh key. */
+  keys: NodeKeys | undefined;
   faas:
     | { mode: "openfaas"; url: string; auth: NodeConfig["faasAuth"] }
     | { mode: "embedded"; port: number; proxyPort: number; logsDir: string | undefined }
@@ -71,11 +75,16 @@ export function nodeCliSettings(env: Env): NodeCliSettings {
     latencyModel: maybeVar(env, "GIRAFF_LATENCY_MODEL") ?? "tcp",
   };
   resolveNodeConfig(spec); // unknown strategy, valuation or model names fail here, naming the field
+  const keys = nodeKeys(maybeVar(env, "GIRAFF_NODE_KEY_FILE"));
   const mode = oneOfVar(env, "GIRAFF_FAAS", FAAS_MODES, "openfaas");
-  if (mode === "none") return { spec, faas: { mode } };
+  if (mode === "none") return { spec, keys, faas: { mode } };
   if (mode === "embedded") {
     const logsDir = maybeVar(env, "GIRAFF_LOGS_DIR");
-    return { spec, faas: { mode, port: portFaas, proxyPort: portVar(env, "GIRAFF_PROXY_PORT", 3128), logsDir } };
+    return {
+      spec,
+      keys,
+      faas: { mode, port: portFaas, proxyPort: portVar(env, "GIRAFF_PROXY_PORT", 3128), logsDir },
+    };
   }
   const passwordFile = maybeVar(env, "GIRAFF_FAAS_PASSWORD_FILE");
   let auth: NodeConfig["faasAuth"];
@@ -95,7 +104,27 @@ export function nodeCliSettings(env: Env): NodeCliSettings {
       );
     }
   }
-  return { spec, faas: { mode, url: maybeVar(env, "GIRAFF_FAAS_URL") ?? `http://127.0.0.1:${portFaas}`, auth } };
+  return {
+    spec,
+    keys,
+    faas: { mode, url: maybeVar(env, "GIRAFF_FAAS_URL") ?? `http://127.0.0.1:${portFaas}`, auth },
+  };
+}
+
+/** The key in `GIRAFF_NODE_KEY_FILE` (the Grid'5000 provider writes it there, readable by its owner only). */
+function nodeKeys(file: string | undefined): NodeKeys | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return nodeKeysFromPem(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ConfigError(
+      "GIRAFF_NODE_KEY_FILE",
+      `\`GIRAFF_NODE_KEY_FILE\` is not a readable PKCS#8 PEM key: ${file}.`,
+      {
+        cause: err,
+      },
+    );
+  }
 }
 
 export async function startNodeFromEnv(env: Env): Promise<Service> {
@@ -115,7 +144,10 @@ export async function startNodeFromEnv(env: Env): Promise<Service> {
   } else if (s.faas.mode === "openfaas") {
     faas = { faasUrl: s.faas.url, faasAuth: s.faas.auth };
   }
-  const node = await startNode({ ...s.spec, ...faas }, { events, logger: createLogger(`node ${s.spec.name}`) });
+  const node = await startNode(
+    { ...s.spec, ...faas },
+    { events, logger: createLogger(`node ${s.spec.name}`), ...(s.keys === undefined ? {} : { keys: s.keys }) },
+  );
   return {
     url: node.url,
     close: async () => {
@@ -143,6 +175,7 @@ Configured by the environment (defaults in parentheses):
   GIRAFF_FAAS                 openfaas, embedded or none (openfaas)
   GIRAFF_FAAS_URL, GIRAFF_FAAS_USER, GIRAFF_FAAS_PASSWORD_FILE   the OpenFaaS gateway
   GIRAFF_PROXY_PORT           told to functions (3128)
-  GIRAFF_LOGS_DIR, GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE`;
+  GIRAFF_LOGS_DIR, GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE
+  GIRAFF_NODE_KEY_FILE        the node's Ed25519 key, PKCS#8 PEM (unset: a fresh one, for an open market)`;
 
 if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("node", startNodeFromEnv, { usage: USAGE });

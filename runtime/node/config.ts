@@ -8,6 +8,7 @@ import { latencyModel, strategy as strategyByName, valuation as valuationByName 
 import type { ValuationParams } from "../strategies/types.ts";
 import { defaultMaxInFlight } from "./in-flight-limiter.ts";
 import type { RoundStatistic } from "./latency-estimator.ts";
+import type { RateLimit } from "./token-bucket.ts";
 
 export interface NodeConfig {
   id: string;
@@ -56,6 +57,14 @@ export interface NodeConfig {
     roundStatistic: RoundStatistic;
   };
   bodyLimit: number;
+  /**
+   * The market's X25519 public key, when the node's starter knows it (the launcher pins it): a registration answer
+   * carrying another is refused, so a relay cannot put itself between the node and the market. Undefined: the node
+   * takes the key its registration answer carries.
+   */
+  marketKey: string | undefined;
+  /** Registrations of its own children a node takes; beyond, it answers 429 with Retry-After. */
+  registrationLimit: RateLimit;
 }
 
 export type NodeConfigSpec = Omit<Partial<NodeConfig>, "latency"> & { latency?: Partial<NodeConfig["latency"]> } & Pick<
@@ -82,6 +91,8 @@ export function resolveNodeConfig(spec: NodeConfigSpec): NodeConfig {
     defaultBudgetMs: 4000,
     proposalTtlMs: 60_000,
     bodyLimit: 64 * 1024,
+    marketKey: undefined,
+    registrationLimit: { perSecond: 50, burst: 500 },
     ...spec,
     latency: {
       pingsPerRound: 5,

@@ -5,16 +5,50 @@
  */
 import { giraffDeployment } from "../faas/giraff-deployment.ts";
 import { ProtocolError, RemoteError } from "../protocol/errors.ts";
-import { acceptSigningText, formatSla, type AcceptAck, type AcceptRequest } from "../protocol/messages.ts";
+import {
+  acceptSigningText,
+  formatSla,
+  type AcceptAck,
+  type AcceptRequest,
+  type ProvisionRequest,
+} from "../protocol/messages.ts";
+import { paymentSigningText, provisionSigningText } from "../protocol/endpoint-auth.ts";
 import { macText } from "../protocol/bid-mac.ts";
 import { signText } from "../protocol/signing.ts";
 import { setLongTimeout } from "../util/long-timeout.ts";
 import type { FunctionRecord } from "./function-table.ts";
 import { emitResourceUsage, type NodeState } from "./node-state.ts";
 
+/**
+ * Refuses (401) a payment or provisioning that the market did not MAC under this node's market key, over the SLA
+ * id, this node, the bid id and the price (`protocol/endpoint-auth.ts`).
+ */
+function authenticateCommand(
+  state: NodeState,
+  what: "payment" | "provisioning",
+  slaId: string,
+  body: AcceptRequest,
+): void {
+  const { config, effects } = state;
+  const signingText = what === "payment" ? paymentSigningText : provisionSigningText;
+  const ok = effects.auth.verify(
+    state.bidKey,
+    () => signingText(slaId, config.id, body.bidId ?? "", body.price ?? Number.NaN),
+    body.bidId === undefined || body.price === undefined ? undefined : body.mac,
+  );
+  if (ok) return;
+  throw new ProtocolError({
+    field: "mac",
+    rule: `a ${what} MAC'd by the market under this node's key (bidId, price and mac)`,
+    value: body.mac,
+    status: 401,
+  });
+}
+
 /** `POST /api/accept/{slaId}`: the market pays this node; re-check capacity, commit, schedule the expiry. */
 export function acceptPayment(state: NodeState, slaId: string, body: AcceptRequest): AcceptAck {
   const { config, effects } = state;
+  authenticateCommand(state, "payment", slaId, body);
   const now = effects.now();
   const record = state.table.require(slaId);
   if (body.bidId !== undefined && body.bidId !== record.bidId) {
@@ -74,8 +108,22 @@ export function acceptPayment(state: NodeState, slaId: string, body: AcceptReque
 }
 
 /** `POST /api/provision/{slaId}`: deploy the paid function on the gateway and wait until it answers its health check. */
-export async function provisionFunction(state: NodeState, slaId: string): Promise<Record<string, unknown>> {
+export async function provisionFunction(
+  state: NodeState,
+  slaId: string,
+  body: ProvisionRequest,
+): Promise<Record<string, unknown>> {
   const { config, effects } = state;
+  authenticateCommand(state, "provisioning", slaId, body);
+  const paid = state.table.require(slaId);
+  if (body.bidId !== undefined && body.bidId !== paid.bidId) {
+    throw new ProtocolError({
+      field: "bidId",
+      rule: `the id of this node's bid for SLA ${slaId}`,
+      value: body.bidId,
+      status: 409,
+    });
+  }
   const record = state.table.provision(slaId, effects.now());
   const sla = record.sla;
   const answer = { functionName: record.faasName, ip: config.ip, port: String(config.portFaas) };

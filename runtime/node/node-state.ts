@@ -15,6 +15,8 @@ import type { LatencyMonitor } from "./latency-monitor.ts";
 import type { LocalPeerDirectory } from "./local-peers.ts";
 import type { ResourceTracker } from "./resource-tracker.ts";
 import type { LongTimeout } from "../util/long-timeout.ts";
+import type { EndpointAuth } from "../protocol/endpoint-auth.ts";
+import type { TokenBucket } from "./token-bucket.ts";
 
 /** What a node does to the outside world; every field has a real default in `startNode`. */
 export interface NodeEffects {
@@ -29,6 +31,11 @@ export interface NodeEffects {
   keys: NodeKeys;
   /** The nodes sharing this process, reached without HTTP (see `local-peers.ts`); undefined = HTTP only. */
   peers: LocalPeerDirectory | undefined;
+  /**
+   * How calls for bids, payments, provisionings and refusals are authenticated (`HMAC_AUTH`). Injected, not
+   * configured: only the benchmark passes `NO_AUTH`, to measure what authentication costs.
+   */
+  auth: EndpointAuth;
 }
 
 export interface Neighbour {
@@ -36,6 +43,10 @@ export interface Neighbour {
   role: "parent" | "child";
   url: string;
   bandwidthBps: number;
+  /** A child's Ed25519 key: a later registration of that child with another key is refused. */
+  publicKey?: string | undefined;
+  /** The key MAC'ing calls for bids between this node and the neighbour (`endpoint-auth.ts`); undefined: none yet. */
+  linkKey: Buffer | undefined;
 }
 
 export interface NodeState {
@@ -54,8 +65,14 @@ export interface NodeState {
   /** Provisionings waiting for their function to become live, by SLA id; finishing the function aborts the wait. */
   provisioning: Map<string, AbortController>;
   registered: boolean;
-  /** The key of this node's bid MACs, agreed with the market at registration; undefined: bids are Ed25519-signed. */
+  /**
+   * The node's market key, agreed at registration: it MACs bids, refusals and acknowledgements, and checks the
+   * market's calls for bids, payments and provisionings. Undefined: bids are Ed25519-signed, and the market's
+   * commands are refused.
+   */
   bidKey: Buffer | undefined;
+  /** Registrations of children this node takes (a token bucket; beyond, 429). */
+  registrations: TokenBucket;
   /** False until `startProbing`: a worker starting many nodes holds probes until all are up. */
   probing: boolean;
   /** Resolves when this node's own registration succeeded (children's registrations wait for it). */

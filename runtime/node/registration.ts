@@ -1,10 +1,17 @@
 /**
  * Joining the tree (giraff.md §5.3): a node registers with its parent (the root with the market), signed with its
- * key, retrying with exponential backoff until it succeeds. A child's registration is recorded by its parent and
- * relayed upward, unchanged, to the market, which checks the child's signature itself.
+ * key, retrying with exponential backoff until it succeeds. A child's registration is checked by its parent,
+ * relayed upward, unchanged, to the market, which checks the child's signature and key itself.
+ *
+ *   child ──register──► parent: rate limit, signature, a known child keeps its key ──relay──► … ──► market
+ *   child ◄── answer + parent_key ── parent: records the child (and their link key) only once the market said yes
+ *
+ * The answer carries the market's X25519 key (the node's market key: bids, refusals, the market's commands) and
+ * the parent's (their link key: calls for bids between them); see `protocol/endpoint-auth.ts`.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { requestJson } from "../http/client.ts";
+import { request, type HttpAnswer } from "../http/client.ts";
+import type { JsonResponse } from "../http/server.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import {
   formatRegistration,
@@ -13,10 +20,12 @@ import {
   type NodeRegistration,
 } from "../protocol/messages.ts";
 import { deriveBidKey } from "../protocol/bid-mac.ts";
+import { deriveLinkKey } from "../protocol/endpoint-auth.ts";
 import { parseWith } from "../protocol/validate.ts";
 import { signText, verifyText } from "../protocol/signing.ts";
 import { backoffDelays } from "../util/backoff.ts";
 import { watchNeighbour, type NodeState } from "./node-state.ts";
+import { retryAfterHeader } from "./token-bucket.ts";
 
 const REGISTER_TIMEOUT_MS = 10_000;
 
@@ -55,19 +64,15 @@ export async function registerWithRetry(state: NodeState, signal: AbortSignal): 
   for (let attempt = 1; !signal.aborted; attempt++) {
     const { url, peer } = upstream(state);
     try {
-      const { json } = await requestJson(url, {
+      const answer = await request(url, {
         method: "POST",
         body: formatRegistration(ownRegistration(state)),
         timeoutMs: REGISTER_TIMEOUT_MS,
         link: state.effects.linkTo(peer),
         signal,
       });
-      const marketKey = parseWith(registrationAnswerSchema, json, "registration answer").market_key;
-      // a market that agrees no key (GIRAFF's) gets Ed25519-signed bids
-      state.bidKey =
-        marketKey === undefined
-          ? undefined
-          : deriveBidKey(state.effects.keys.agreement.privateKey, marketKey, state.config.id);
+      if (answer.status >= 300) throw new Error(`${url} answered ${answer.status}: ${answer.text().slice(0, 200)}`);
+      acceptAnswer(state, jsonOf(answer));
       state.registered = true;
       state.effects.logger.debug(`registered after ${attempt} attempt(s)`);
       return;
@@ -80,11 +85,36 @@ export async function registerWithRetry(state: NodeState, signal: AbortSignal): 
   }
 }
 
+/** Takes the keys of a successful registration's answer: the market key, and the link key with the parent. */
+function acceptAnswer(state: NodeState, json: unknown): void {
+  const { config, effects } = state;
+  const answer = parseWith(registrationAnswerSchema, json, "registration answer");
+  const pinned = config.marketKey;
+  if (pinned !== undefined && answer.market_key !== pinned) {
+    throw new Error("The registration answer carries another market key than the one this node was given.");
+  }
+  // a market that agrees no key (GIRAFF's) gets Ed25519-signed bids
+  state.bidKey =
+    answer.market_key === undefined
+      ? undefined
+      : deriveBidKey(effects.keys.agreement.privateKey, answer.market_key, config.id);
+  if (config.situation.kind === "node") {
+    const parent = state.neighbours.get(config.situation.parentId);
+    if (parent !== undefined) {
+      parent.linkKey =
+        answer.parent_key === undefined
+          ? undefined
+          : deriveLinkKey(effects.keys.agreement.privateKey, answer.parent_key, parent.id, config.id);
+    }
+  }
+}
+
 /**
- * `POST /api/register` on a node: record a child, then relay the same registration upward; answers what the
- * market answered (its key for the child's bid MACs), unchanged.
+ * `POST /api/register` on a node: check a registration naming this node as parent, relay it upward, and record
+ * the child only once the market accepted it; answers what the market answered, with this node's X25519 key added
+ * for a child. A refusal upstream is answered with the same status (and Retry-After).
  */
-export async function relayRegistration(state: NodeState, reg: NodeRegistration, body: unknown): Promise<unknown> {
+export async function relayRegistration(state: NodeState, reg: NodeRegistration, body: unknown): Promise<JsonResponse> {
   const { config } = state;
   if (reg.kind === "marketNode") {
     throw new ProtocolError({
@@ -93,36 +123,87 @@ export async function relayRegistration(state: NodeState, reg: NodeRegistration,
       value: reg.nodeId,
     });
   }
-  if (reg.parent === config.id) {
-    if (reg.publicKey === undefined || !verifyText(reg.publicKey, registrationSigningText(reg), reg.signature)) {
-      throw new ProtocolError({
-        field: "node.signature",
-        rule: "a registration signed by the child's key",
-        value: reg.signature,
-        status: 403,
-      });
+  const isChild = reg.parent === config.id;
+  if (isChild) {
+    const admission = state.registrations.take(state.effects.now());
+    if (!admission.ok) {
+      return {
+        status: 429,
+        headers: retryAfterHeader(admission.retryAfterMs),
+        json: { error: { message: `Too many registrations at node ${config.name}: try again later.` } },
+      };
     }
-    const known = state.neighbours.get(reg.nodeId);
-    state.neighbours.set(reg.nodeId, {
-      id: reg.nodeId,
-      role: "child",
-      url: `http://${reg.ip}:${reg.portHttp}`,
-      bandwidthBps: reg.advertisedBandwidthBps,
-    });
-    if (known === undefined) watchNeighbour(state, reg.nodeId);
+    checkChild(state, reg);
   }
   // The market refuses a child whose parent it does not know yet: relay only once this node is registered,
   // instead of letting the child back off and retry (a tree of depth d would otherwise wait d backoffs).
   if (!state.registered)
     await withTimeout(state.whenRegistered, REGISTER_TIMEOUT_MS, `node ${config.name} to register`);
   const { url, peer } = upstream(state);
-  const { json } = await requestJson(url, {
+  const answer = await request(url, {
     method: "POST",
     body,
     timeoutMs: REGISTER_TIMEOUT_MS,
     link: state.effects.linkTo(peer),
   });
-  return json;
+  const json = jsonOf(answer);
+  if (answer.status >= 300) {
+    const retryAfter = answer.headers["retry-after"];
+    return {
+      status: answer.status >= 500 ? 502 : answer.status,
+      ...(typeof retryAfter === "string" ? { headers: { "retry-after": retryAfter } } : {}),
+      json: json ?? { error: { message: `The market refused the registration (${answer.status}).` } },
+    };
+  }
+  if (!isChild) return json === undefined ? { status: 200 } : { json };
+  recordChild(state, reg);
+  const upstreamAnswer = typeof json === "object" && json !== null ? json : {};
+  return { json: { ...upstreamAnswer, parent_key: state.effects.keys.agreement.publicKey } };
+}
+
+/** A registration naming this node as parent: signed by the child, and a known child keeps its key. */
+function checkChild(state: NodeState, reg: NodeRegistration): void {
+  if (reg.publicKey === undefined || !verifyText(reg.publicKey, registrationSigningText(reg), reg.signature)) {
+    throw new ProtocolError({
+      field: "node.signature",
+      rule: "a registration signed by the child's key",
+      value: reg.signature,
+      status: 403,
+    });
+  }
+  const known = state.neighbours.get(reg.nodeId);
+  if (known?.role === "parent" || reg.nodeId === state.config.id) {
+    throw new ProtocolError({
+      field: "node.node_id",
+      rule: "the id of a node that is not this node or its parent",
+      value: reg.nodeId,
+      status: 403,
+    });
+  }
+  if (known !== undefined && known.publicKey !== reg.publicKey) {
+    throw new ProtocolError({
+      field: "node.public_key",
+      rule: `the key child ${reg.nodeId} registered with`,
+      value: `${reg.publicKey.slice(0, 24)}…`,
+      status: 403,
+    });
+  }
+}
+
+function recordChild(state: NodeState, reg: NodeRegistration): void {
+  const known = state.neighbours.get(reg.nodeId);
+  state.neighbours.set(reg.nodeId, {
+    id: reg.nodeId,
+    role: "child",
+    url: `http://${reg.ip}:${reg.portHttp}`,
+    bandwidthBps: reg.advertisedBandwidthBps,
+    publicKey: reg.publicKey,
+    linkKey:
+      reg.agreementKey === undefined
+        ? undefined
+        : deriveLinkKey(state.effects.keys.agreement.privateKey, reg.agreementKey, state.config.id, reg.nodeId),
+  });
+  if (known === undefined) watchNeighbour(state, reg.nodeId);
 }
 
 function withTimeout(promise: Promise<void>, ms: number, what: string): Promise<void> {
@@ -133,4 +214,14 @@ function withTimeout(promise: Promise<void>, ms: number, what: string): Promise<
       (err: unknown) => (clearTimeout(timer), reject(err instanceof Error ? err : new Error(String(err)))),
     );
   });
+}
+
+/** The JSON of an answer, or undefined when it has none (or none that parses). */
+function jsonOf(answer: HttpAnswer): unknown {
+  if (answer.body.length === 0) return undefined;
+  try {
+    return answer.json();
+  } catch {
+    return undefined;
+  }
 }

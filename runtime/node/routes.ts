@@ -1,6 +1,11 @@
 /** A fog node's HTTP routes (giraff.md §5), each validating its body with the protocol schemas. */
 import type { Route } from "../http/server.ts";
-import { acceptRequestSchema, bidRequestSchema, registerNodeSchema } from "../protocol/messages.ts";
+import {
+  acceptRequestSchema,
+  bidRequestSchema,
+  provisionRequestSchema,
+  registerNodeSchema,
+} from "../protocol/messages.ts";
 import { parseWith } from "../protocol/validate.ts";
 import { answerCallForBids } from "./bidding.ts";
 import { acceptPayment, provisionFunction } from "./lifecycle.ts";
@@ -23,15 +28,14 @@ export function nodeRoutes(state: NodeState): Route[] {
     {
       method: "POST",
       path: "/api/provision/:slaId",
-      handler: async (req) => ({ json: await provisionFunction(state, req.params.slaId!) }),
+      handler: async (req) => ({
+        json: await provisionFunction(state, req.params.slaId!, parseWith(provisionRequestSchema, req.body)),
+      }),
     },
     {
       method: "POST",
       path: "/api/register",
-      handler: async (req) => {
-        const answer = await relayRegistration(state, parseWith(registerNodeSchema, req.body), req.body);
-        return answer === undefined ? { status: 200 } : { json: answer };
-      },
+      handler: (req) => relayRegistration(state, parseWith(registerNodeSchema, req.body), req.body),
     },
     { method: "GET", path: "/api/ping", handler: () => ({ status: 204 }) },
     { method: "GET", path: "/api/health", handler: () => ({ json: { status: "ok" } }) },

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { id, quantity, type QuantityBounds } from "./validate.ts";
+import { envVarsSchema } from "./env-vars.ts";
 import { formatBandwidth, formatCpu, formatMemory, formatRatio, formatTime } from "./quantities.ts";
 
 /**
@@ -97,12 +98,8 @@ const slaFields = {
     .array(z.object({ from: dataFlowEnd, to: dataFlowEnd }))
     .max(64)
     .default([]),
-  envVars: z
-    .array(z.tuple([z.string().min(1).max(256), z.string().max(4096)]), {
-      error: 'a list of `["NAME", "value"]` pairs',
-    })
-    .max(256)
-    .default([]),
+  /** Checked against the runtime and loader variables a function may not set (`env-vars.ts`). */
+  envVars: envVarsSchema,
   envProcess: z.string().max(1024).optional().nullable(),
   inputMaxSize: quantity("memory", WIRE_BOUNDS.inputMaxSize),
 };
@@ -226,6 +223,11 @@ export interface BidRequest {
   nbPropositionsRequired?: number | undefined;
   /** ext: time left for this request before the caller gives up, in ms. Nodes forward with less. */
   budgetMs?: number | undefined;
+  /**
+   * ext: HMAC-SHA256 over {@link callSigningText} (`endpoint-auth.ts`): under the receiver's market key when the
+   * market calls, under the link key of the sender and the receiver when a neighbour does.
+   */
+  mac?: string | undefined;
 }
 
 export const bidRequestSchema = z.object({
@@ -234,6 +236,7 @@ export const bidRequestSchema = z.object({
   accumulatedLatency: accumulatedLatencySchema,
   nbPropositionsRequired: z.number().int().min(0).max(10_000).optional(),
   budgetMs: z.number().min(0).max(600_000).optional(),
+  mac: z.string().max(128).optional(),
 });
 
 export function formatBidRequest(req: BidRequest): Record<string, unknown> {
@@ -243,6 +246,7 @@ export function formatBidRequest(req: BidRequest): Record<string, unknown> {
     accumulatedLatency: formatAccumulatedLatency(req.accumulatedLatency),
     ...(req.nbPropositionsRequired === undefined ? {} : { nbPropositionsRequired: req.nbPropositionsRequired }),
     ...(req.budgetMs === undefined ? {} : { budgetMs: req.budgetMs }),
+    ...(req.mac === undefined ? {} : { mac: req.mac }),
   };
 }
 
@@ -272,15 +276,22 @@ export const bidProposalSchema = z.object({
 
 /** Why a node did not bid or did not forward: one per node and reason, carried back with the bids. */
 export interface Refusal {
+  /** The node that did not bid, or was not asked, or whose answer was cut. */
   nodeId: string;
   reason: string;
   detail?: string | undefined;
+  /** ext: the node that reports this refusal, when it is not `nodeId` itself (a neighbour that timed out, …). */
+  by?: string | undefined;
+  /** ext: HMAC under the reporting node's market key over {@link refusalSigningText} (`endpoint-auth.ts`). */
+  mac?: string | undefined;
 }
 
 export const refusalSchema = z.object({
   nodeId: id,
   reason: z.string().max(200),
   detail: z.string().max(2000).optional(),
+  by: id.optional(),
+  mac: z.string().max(128).optional(),
 });
 
 /** Answer to `POST /api/bid`: every proposal collected in the explored region, and (ext) every refusal. */
@@ -302,11 +313,17 @@ export function bidSigningText(slaId: string, bid: Pick<BidProposal, "nodeId" | 
 // ---------------------------------------------------------------------------------------------------------------
 // Payment and provisioning (giraff.md §4.4, §5.7)
 
-/** ext: body of `POST /api/accept/{slaId}`: which bid the market pays and at what price. GIRAFF sends none. */
+/**
+ * ext: body of `POST /api/accept/{slaId}` and `POST /api/provision/{slaId}`: which bid the market pays (or has
+ * paid) and at what price, MAC'd under the node's market key over `paymentSigningText` or `provisionSigningText`
+ * (`endpoint-auth.ts`). GIRAFF's market sends no body; our nodes refuse such a request (401).
+ */
 export const acceptRequestSchema = z
-  .object({ bidId: id.optional(), price: z.number().finite().min(0).optional() })
+  .object({ bidId: id.optional(), price: z.number().finite().min(0).optional(), mac: z.string().max(128).optional() })
   .default({});
 export type AcceptRequest = z.output<typeof acceptRequestSchema>;
+export const provisionRequestSchema = acceptRequestSchema;
+export type ProvisionRequest = AcceptRequest;
 
 /** ext: a node's signed acknowledgement of a payment. */
 export interface AcceptAck {
@@ -444,9 +461,12 @@ export function registrationSigningText(reg: NodeRegistration): string {
   ].join("\n");
 }
 
-/** ext: the market's answer to a registration: its X25519 public key, for the node's bid MAC key. */
+/**
+ * ext: the answer to a registration: the market's X25519 public key (for the node's market key) and, added by the
+ * parent the node registered with, the parent's X25519 public key (for their link key, `endpoint-auth.ts`).
+ */
 export const registrationAnswerSchema = z
-  .object({ market_key: z.string().max(512).optional() })
+  .object({ market_key: z.string().max(512).optional(), parent_key: z.string().max(512).optional() })
   .loose()
   .default({});
 export type RegistrationAnswer = z.output<typeof registrationAnswerSchema>;

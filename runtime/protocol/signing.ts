@@ -22,6 +22,15 @@ export function generateNodeKeys(): NodeKeys {
   };
 }
 
+/** A fresh Ed25519 key: its PKCS#8 PEM (to hand to the process that runs the node) and its public key (to pin). */
+export function generateNodeKeyPem(): { privateKeyPem: string; publicKey: string } {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  return {
+    privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKey: publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+  };
+}
+
 /** Loads keys from a PKCS#8 PEM private key (for nodes whose owners keep their key on disk). */
 export function nodeKeysFromPem(pem: string): NodeKeys {
   const privateKey = createPrivateKey(pem);

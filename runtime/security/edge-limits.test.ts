@@ -8,6 +8,7 @@ import { request } from "../http/client.ts";
 import { startJsonServer, type RunningServer } from "../http/server.ts";
 import { startMarket } from "../market/market.ts";
 import { startNode } from "../node/agent.ts";
+import { generateNodeKeys } from "../protocol/signing.ts";
 import { slaBody } from "../testing/fixtures.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -67,7 +68,12 @@ describe("edge limits", () => {
   });
 
   it("answers a rate-limited auction with 429 and Retry-After", async () => {
-    const market = await startMarket({ host: "127.75.0.254", port: 0 });
+    const keys = generateNodeKeys();
+    const market = await startMarket({
+      host: "127.75.0.254",
+      port: 0,
+      pinnedKeys: new Map([["root", keys.publicKey]]),
+    });
     cleanups.push(() => market.close());
     const node = await startNode(
       {
@@ -82,7 +88,7 @@ describe("edge limits", () => {
         maxInFlight: 1,
         valuationParams: { ratioAA: 0.1, ratioBB: 0.2, electricityPrice: 1 },
       },
-      { faas: undefined },
+      { faas: undefined, keys },
     );
     cleanups.push(() => node.close());
     await node.registered;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "../faas/gateway.ts";
 import { startMarket, type RunningMarket } from "../market/market.ts";
 import { startNode, type RunningNode } from "../node/agent.ts";
+import { generateNodeKeys } from "../protocol/signing.ts";
 import { nullEventSink } from "../events/writer.ts";
 import { startProxy, type RunningProxy } from "../proxy/proxy.ts";
 import { slaBody } from "../testing/fixtures.ts";
@@ -27,7 +28,8 @@ let gateway: RunningGateway;
 let proxy: RunningProxy;
 
 beforeAll(async () => {
-  market = await startMarket({ host: "127.74.0.254", port: 0 });
+  const keys = generateNodeKeys();
+  market = await startMarket({ host: "127.74.0.254", port: 0, pinnedKeys: new Map([["root", keys.publicKey]]) });
   gateway = await startGateway({ host: "127.74.0.2", port: 0, functionsDir: FUNCTIONS_DIR });
   node = await startNode(
     {
@@ -40,7 +42,7 @@ beforeAll(async () => {
       reservedMemoryBytes: 4 * 2 ** 30,
       valuationParams: { ratioAA: 0.1, ratioBB: 0.2, electricityPrice: 1 },
     },
-    { faas: undefined },
+    { faas: undefined, keys },
   );
   await node.registered;
   // on the gateway's host, as on a fog node: the proxy forwards there directly, not to a peer proxy

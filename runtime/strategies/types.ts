@@ -135,6 +135,8 @@ export const REASONS = {
   dropped: "dropped by the strategy",
   /** The valuation produced a non-finite or negative bid, or a non-positive price (bad resources or params). */
   valuationFailed: "valuation failed",
+  /** A bid repeated in a neighbour's answer: the copy is dropped, and the neighbour named (not the bidder). */
+  duplicateBid: "bid duplicated",
 } as const;
 
 export type { AccumulatedLatency, BidProposal, BidProposals, BidRequest, Refusal, Sla };
