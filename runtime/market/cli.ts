@@ -5,8 +5,11 @@
  *   GIRAFF_MARKET_HOST (0.0.0.0)  GIRAFF_MARKET_PORT (30008)  GIRAFF_STRATEGY (auction: picks the market rule)
  *   GIRAFF_MARKET_RULE (the strategy's)  GIRAFF_MARKET_PAYMENT_FALLBACK (true; false = GIRAFF's market, §17.2)
  *   GIRAFF_EVENTS (events .jsonl)  GIRAFF_RUN  GIRAFF_READY_FILE
+ *   GIRAFF_OPERATOR_TOKEN_FILE (the operator token, `access.ts`; unset: a random one, printed on stderr at start)
  */
+import { readFileSync } from "node:fs";
 import { createLogger } from "../log.ts";
+import { ConfigError } from "../protocol/errors.ts";
 import { strategy as strategyByName } from "../strategies/index.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
@@ -22,6 +25,7 @@ export interface MarketSettings {
   rule: MarketRuleName;
   paymentFallback: boolean;
   run: string;
+  operatorTokenFile: string | undefined;
 }
 
 export function marketSettings(env: Env): MarketSettings {
@@ -33,7 +37,19 @@ export function marketSettings(env: Env): MarketSettings {
     rule: oneOfVar(env, "GIRAFF_MARKET_RULE", Object.keys(MARKET_RULES) as MarketRuleName[], paired),
     paymentFallback: booleanVar(env, "GIRAFF_MARKET_PAYMENT_FALLBACK", true),
     run: maybeVar(env, "GIRAFF_RUN") ?? "vm",
+    operatorTokenFile: maybeVar(env, "GIRAFF_OPERATOR_TOKEN_FILE"),
   };
+}
+
+/** The token in `GIRAFF_OPERATOR_TOKEN_FILE` (the Grid'5000 provider writes it there, readable by its owner only). */
+function readOperatorToken(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch (err) {
+    throw new ConfigError("GIRAFF_OPERATOR_TOKEN_FILE", `\`GIRAFF_OPERATOR_TOKEN_FILE\` cannot be read: ${file}.`, {
+      cause: err,
+    });
+  }
 }
 
 export async function startMarketFromEnv(env: Env): Promise<Service> {
@@ -45,9 +61,12 @@ export async function startMarketFromEnv(env: Env): Promise<Service> {
     run: s.run,
     rule: s.rule,
     paymentFallback: s.paymentFallback,
+    ...(s.operatorTokenFile === undefined ? {} : { operatorToken: readOperatorToken(s.operatorTokenFile) }),
     events,
     logger: createLogger("market"),
   });
+  // a token drawn here is known to nobody else yet: its operator reads it on stderr
+  if (s.operatorTokenFile === undefined) console.error(`market: operator token: ${market.opts.operatorToken}`);
   return {
     url: market.url,
     close: async () => {
@@ -65,6 +84,7 @@ Configured by the environment (defaults in parentheses):
   GIRAFF_STRATEGY                 picks the market rule (auction)
   GIRAFF_MARKET_RULE              (the strategy's)
   GIRAFF_MARKET_PAYMENT_FALLBACK  (true; false = GIRAFF's market)
-  GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE`;
+  GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE
+  GIRAFF_OPERATOR_TOKEN_FILE      the operator token (unset: a random one, printed on stderr)`;
 
 if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("market", startMarketFromEnv, { usage: USAGE });

@@ -16,11 +16,13 @@ import { ProtocolError } from "../protocol/errors.ts";
 import { formatAcceptedBid, type AcceptedBid, type Sla } from "../protocol/messages.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
 import { generateAgreementKeys, type AgreementKeys } from "../protocol/bid-mac.ts";
+import { randomSecret } from "../util/secrets.ts";
 import type { LocalPeerDirectory } from "../node/local-peers.ts";
 import { MARKET_RULES } from "./rules.ts";
 import { FogRegistry } from "./registry.ts";
 import { BidVerifier } from "./verify-bids.ts";
 import { marketRoutes } from "./routes.ts";
+import { checkOperatorToken } from "./access.ts";
 import { runAuction } from "./run-auction.ts";
 import type { AuctionRecord } from "./auction.ts";
 
@@ -53,6 +55,11 @@ export interface MarketOptions {
   linkTo?: (nodeId: string) => LinkEmulation | undefined;
   /** Nodes hosted by this process, called without HTTP (`runtime/node/local-peers.ts`); none by default. */
   peers?: LocalPeerDirectory | undefined;
+  /**
+   * `Authorization: Bearer <token>` shows the full listings, clients' `envVars` and SLA ids included (`access.ts`);
+   * random for every start by default (`randomSecret`).
+   */
+  operatorToken?: string;
 }
 
 export type ResolvedMarketOptions = Required<Omit<MarketOptions, "pinnedKeys" | "linkTo" | "peers">> &
@@ -107,6 +114,7 @@ export function resolveMarketOptions(opts: MarketOptions): ResolvedMarketOptions
     now: opts.now ?? Date.now,
     linkTo: opts.linkTo,
     peers: opts.peers,
+    operatorToken: opts.operatorToken === undefined ? randomSecret() : checkOperatorToken(opts.operatorToken),
   };
 }
 

@@ -9,6 +9,7 @@ import { ProtocolError, RemoteError } from "../protocol/errors.ts";
 import { formatAcceptedBid, putSlaRequestSchema, registerNodeSchema } from "../protocol/messages.ts";
 import { parseWith } from "../protocol/validate.ts";
 import type { MarketState } from "./market.ts";
+import { acceptedBidView, listing } from "./access.ts";
 import { WINDOW_MS } from "../node/in-flight-limiter.ts";
 import { MARKET_REASONS } from "./auction.ts";
 import { runAuction } from "./run-auction.ts";
@@ -29,6 +30,7 @@ export function marketRoutes(state: MarketState): Route[] {
             status: 404,
           });
         }
+        // a v4 UUID: 122 bits from the CSPRNG, the client's capability for its SLA (access.ts)
         const sla = { ...put.sla, id: randomUUID() };
         const record = await runAuction(state, sla, put.targetNode);
         if (record.outcome === "awarded") return { json: formatAcceptedBid(state.awards.get(sla.id)!.accepted) };
@@ -58,6 +60,7 @@ export function marketRoutes(state: MarketState): Route[] {
     {
       method: "POST",
       path: "/api/function/:slaId",
+      // the SLA id is its client's capability (random, 122 bits, never listed publicly): holding it, one may provision
       async handler(req) {
         const slaId = req.params.slaId!;
         const award = state.awards.get(slaId);
@@ -110,11 +113,12 @@ export function marketRoutes(state: MarketState): Route[] {
     {
       method: "GET",
       path: "/api/fog",
-      handler() {
+      // public: the tree and what runs where (GIRAFF's clients map node ids to addresses here); no SLA ids, no envVars
+      handler: listing(opts.operatorToken, (access) => {
         const byNode = new Map<string, Record<string, unknown>>();
         for (const a of state.awards.values()) {
           const bids = byNode.get(a.nodeId) ?? {};
-          bids[a.accepted.chosen.bid.id] = formatAcceptedBid(a.accepted);
+          bids[a.accepted.chosen.bid.id] = acceptedBidView(a.accepted, access);
           byNode.set(a.nodeId, bids);
         }
         return {
@@ -125,17 +129,17 @@ export function marketRoutes(state: MarketState): Route[] {
             acceptedBids: byNode.get(n.id) ?? {},
           })),
         };
-      },
+      }),
     },
     {
       method: "GET",
       path: "/api/functions",
-      handler() {
+      handler: listing(opts.operatorToken, (access) => {
         const byNode: Record<string, unknown[]> = {};
         for (const n of registry.nodes()) byNode[n.id] = [];
-        for (const a of state.awards.values()) (byNode[a.nodeId] ??= []).push(formatAcceptedBid(a.accepted));
+        for (const a of state.awards.values()) (byNode[a.nodeId] ??= []).push(acceptedBidView(a.accepted, access));
         return { json: byNode };
-      },
+      }),
     },
     {
       method: "GET",
@@ -145,6 +149,7 @@ export function marketRoutes(state: MarketState): Route[] {
     {
       method: "GET",
       path: "/api/auctions/:slaId",
+      // the SLA id is its client's capability (random, 122 bits, never listed): whoever holds it reads the auction
       handler(req) {
         const record = state.records.get(req.params.slaId!);
         if (record === undefined) {
