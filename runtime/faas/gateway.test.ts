@@ -31,6 +31,9 @@ function pidOf(gateway: RunningGateway, name: string): number {
   return pid;
 }
 
+const basicAuth = (auth: { username: string; password: string }) =>
+  `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
+
 async function rejection(promise: Promise<unknown>): Promise<RemoteError> {
   const err = await promise.then(
     () => undefined,
@@ -45,7 +48,7 @@ describe("OpenFaaS client against the embedded gateway", () => {
   let client: OpenFaasClient;
   beforeAll(async () => {
     gateway = await startGateway({ host: "127.0.0.1", port: 0, functionsDir: FUNCTIONS_DIR, stopGraceMs: 3_000 });
-    client = new OpenFaasClient({ baseUrl: gateway.url });
+    client = new OpenFaasClient({ baseUrl: gateway.url, auth: gateway.auth });
   });
   afterAll(() => gateway.close());
 
@@ -131,8 +134,10 @@ describe("OpenFaaS client against the embedded gateway", () => {
       expect((JSON.parse(err.body ?? "{}") as { error: { field: string } }).error.field).toBe(field);
       expect(err.message).toMatch(/Could not deploy .* answered 400: /);
     }
+    const headers = { authorization: basicAuth(gateway.auth) };
     const invalidJson = await request(`${gateway.url}/system/functions`, {
       method: "POST",
+      headers,
       body: "{not json",
       timeoutMs: 10_000,
     });
@@ -140,6 +145,7 @@ describe("OpenFaaS client against the embedded gateway", () => {
     expect(invalidJson.text()).toMatch(/valid JSON/);
     const tooBig = await request(`${gateway.url}/system/functions`, {
       method: "POST",
+      headers,
       body: { ...good, envVars: { BLOB: "x".repeat(1 << 20) } },
       timeoutMs: 10_000,
     });
@@ -200,7 +206,7 @@ describe("OpenFaaS client against the embedded gateway", () => {
 describe("embedded gateway lifecycle", () => {
   it("close() stops every function process", async () => {
     const gateway = await startGateway({ host: "127.0.0.1", port: 0, functionsDir: FUNCTIONS_DIR });
-    const client = new OpenFaasClient({ baseUrl: gateway.url });
+    const client = new OpenFaasClient({ baseUrl: gateway.url, auth: gateway.auth });
     await Promise.all(["a", "b"].map((id) => client.deploy(echoDeployment(id))));
     await Promise.all(["a", "b"].map((id) => client.waitUntilLive(functionName(id), LIVE)));
     const pids = gateway.list().map((f) => f.process.pid!);
@@ -212,7 +218,7 @@ describe("embedded gateway lifecycle", () => {
   it("reports a function that crashes at start-up as failed, with its exit code and output", async () => {
     const gateway = await startGateway({ host: "127.0.0.1", port: 0, functionsDir: FIXTURES_DIR });
     try {
-      const client = new OpenFaasClient({ baseUrl: gateway.url });
+      const client = new OpenFaasClient({ baseUrl: gateway.url, auth: gateway.auth });
       await client.deploy({ service: "broken", image: "giraff:fn_crash" });
       const answer = await waitUntil("health to answer 500", async () => {
         const a = await request(`${gateway.url}/function/broken/health`, { timeoutMs: 5_000 });
@@ -224,7 +230,7 @@ describe("embedded gateway lifecycle", () => {
     }
   });
 
-  it("requires basic auth on /system when configured, and the client sends it", async () => {
+  it("requires the basic auth it is given on /system, and the client sends it", async () => {
     const auth = { username: "admin", password: "s3cret" };
     const gateway = await startGateway({ host: "127.0.0.1", port: 0, functionsDir: FUNCTIONS_DIR, auth });
     try {

@@ -11,6 +11,7 @@ import { parseWith } from "../protocol/validate.ts";
 import { deleteRequestSchema, deploymentSchema } from "./deployment-schema.ts";
 import { FunctionRegistry, type DeployedFunction, type GatewayFunctionStatus } from "./function-registry.ts";
 import { forward } from "./proxy.ts";
+import { randomSecret, sameSecret } from "../util/secrets.ts";
 
 export interface GatewayOptions {
   host: string;
@@ -22,8 +23,11 @@ export interface GatewayOptions {
   logsDir?: string | undefined;
   /** Added to every function's environment (the deployment's `envVars` win). */
   env?: Record<string, string> | undefined;
-  /** When set, `/system/*` requires this basic auth, as OpenFaaS does. */
-  auth?: { username: string; password: string } | undefined;
+  /**
+   * The basic-auth credentials `/system/*` requires, as OpenFaaS's do; by default user `admin` and a random password
+   * for this start (`RunningGateway.auth`), as OpenFaaS generates its `basic-auth` secret at install.
+   */
+  auth?: GatewayAuth | undefined;
   /** A function that has not reported its port by then is failed (default 60 s: tsx on a loaded machine). */
   startTimeoutMs?: number;
   /** Between SIGTERM and SIGKILL (default 5 s). */
@@ -37,10 +41,17 @@ export interface GatewayOptions {
   onServerError?: (err: unknown, req: { method: string; path: string }) => void;
 }
 
+export interface GatewayAuth {
+  username: string;
+  password: string;
+}
+
 export interface RunningGateway {
   url: string;
   host: string;
   port: number;
+  /** What `/system/*` requires; the node's `OpenFaasClient` sends it. */
+  auth: GatewayAuth;
   /** The deployed functions, as `GET /system/functions` lists them. */
   list(): GatewayFunctionStatus[];
   /** Stops every function (and waits for their exit), then the server. */
@@ -71,10 +82,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   const invokeTimeoutMs = opts.invokeTimeoutMs ?? 120_000;
   const healthTimeoutMs = opts.healthTimeoutMs ?? 10_000;
-  const system = (handler: (req: JsonRequest) => Promise<JsonResponse> | JsonResponse) => (req: JsonRequest) => {
-    checkAuth(req, opts.auth);
-    return handler(req);
-  };
+  const auth = opts.auth ?? { username: "admin", password: randomSecret() };
+  // `/system/*` manages every owner's functions: only the gateway's holder may call it. `/function/*` stays public,
+  // as in OpenFaaS: GIRAFF's clients, IoT sources and chained functions call it without credentials, and a function's
+  // name (`fogfn-<SLA id>`) is known only to whoever holds the SLA's id.
+  const system =
+    (handler: (req: JsonRequest) => Promise<JsonResponse> | JsonResponse) =>
+    (req: JsonRequest): Promise<JsonResponse> | JsonResponse =>
+      isAuthorised(req, auth) ? handler(req) : unauthorised();
 
   const health = async (req: JsonRequest): Promise<JsonResponse> => {
     const target = reachable(registry.get(req.params["name"]!), req.params["name"]!);
@@ -156,6 +171,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     url: server.url,
     host: server.host,
     port: server.port,
+    auth,
     list: () => registry.list(),
     close: async () => {
       await registry.close();
@@ -201,15 +217,32 @@ function systemBody(req: JsonRequest): unknown {
   }
 }
 
-function checkAuth(req: JsonRequest, auth: GatewayOptions["auth"]): void {
-  if (auth === undefined) return;
-  const expected = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
-  if (req.headers["authorization"] !== expected) {
-    throw new ProtocolError({
-      field: "authorization",
-      rule: "the gateway's basic-auth credentials",
-      status: 401,
-      message: "The gateway's /system API needs valid basic-auth credentials.",
-    });
-  }
+/** True for `Authorization: Basic <base64 of user:password>` with the gateway's credentials (compared in constant time). */
+function isAuthorised(req: JsonRequest, auth: GatewayAuth): boolean {
+  const basic = /^Basic +([A-Za-z0-9+/=]+)$/i.exec(req.headers["authorization"]?.trim() ?? "");
+  if (basic === null) return false;
+  const decoded = Buffer.from(basic[1]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return false;
+  // both compared, so the time taken does not tell a right user name from a wrong one
+  const user = sameSecret(decoded.slice(0, colon), auth.username);
+  const password = sameSecret(decoded.slice(colon + 1), auth.password);
+  return user && password;
+}
+
+/** OpenFaaS's answer to missing or wrong credentials (`faas-provider` `auth/basic_auth.go`), with our JSON error. */
+function unauthorised(): JsonResponse {
+  return {
+    status: 401,
+    headers: { "www-authenticate": 'Basic realm="Restricted"' },
+    json: {
+      error: {
+        message:
+          "Expected `authorization` to carry the gateway's basic-auth credentials (user `admin` and the password " +
+          "printed at launch): /system/* manages every function on this node.",
+        field: "authorization",
+        rule: "Basic <base64 of admin:password>",
+      },
+    },
+  };
 }

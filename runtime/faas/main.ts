@@ -1,8 +1,8 @@
 /**
  * Starts the embedded gateway on its own, for trying functions by hand:
  * `npx tsx runtime/faas/main.ts --port 8080 [--host 127.0.0.1] [--functions functions] [--logs /tmp/faas-logs]`.
- * Prints `{"gateway": <url>}` once it listens, and stops every function on SIGINT / SIGTERM. Exit status 2 for a bad
- * option.
+ * Prints `{"gateway": <url>, "username": "admin", "password": <random>}` once it listens (`/system/*` needs that
+ * basic auth), and stops every function on SIGINT / SIGTERM. Exit status 2 for a bad option.
  */
 import { consoleIo, isMain, runCommandLine, untilStopSignal, UsageError, type CliIo } from "../util/cli.ts";
 import { startGateway } from "./gateway.ts";
@@ -33,7 +33,7 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
       functionsDir: values.functions,
       logsDir: values.logs,
     });
-    io.out(JSON.stringify({ gateway: gateway.url }));
+    io.out(JSON.stringify({ gateway: gateway.url, ...gateway.auth }));
     await untilStopSignal();
     await gateway.close();
     return 0;

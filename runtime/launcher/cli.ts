@@ -99,6 +99,11 @@ async function launch(values: Values, io: CliIo): Promise<number> {
     `All ${network.nodes.length} nodes registered and measuring their neighbours after ${Math.round(network.readyAfterMs)} ms.`,
   );
   io.out(network.marketUrl);
+  // the launch's secrets, for its operator only (runtime/README.md, "Operator token and gateway password")
+  io.out(`operator token: ${network.operatorToken}`);
+  if (network.gatewayAuth !== undefined) {
+    io.out(`gateway login: ${network.gatewayAuth.username}:${network.gatewayAuth.password}`);
+  }
 
   await untilStopSignal();
   io.err("Stopping…");

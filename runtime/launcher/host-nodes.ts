@@ -83,6 +83,7 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
       const node = byId.get(id)!;
       const where = plan.nodes.get(id)!;
       let faasUrl: string | undefined;
+      let faasAuth: RunningGateway["auth"] | undefined;
       if (options.faas) {
         const gateway = await startGateway({
           host: where.ip,
@@ -91,9 +92,14 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
           // functions name their successor's proxy in GIRAFF-Redirect-Proxy; ours listen on GIRAFF's port
           env: { PROXY_PORT: String(PORTS.proxy) },
           ...(options.runDir === undefined ? {} : { logsDir: join(options.runDir, "logs", "functions") }),
+          // the launch's password; without one, the gateway draws its own
+          ...(options.gatewayPassword === undefined
+            ? {}
+            : { auth: { username: "admin", password: options.gatewayPassword } }),
         });
         gateways.push(gateway);
         faasUrl = gateway.url;
+        faasAuth = gateway.auth;
       }
       let proxyUrl: string | undefined;
       if (options.proxies) {
@@ -123,6 +129,7 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
           reduction: options.reduction,
           latencyModel: options.latencyModel,
           faasUrl,
+          faasAuth,
           latency: {
             pingsPerRound: options.pingsPerRound,
             periodMs: options.probePeriodMs,

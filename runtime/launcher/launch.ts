@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fileEventWriter, nullEventSink } from "../events/writer.ts";
 import { createLogger, type Logger } from "../log.ts";
+import type { GatewayAuth } from "../faas/gateway.ts";
+import { randomSecret } from "../util/secrets.ts";
 import { startMarket, type RunningMarket } from "../market/market.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { parseTopology, type Topology } from "../protocol/topology.ts";
@@ -39,6 +41,10 @@ export interface FogNetwork {
   workers: { pid: number; nodeIds: string[] }[];
   /** Milliseconds from the call to the network being ready. */
   readyAfterMs: number;
+  /** `Authorization: Bearer <operatorToken>` shows the market's full listings, clients' envVars and SLA ids included. */
+  operatorToken: string;
+  /** What every embedded gateway's `/system/*` requires (user `admin`); undefined without FaaS. */
+  gatewayAuth: GatewayAuth | undefined;
   stop(): Promise<void>;
 }
 
@@ -51,6 +57,8 @@ export async function launchFogNetwork(
 ): Promise<FogNetwork> {
   const t0 = performance.now();
   const options: FogNetworkOptions = { ...DEFAULT_FOG_OPTIONS, ...partial };
+  // one password for every gateway of this launch, handed to each node (and to the caller) with the options
+  options.gatewayPassword ??= randomSecret();
   const topology = parseTopology(topologyInput);
   const plugin = strategyByName(options.strategy); // unknown names fail here, before any process starts
   const plan = planAddresses(topology, options.subnet);
@@ -70,6 +78,7 @@ export async function launchFogNetwork(
   const peers = options.inProcess && options.peerTransport === "in-process" ? new LocalPeerDirectory() : undefined;
   const market = await startMarket({
     peers,
+    ...(options.operatorToken === undefined ? {} : { operatorToken: options.operatorToken }),
     host: plan.market.ip,
     port: plan.market.port,
     run: options.run,
@@ -183,6 +192,8 @@ export async function launchFogNetwork(
     iotUrl: iot?.url,
     workers: workerInfo,
     readyAfterMs: performance.now() - t0,
+    operatorToken: market.opts.operatorToken,
+    gatewayAuth: options.faas ? { username: "admin", password: options.gatewayPassword } : undefined,
     stop,
   };
 }

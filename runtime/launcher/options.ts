@@ -26,6 +26,10 @@ export interface FogNetworkOptions {
   inProcess: boolean;
   /** Start an embedded FaaS gateway next to every node (default true). */
   faas: boolean;
+  /** The embedded gateways' `/system/*` password (user `admin`); random for every launch when undefined. */
+  gatewayPassword?: string | undefined;
+  /** The market's operator token (`runtime/market/access.ts`); random for every launch when undefined. */
+  operatorToken?: string | undefined;
   /** Start GIRAFF's chaining proxy on every node, port 3128 (default true). */
   proxies: boolean;
   /** Start the IoT emulator (`PUT /api/cron`) next to the market (default true). */

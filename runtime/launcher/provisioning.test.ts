@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OpenFaasClient } from "../faas/openfaas-client.ts";
 import { request } from "../http/client.ts";
 import { metricEventSchema, type EventKind } from "../protocol/events.ts";
 import { devTopology, getJson, idOf, putFunction, slaBody } from "../testing/fixtures.ts";
@@ -51,8 +52,8 @@ describe("functions on the local fog network", () => {
       const state = await getJson(`${winner.url}/api/state`);
       return state.functions.Finished >= 1 && state.resources.cpuUsedMilli === 0;
     });
-    const listed = await getJson(`${winner.faasUrl}/system/functions`);
-    expect(listed.map((f: { name: string }) => f.name)).not.toContain(`fogfn-${sla.id}`);
+    const gateway = new OpenFaasClient({ baseUrl: winner.faasUrl!, auth: network.gatewayAuth });
+    expect((await gateway.list()).map((f) => f.name)).not.toContain(`fogfn-${sla.id}`);
     expect((await request(fn, { method: "POST", body: "ping", timeoutMs: 10_000 })).status).toBe(404);
   });
 

@@ -61,7 +61,7 @@ describe("chaining proxy", () => {
     gw1 = await startGateway({ host: NODE_1, port: 0, functionsDir: FUNCTIONS_DIR, env, stopGraceMs: 3_000 });
     gw2 = await startGateway({ host: NODE_2, port: 0, functionsDir: FUNCTIONS_DIR, env, stopGraceMs: 3_000 });
     const deploy = async (gw: RunningGateway, slaId: string) => {
-      const client = new OpenFaasClient({ baseUrl: gw.url });
+      const client = new OpenFaasClient({ baseUrl: gw.url, auth: gw.auth });
       const envVars = { NAME: `echo-${slaId}`, ID: slaId };
       const image = "127.0.0.1:5555/giraff:fn_echo";
       await client.deploy(giraffDeployment({ slaId, image, memoryBytes: 40e6, milliCpu: 10, replicas: 1, envVars }));
