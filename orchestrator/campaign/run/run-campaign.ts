@@ -9,13 +9,15 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { homedir } from "node:os";
 import { execFileSync } from "node:child_process";
 import { runBatch, type BatchMode, type BatchSummary } from "../../batch/index.ts";
 import { localProvider } from "../../providers/local/local-provider.ts";
 import { planGrid5000, toProviderPlan, EXIT_ENDS_TOO_LATE } from "../../providers/grid5000/plan/index.ts";
 import { createGrid5000Effects } from "../../providers/grid5000/provider/effects.ts";
 import { grid5000Provider } from "../../providers/grid5000/provider/provider.ts";
-import { grid5000Settings, SITES } from "../../providers/grid5000/provider/settings.ts";
+import { grid5000Credentials, readPythonGrid5000Yaml } from "../../providers/grid5000/provider/credentials.ts";
+import { grid5000Settings, runsInsideGrid5000, SITES } from "../../providers/grid5000/provider/settings.ts";
 import type { ProviderPlan } from "../../providers/types.ts";
 import type { Topology } from "../../../runtime/protocol/topology.ts";
 import { expandRuns, loadCampaign, type RunSpec } from "../config/index.ts";
@@ -71,7 +73,7 @@ export async function runCampaign(opts: RunCampaignOptions): Promise<{ exitCode:
     await dryRun(campaign, runs, providerName, concurrency, opts.print);
     return { exitCode: 0 };
   }
-  const deployments = deploymentsFor(providerName, campaign, out, opts.log);
+  const deployments = deploymentsFor(providerName, campaign, out, opts.log, opts.env ?? process.env);
   writeJsonAtomic(join(out, "campaign.json"), describeCampaign(campaign, runs));
   const labels = new Map(runs.map((r) => [r.key, r.label]));
   const progress = campaignProgress({ labels, concurrency });
@@ -164,13 +166,15 @@ export class UnavailableProviderError extends Error {
 /**
  * Where runs get machines: `local` gives each run its own loopback /16 (127.30 … 127.229), reserved and released
  * with the run; `grid5000` shares one reservation per topology between its strategies (see deployments.ts). The
- * Grid'5000 settings (credentials included) are read from the campaign's .env here, before anything starts.
+ * Grid'5000 settings are read from the campaign's .env here, before anything starts; the API login from the process
+ * environment or `$HOME/.python-grid5000.yaml` (credentials.ts), never from the tracked .env.
  */
 function deploymentsFor(
   providerName: "local" | "grid5000",
   campaign: Campaign,
   out: string,
   log: (line: string) => void,
+  environment: Readonly<Record<string, string | undefined>>,
 ): Deployments {
   if (providerName === "local") {
     return perRunDeployments(
@@ -179,7 +183,16 @@ function deploymentsFor(
     );
   }
   const env = parseDotenv(readFileSync(join(campaign.folder, CAMPAIGN_FILE), "utf8"));
-  const settings = grid5000Settings(env, campaign.deployment.cluster);
+  const credentials = runsInsideGrid5000(env)
+    ? undefined
+    : grid5000Credentials({
+        campaign: env,
+        environment,
+        pythonGrid5000: readPythonGrid5000Yaml(environment.HOME ?? homedir()),
+      });
+  for (const warning of credentials?.warnings ?? []) log(`[grid5000] warning: ${warning}`);
+  if (credentials !== undefined) log(`[grid5000] API login ${credentials.auth.username} from ${credentials.source}`);
+  const settings = grid5000Settings(env, campaign.deployment.cluster, credentials);
   const guard = { policy: campaign.deployment.doNotExecuteIfEndingAfter, anchorMs: Date.now() };
   return sharedDeployments(
     (topologyKey) =>

@@ -89,7 +89,6 @@ function campaignFolder(name: string, extra: string[] = []): string {
       'PIPELINES="image-classification"',
       "NB_IMAGE_FUNCTIONS=1",
       "G5K_USER=alice",
-      `G5K_PASSWORD="${PASSWORD}"`,
       `G5K_API_URL=${fake.baseUrl}`,
       "G5K_JUMP=none",
       `G5K_SSH_KEY=${sshd.clientKeyPath}`,
@@ -106,7 +105,14 @@ function campaignFolder(name: string, extra: string[] = []): string {
   return folder;
 }
 
-const campaign = (args: string[]) => startCampaignCli(args);
+/**
+ * The login comes from python-grid5000's file in the home directory, as a researcher who uses EnOSlib has it; the
+ * campaign's tracked .env holds only the user name.
+ */
+const home = join(scratch, "home");
+mkdirSync(home, { recursive: true });
+writeFileSync(join(home, ".python-grid5000.yaml"), `username: alice\npassword: "${PASSWORD}"\n`, { mode: 0o600 });
+const campaign = (args: string[]) => startCampaignCli(args, { HOME: home });
 
 /** Jobs of the fake that are not over, after letting pending deletions settle. */
 function aliveJobs(): { uid: number; name: string | null; state: string }[] {
@@ -240,6 +246,7 @@ describe.skipIf(skip !== undefined)("a campaign on the grid5000 provider (fake A
         halt: "never",
         dryRun: false,
         signal: controller.signal,
+        env: { ...process.env, HOME: home },
         print: (l) => lines.push(l),
         log: (l) => lines.push(l),
         onStep: (_key, s) => {

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { grid5000Settings } from "./settings.ts";
 
 const SHA = "ab".repeat(32);
+const alice = { auth: { mode: "basic" as const, username: "alice", password: "pw" }, source: "test", warnings: [] };
 
 describe("grid5000Settings", () => {
   it("fills the defaults of a campaign outside Grid'5000", () => {
-    const s = grid5000Settings({ G5K_USER: "alice", G5K_PASSWORD: "pw", G5K_IMAGE_SHA256: SHA }, "gros");
+    const s = grid5000Settings({ G5K_IMAGE_SHA256: SHA }, "gros", alice);
     expect(s).toMatchObject({
       apiUrl: "https://api.grid5000.fr/stable",
       auth: { mode: "basic", username: "alice", password: "pw" },
@@ -22,13 +23,11 @@ describe("grid5000Settings", () => {
   });
 
   it("needs no credentials and no jump host inside Grid'5000", () => {
-    const s = grid5000Settings({ G5K_INSIDE: "true", G5K_IMAGE_SHA256: SHA }, "parasilo");
+    const s = grid5000Settings({ G5K_INSIDE: "true", G5K_IMAGE_SHA256: SHA }, "parasilo", undefined);
     expect(s).toMatchObject({ auth: { mode: "inside" }, jump: undefined, site: "rennes" });
   });
 
   it.each([
-    [{ G5K_PASSWORD: "hunter2", G5K_IMAGE_SHA256: SHA }, /`G5K_USER` is required/],
-    [{ G5K_USER: "alice", G5K_IMAGE_SHA256: SHA }, /`G5K_PASSWORD` is required/],
     [{ G5K_USER: "alice", G5K_PASSWORD: "hunter2" }, /`G5K_IMAGE_SHA256` is required/],
     [{ G5K_USER: "alice", G5K_PASSWORD: "hunter2", G5K_IMAGE_SHA256: "x" }, /`G5K_IMAGE_SHA256` to be 64 hex/],
     [{ G5K_USER: "alice", G5K_PASSWORD: "hunter2", G5K_IMAGE_SHA256: SHA, G5K_FAAS: "knative" }, /`G5K_FAAS`/],
@@ -36,7 +35,7 @@ describe("grid5000Settings", () => {
   ])("rejects %j", (env, message) => {
     let error: unknown;
     try {
-      grid5000Settings(env, "gros");
+      grid5000Settings(env, "gros", { ...alice, auth: { ...alice.auth, password: "hunter2" } });
     } catch (err) {
       error = err;
     }

@@ -1,11 +1,12 @@
 /**
  * The Grid'5000 provider's settings: the `G5K_…` variables of the campaign's `.env`, read once into a typed object
- * at the boundary, before anything is reserved. Errors name the variable. The password lives only in this object
- * and in the API client built from it: never in the campaign, the provider state, a run directory or a log line.
+ * at the boundary, before anything is reserved. Errors name the variable. The API login comes from the environment
+ * or `~/.python-grid5000.yaml` (credentials.ts), never from the tracked `.env`. The password lives only in this
+ * object and in the API client built from it: never in the campaign, the provider state, a run directory or a log.
  *
  * | Variable | Default | Meaning |
  * | --- | --- | --- |
- * | `G5K_USER`, `G5K_PASSWORD` | required outside Grid'5000 | API login (HTTP Basic) |
+ * | `G5K_USER`, `G5K_PASSWORD` | required outside Grid'5000 | API login (HTTP Basic): environment or ~/.python-grid5000.yaml |
  * | `G5K_INSIDE` | false | running inside Grid'5000: no API credentials, no jump host |
  * | `G5K_API_URL` | https://api.grid5000.fr/stable | API base URL (the fake's, in tests) |
  * | `G5K_SITE` | the cluster's site | site of the job |
@@ -25,6 +26,7 @@ import { join } from "node:path";
 import { ConfigError } from "../../../../runtime/protocol/errors.ts";
 import { FAAS_MODES } from "../../../../runtime/node/cli.ts";
 import { booleanVar, maybeVar, oneOfVar, portVar, requiredVar, type Env } from "../../../../runtime/util/env-vars.ts";
+import type { Grid5000Credentials } from "./credentials.ts";
 import type { Grid5000Auth } from "../api/index.ts";
 
 export interface Grid5000Settings {
@@ -56,12 +58,26 @@ export const SITES: Record<string, string> = {
   ecotype: "nantes",
 };
 
-export function grid5000Settings(env: Env, cluster: string): Grid5000Settings {
-  const inside = booleanVar(env, "G5K_INSIDE", false);
-  const login = inside ? maybeVar(env, "G5K_USER") : requiredVar(env, "G5K_USER");
-  const auth: Grid5000Auth = inside
-    ? { mode: "inside", username: login }
-    : { mode: "basic", username: login!, password: requiredVar(env, "G5K_PASSWORD") };
+/** True when the campaign runs inside Grid'5000, where the API needs no login. */
+export function runsInsideGrid5000(env: Env): boolean {
+  return booleanVar(env, "G5K_INSIDE", false);
+}
+
+/**
+ * `env` is the campaign's `.env`; `credentials` the login resolved by credentials.ts, required outside Grid'5000
+ * (inside, the API trusts the network and the login is only `G5K_USER`, if set).
+ */
+export function grid5000Settings(
+  env: Env,
+  cluster: string,
+  credentials: Grid5000Credentials | undefined,
+): Grid5000Settings {
+  const inside = runsInsideGrid5000(env);
+  if (!inside && credentials === undefined) {
+    throw new ConfigError("G5K_PASSWORD", "Outside Grid'5000 the API needs a login (see credentials.ts).");
+  }
+  const login = inside ? maybeVar(env, "G5K_USER") : credentials!.auth.username;
+  const auth: Grid5000Auth = inside ? { mode: "inside", username: login } : credentials!.auth;
   const jump = maybeVar(env, "G5K_JUMP") ?? (inside ? "none" : "access.grid5000.fr");
   const sha256 = requiredVar(env, "G5K_IMAGE_SHA256");
   if (!/^[0-9a-f]{64}$/.test(sha256)) {
