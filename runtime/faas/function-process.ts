@@ -1,8 +1,9 @@
 /**
- * One function running as a real child process: `node --import tsx functions/<name>/index.ts`, started with
- * `PORT=0` so that it picks a free port and reports it on stdout as a JSON line `{"listening": <port>}`. The process
- * owns its lifecycle (starting → ready, or failed when it exits unexpectedly or never reports a port) and its stop
- * (SIGTERM, then SIGKILL after a grace period), so the gateway only routes.
+ * One function running as a real child process: `node --import <tsx loader> functions/<name>/index.ts`, started
+ * with `PORT=0` so that it picks a free port and reports it on stdout as a JSON line `{"listening": <port>}`. The
+ * process owns its lifecycle (starting → ready, or failed when it exits unexpectedly or never reports a port) and
+ * its stop (SIGTERM, then SIGKILL after a grace period), so the gateway only routes. What it runs as, where and with
+ * which environment is decided by the caller (`function-box.ts`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -15,10 +16,15 @@ export interface FunctionProcessOptions {
   name: string;
   /** Absolute path of the function's `index.ts`. */
   entry: string;
-  /** Working directory, from which `tsx` resolves (the repository root). */
+  /** The `--import` specifier of tsx, absolute (a file URL), so that it resolves from any working directory. */
+  loader: string;
+  /** Working directory: the function's own. */
   cwd: string;
-  /** The whole environment of the process. */
+  /** The whole environment of the process (nothing is inherited). */
   env: Record<string, string>;
+  /** Run as this user and group (needs root); undefined: as this process's user. */
+  uid?: number | undefined;
+  gid?: number | undefined;
   /** Fail the function if it has not reported its port by then. */
   startTimeoutMs: number;
   /** Receives the process's stdout and stderr. */
@@ -51,9 +57,11 @@ export class FunctionProcess {
   private constructor(opts: FunctionProcessOptions) {
     this.name = opts.name;
     this.startedAt = new Date();
-    this.#child = spawn(process.execPath, ["--import", "tsx", opts.entry], {
+    this.#child = spawn(process.execPath, ["--import", opts.loader, opts.entry], {
       cwd: opts.cwd,
       env: opts.env,
+      ...(opts.uid === undefined ? {} : { uid: opts.uid }),
+      ...(opts.gid === undefined ? {} : { gid: opts.gid }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.exited = new Promise<ExitInfo>((resolve) => {

@@ -1,24 +1,38 @@
 /**
  * The embedded gateway's state: which functions are deployed, with which definition, and their processes.
  * Operations on one name are serialised (a delete waits for a running update), operations on different names run
- * in parallel. Errors are ProtocolErrors with the HTTP status to answer (404 unknown, 409 exists, 400 bad image).
+ * in parallel. Errors are ProtocolErrors with the HTTP status to answer (404 unknown, 409 exists, 400 bad image or
+ * a variable that configures the runtime). Each process runs in its box (`function-box.ts`).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createLogger } from "../log.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import type { ValidDeployment } from "./deployment-schema.ts";
+import {
+  checkEnvVars,
+  createWorkDir,
+  functionEnvironment,
+  removeWorkDir,
+  resolveFunctionUser,
+  type FunctionUser,
+} from "./function-box.ts";
 import { FunctionProcess, type FunctionProcessStatus } from "./function-process.ts";
 import { resolveFunctionEntry } from "./image-folder.ts";
 import { DEFAULT_NAMESPACE, SCALE_MIN_LABEL, type FunctionStatus } from "./types.ts";
 
 export interface FunctionRegistryOptions {
   functionsDir: string;
-  /** Where `node --import tsx` runs, so that `tsx` resolves. */
+  /** The repository whose `node_modules` holds tsx, which loads each function. */
   repoRoot: string;
   /** When set, each function's stdout and stderr are appended to `<logsDir>/<name>.log`. */
   logsDir?: string | undefined;
-  /** Added to every function's environment, below the deployment's `envVars`. */
+  /** Added to every function's environment, below the deployment's `envVars`; nothing else of ours is. */
   env?: Record<string, string> | undefined;
+  /** Who functions run as; by default `nobody` when this process is root (`resolveFunctionUser`). */
+  user?: FunctionUser | undefined;
   startTimeoutMs: number;
   stopGraceMs: number;
 }
@@ -37,22 +51,41 @@ export interface GatewayFunctionStatus extends FunctionStatus {
     pid: number | undefined;
     port: number | undefined;
     startedAt: string;
+    /** The user the process runs as (`nobody`, or the gateway's own when it cannot switch). */
+    user: string;
     failure?: string;
   };
 }
 
-/** Variables of the gateway's own environment that must not leak into a function (GIRAFF sets them per function). */
-const PER_FUNCTION_VARS = new Set(["NAME", "ID", "SLA", "PORT", "HOST", "fprocess"]);
+/** Reasons already logged by this process: 40 gateways of a worker share one. */
+const loggedFallbacks = new Set<string>();
 
 export class FunctionRegistry {
   readonly #opts: FunctionRegistryOptions;
   readonly #functions = new Map<string, DeployedFunction>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #loader: string;
+  readonly #user: FunctionUser;
   #closed = false;
 
   constructor(opts: FunctionRegistryOptions) {
     this.#opts = opts;
     if (opts.logsDir !== undefined) mkdirSync(opts.logsDir, { recursive: true });
+    // an absolute loader, so that each function runs in a working directory of its own
+    const loaderPath = createRequire(join(opts.repoRoot, "package.json")).resolve("tsx");
+    this.#loader = pathToFileURL(loaderPath).href;
+    this.#user = opts.user ?? resolveFunctionUser([opts.functionsDir, dirname(loaderPath), process.execPath]);
+    if (this.#user.reason !== undefined && !loggedFallbacks.has(this.#user.reason)) {
+      loggedFallbacks.add(this.#user.reason);
+      createLogger("gateway").warn(
+        `Functions run as ${this.#user.name}, not as an unprivileged user: ${this.#user.reason}.`,
+      );
+    }
+  }
+
+  /** Who this registry's functions run as. */
+  get user(): FunctionUser {
+    return this.#user;
   }
 
   get(name: string): DeployedFunction | undefined {
@@ -99,7 +132,7 @@ export class FunctionRegistry {
   }
 
   list(): GatewayFunctionStatus[] {
-    return [...this.#functions.values()].map(describe);
+    return [...this.#functions.values()].map((f) => describe(f, this.#user.name));
   }
 
   /** Stops every function and refuses new ones. */
@@ -117,33 +150,34 @@ export class FunctionRegistry {
 
   #start(def: ValidDeployment, entry = resolveFunctionEntry(this.#opts.functionsDir, def.image)): FunctionProcess {
     if (this.#closed) throw new ProtocolError({ field: "", rule: "a gateway that is not closing", status: 503 });
+    const user = this.#user;
+    // checked before anything is created: a refused variable leaves nothing behind
+    checkEnvVars(def.envVars);
+    const workDir = createWorkDir(def.service, user);
+    const env = functionEnvironment({
+      workDir,
+      gatewayEnv: this.#opts.env,
+      envVars: def.envVars,
+      envProcess: def.envProcess,
+    });
     const log = this.#openLog(def.service);
     const started = FunctionProcess.start({
       name: def.service,
       entry,
-      cwd: this.#opts.repoRoot,
-      env: this.#environment(def),
+      loader: this.#loader,
+      cwd: workDir,
+      env,
+      uid: user.uid,
+      gid: user.gid,
       startTimeoutMs: this.#opts.startTimeoutMs,
       log,
     });
-    log?.write(`--- ${started.startedAt.toISOString()} started ${def.image} as pid ${started.pid}\n`);
+    log?.write(`--- ${started.startedAt.toISOString()} started ${def.image} as pid ${started.pid} (${user.name})\n`);
     void started.exited.then((exit) => {
+      removeWorkDir(workDir);
       log?.end(`--- ${new Date().toISOString()} exited (code ${exit.code}, signal ${exit.signal})\n`);
     });
     return started;
-  }
-
-  #environment(def: ValidDeployment): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (value !== undefined && !PER_FUNCTION_VARS.has(key)) env[key] = value;
-    }
-    Object.assign(env, this.#opts.env, def.envVars);
-    if (def.envProcess !== undefined) env["fprocess"] = def.envProcess;
-    // PORT=0: the function picks a free port and reports it, so functions never collide.
-    env["PORT"] = "0";
-    env["HOST"] = "127.0.0.1";
-    return env;
   }
 
   #openLog(name: string): WriteStream | undefined {
@@ -173,7 +207,7 @@ export class FunctionRegistry {
   }
 }
 
-function describe(f: DeployedFunction): GatewayFunctionStatus {
+function describe(f: DeployedFunction, user: string): GatewayFunctionStatus {
   const def = f.definition;
   const p = f.process;
   return {
@@ -194,6 +228,7 @@ function describe(f: DeployedFunction): GatewayFunctionStatus {
       pid: p.pid,
       port: p.port,
       startedAt: p.startedAt.toISOString(),
+      user,
       ...(p.failure === undefined ? {} : { failure: p.failure }),
     },
   };

@@ -21,7 +21,10 @@ export interface FaasClient {
   delete(name: string): Promise<void>;
   /** `GET /function/<name>/health` once. Resolves with any status; rejects only on timeout or transport failure. */
   health(name: string, opts?: { timeoutMs?: number }): Promise<HealthProbe>;
-  /** Probes health with exponential backoff until it answers 200; rejects with a timed-out RemoteError. */
+  /**
+   * Probes health with exponential backoff until it answers 200; rejects with a timed-out RemoteError, or at once
+   * with the reason when the embedded gateway reports the function's process failed (it exited, or never listened).
+   */
   waitUntilLive(name: string, opts?: WaitUntilLiveOptions): Promise<LiveResult>;
 }
 
@@ -134,13 +137,24 @@ export class OpenFaasClient implements FaasClient {
       opts.signal?.throwIfAborted();
       const left = timeoutMs - (this.#effects.now() - start);
       attempts += 1;
+      let failure: string | undefined;
       try {
         const probe = await this.health(name, { timeoutMs: Math.max(1, Math.min(probeTimeoutMs, left)) });
         if (probe.live) return { attempts, elapsedMs: this.#effects.now() - start };
         last = `it answered ${probe.status}`;
+        // the embedded gateway answers 500 for a failed process, which never comes back: waiting longer only hangs
+        if (probe.status === 500)
+          failure = await this.#processFailure(name, Math.max(1, Math.min(probeTimeoutMs, left)));
       } catch (err) {
         if (!isRemoteError(err)) throw err;
         last = err.timedOut ? "the probe timed out" : err.message;
+      }
+      if (failure !== undefined) {
+        throw new RemoteError({
+          url: `${this.baseUrl}/function/${name}/health`,
+          status: 500,
+          message: `Function \`${name}\` failed at ${this.baseUrl} before it became live: ${failure}`,
+        });
       }
       const delay = delays.next().value;
       const elapsed = this.#effects.now() - start;
@@ -154,6 +168,24 @@ export class OpenFaasClient implements FaasClient {
         });
       }
       await this.#effects.sleep(delay, opts.signal);
+    }
+  }
+
+  /**
+   * The embedded gateway's account of a failed function process (`GET /system/function/<name>`, field
+   * `process.failure`); undefined when the function has not failed, or on real OpenFaaS, which has no such field.
+   */
+  async #processFailure(name: string, timeoutMs: number): Promise<string | undefined> {
+    const url = `${this.baseUrl}/system/function/${encodeURIComponent(name)}`;
+    try {
+      const answer = await this.#effects.request(url, { method: "GET", headers: this.#headers, timeoutMs });
+      if (answer.status !== 200) return undefined;
+      const status = answer.json() as { process?: { status?: unknown; failure?: unknown } };
+      if (status.process?.status !== "failed") return undefined;
+      return typeof status.process.failure === "string" ? status.process.failure : "its process failed";
+    } catch {
+      // a status that cannot be read is no verdict: keep probing health
+      return undefined;
     }
   }
 

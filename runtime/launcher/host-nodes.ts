@@ -88,7 +88,8 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
         const gateway = await startGateway({
           host: where.ip,
           port: where.portFaas,
-          functionsDir: FUNCTIONS_DIR,
+          functionsDir: options.functionsDir ?? FUNCTIONS_DIR,
+          startTimeoutMs: options.functionStartTimeoutMs,
           // functions name their successor's proxy in GIRAFF-Redirect-Proxy; ours listen on GIRAFF's port
           env: { PROXY_PORT: String(PORTS.proxy) },
           ...(options.runDir === undefined ? {} : { logsDir: join(options.runDir, "logs", "functions") }),

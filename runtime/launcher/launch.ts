@@ -116,7 +116,10 @@ export async function launchFogNetwork(
       ? fileEventWriter(join(options.runDir, "events", "iot.jsonl"), { run: options.run, source: "iot" })
       : nullEventSink;
   let hosted: HostedNodes | undefined;
+  // set once stopping: workers then exit on purpose, and their exits are no news
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await iot?.close();
     await iotEvents.close();
     await hosted?.stop();
@@ -152,6 +155,17 @@ export async function launchFogNetwork(
         });
         workers.push(child);
         workerInfo.push({ pid: child.pid!, nodeIds });
+        // a worker that dies takes its nodes with it: the market must stop counting, calling and paying them
+        child.once("exit", (code, signal) => {
+          if (stopping) return;
+          const how = signal === null ? `with code ${code}` : `on signal ${signal}`;
+          market.liveness.markDown(nodeIds, `its worker process ${child.pid} exited ${how}`, market.opts.now());
+          const shown = nodeIds.slice(0, 10).map((n) => names.get(n) ?? n);
+          logger.error(
+            `Node worker ${worker} (pid ${child.pid}) exited ${how}: its ${nodeIds.length} nodes are marked down ` +
+              `in the market (${shown.join(", ")}${nodeIds.length > shown.length ? ", …" : ""}).`,
+          );
+        });
         const started = waitFor(child, "started");
         const ready = waitFor(child, "ready", effects.readyTimeoutMs ?? 120_000);
         send(child, { type: "start", topologyJson: topology, nodeIds, marketUrl: market.url, options, worker });

@@ -30,6 +30,10 @@ export interface FogNetworkOptions {
   gatewayPassword?: string | undefined;
   /** The market's operator token (`runtime/market/access.ts`); random for every launch when undefined. */
   operatorToken?: string | undefined;
+  /** Folder of the functions the gateways run (one sub-folder per image); undefined: the repository's `functions/`. */
+  functionsDir?: string | undefined;
+  /** A function that has not reported its port by then fails, and so does its provisioning (default 60 s). */
+  functionStartTimeoutMs: number;
   /** Start GIRAFF's chaining proxy on every node, port 3128 (default true). */
   proxies: boolean;
   /** Start the IoT emulator (`PUT /api/cron`) next to the market (default true). */
@@ -81,6 +85,7 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
   processes: 0,
   inProcess: false,
   faas: true,
+  functionStartTimeoutMs: 60_000,
   proxies: true,
   iot: true,
   runDir: undefined,

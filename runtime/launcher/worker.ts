@@ -1,15 +1,18 @@
 /**
  * A node worker: one child process hosting a group of fog nodes (`host-nodes.ts`). Driven by the launcher over
  * IPC: `start` → `started` → `ready` (every node registered and measuring all its neighbours) … `stop` → `stopped`.
+ * When the launcher goes away (Ctrl-C reaches both, or it is killed), the channel closes: the worker stops its nodes
+ * and exits quietly, with no IPC error.
  */
 import { parseTopology } from "../protocol/topology.ts";
 import { hostNodes, type HostedNodes } from "./host-nodes.ts";
 import type { FromWorker, ToWorker } from "./options.ts";
 
 // Ctrl-C reaches the launcher and its workers together: the launcher may be gone (the channel closed) by the time
-// a worker has stopped, and sending then would crash the worker with ERR_IPC_CHANNEL_CLOSED.
+// a worker has stopped. Sending then emits ERR_IPC_CHANNEL_CLOSED, an uncaught error with a stack trace; with a
+// callback the error goes to it instead, and a message nobody can receive any more is no failure.
 const send = (m: FromWorker) => {
-  if (process.connected) process.send?.(m);
+  if (process.connected) process.send?.(m, undefined, {}, () => undefined);
 };
 let hosted: HostedNodes | undefined;
 
@@ -46,7 +49,8 @@ function stop(): Promise<void> {
     await hosted?.stop();
     hosted = undefined;
     send({ type: "stopped" });
-    process.disconnect?.();
+    // disconnecting twice emits ERR_IPC_DISCONNECTED
+    if (process.connected) process.disconnect?.();
     process.exitCode = 0;
   })();
   return stopping;

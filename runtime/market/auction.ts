@@ -41,6 +41,8 @@ export const MARKET_REASONS = {
   allPaymentsFailed: "every candidate refused payment",
   paymentRefused: "the winner refused payment (no fallback)",
   targetUnreachable: "target node unreachable",
+  /** The target is known to be down (`liveness.ts`): refused at once, nobody is called. */
+  targetDown: "target node down",
   unknownTarget: "unknown target node",
 } as const;
 
@@ -142,6 +144,13 @@ export function onBids(
     return finish(paying, now, reason, failure);
   }
   return { state: paying, effect: payEffect(paying) };
+}
+
+/** The target is known to be down: the auction ends refused, without a call for bids. */
+export function onTargetDown(state: AuctionState, now: number, why: string): Step {
+  if (state.phase !== "collecting") throw new Error(`Auction ${state.sla.id} is ${state.phase}, not collecting bids.`);
+  const paying = { ...state, phase: "paying" as const, ranking: [], index: 0, bids: [], refusals: [], payments: [] };
+  return finish(paying, now, MARKET_REASONS.targetDown, why);
 }
 
 /** The node offered the function answered the payment. */

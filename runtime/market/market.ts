@@ -20,6 +20,7 @@ import { randomSecret } from "../util/secrets.ts";
 import type { LocalPeerDirectory } from "../node/local-peers.ts";
 import { MARKET_RULES } from "./rules.ts";
 import { FogRegistry } from "./registry.ts";
+import { NodeLiveness } from "./liveness.ts";
 import { BidVerifier } from "./verify-bids.ts";
 import { marketRoutes } from "./routes.ts";
 import { checkOperatorToken } from "./access.ts";
@@ -82,6 +83,8 @@ export interface MarketState {
   readonly agreement: AgreementKeys;
   readonly awards: Map<string, Award>;
   readonly records: Map<string, AuctionRecord>;
+  /** Registered nodes known to be down (`liveness.ts`): not asked for bids, not paid. */
+  readonly liveness: NodeLiveness;
 }
 
 export interface RunningMarket extends MarketState {
@@ -127,7 +130,15 @@ export async function startMarket(options: MarketOptions = {}): Promise<RunningM
     agreement,
   });
   const verifier = new BidVerifier(registry, { requireSignatures: opts.requireSignatures });
-  const state: MarketState = { opts, registry, verifier, agreement, awards: new Map(), records: new Map() };
+  const state: MarketState = {
+    opts,
+    registry,
+    verifier,
+    agreement,
+    awards: new Map(),
+    records: new Map(),
+    liveness: new NodeLiveness(),
+  };
   const server = await startJsonServer({
     host: opts.host,
     port: opts.port,

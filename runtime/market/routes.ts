@@ -100,6 +100,7 @@ export function marketRoutes(state: MarketState): Route[] {
       handler(req) {
         const reg = parseWith(registerNodeSchema, req.body);
         const record = registry.register(reg, opts.now());
+        state.liveness.markUp(record.id);
         opts.events.emit({
           kind: "node_registered",
           nodeId: record.id,
@@ -144,7 +145,13 @@ export function marketRoutes(state: MarketState): Route[] {
     {
       method: "GET",
       path: "/api/health",
-      handler: () => ({ json: { status: "ok", nodes: registry.size } }),
+      // nodes: those up; down: those known down, since when and why (`liveness.ts`)
+      handler: () => {
+        const down = state.liveness.down();
+        return {
+          json: { status: down.length === 0 ? "ok" : "degraded", nodes: registry.size - down.length, down },
+        };
+      },
     },
     {
       method: "GET",

@@ -22,7 +22,15 @@ import { verifyMac } from "../protocol/bid-mac.ts";
 import { callSigningText, paymentSigningText } from "../protocol/endpoint-auth.ts";
 import { verifyText } from "../protocol/signing.ts";
 import { parseWith } from "../protocol/validate.ts";
-import { MARKET_REASONS, onBids, onPayment, startAuction, type AuctionRecord, type Step } from "./auction.ts";
+import {
+  MARKET_REASONS,
+  onBids,
+  onPayment,
+  onTargetDown,
+  startAuction,
+  type AuctionRecord,
+  type Step,
+} from "./auction.ts";
 import type { MarketState } from "./market.ts";
 import { MARKET_RULES, withoutFallback } from "./rules.ts";
 
@@ -48,7 +56,10 @@ export async function runAuction(state: MarketState, sla: Sla, targetNode: strin
   let acceptedPrice = 0;
   for (;;) {
     const effect = step.effect;
-    if (effect.kind === "call-for-bids") {
+    const down = effect.kind === "call-for-bids" ? state.liveness.downNode(effect.targetNode) : undefined;
+    if (down !== undefined) {
+      step = onTargetDown(step.state, opts.now(), down.reason);
+    } else if (effect.kind === "call-for-bids") {
       const { answer, failure } = await callForBids(state, sla, effect.targetNode, rule.nbPropositionsRequired);
       const judgement = state.verifier.judge(sla.id, answer?.bids ?? [], answer?.refusals ?? []);
       step = onBids(step.state, answer, judgement, opts.now(), failure);
@@ -153,6 +164,8 @@ async function pay(
   const { opts, registry } = state;
   const node = registry.get(nodeId);
   if (node === undefined) return { ok: false, reason: "unknown node" };
+  const down = state.liveness.downNode(nodeId);
+  if (down !== undefined) return { ok: false, reason: `node down: ${down.reason}` };
   const base = `http://${node.ip}:${node.portHttp}`;
   const mac = opts.endpointAuth.mac(node.bidKey, () => paymentSigningText(slaId, nodeId, bidId, price));
   const body = mac === undefined ? { bidId, price } : { bidId, price, mac };
