@@ -248,7 +248,8 @@ function waitFor<T extends FromWorker["type"]>(
 async function stopWorker(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  if (child.connected) send(child, { type: "stop" });
+  // Ctrl-C signals the workers too: one may be exiting already, and the write fails (EPIPE); its exit ends the wait
+  if (child.connected) child.send({ type: "stop" } satisfies ToWorker, () => {});
   else child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
   await exited;
