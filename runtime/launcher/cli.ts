@@ -33,6 +33,7 @@ const USAGE = `Usage: npm run runtime -- --topology <file.json> [--strategy <nam
   --no-faas                no FaaS gateways (placement only)
   --peer-transport <how>   in-process (default) or http, between nodes hosted by the same worker
   --in-process             host every node in this process, beside the market (no workers)
+  --open-registration      let nodes this launcher did not start join its market (default: only its own keys)
   --help                   this text`;
 
 const OPTIONS = {
@@ -48,6 +49,7 @@ const OPTIONS = {
   "no-faas": { type: "boolean" },
   "peer-transport": { type: "string" },
   "in-process": { type: "boolean" },
+  "open-registration": { type: "boolean" },
 } as const;
 
 export async function main(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
@@ -78,6 +80,7 @@ async function launch(values: Values, io: CliIo): Promise<number> {
     faas: !(values["no-faas"] ?? false),
     processes,
     inProcess: values["in-process"] ?? false,
+    openRegistration: values["open-registration"] ?? false,
     logLevel: "warn",
   };
 

@@ -19,7 +19,9 @@ import { LocalPeerDirectory } from "../node/local-peers.ts";
 import { planAddresses, PORTS } from "./address-plan.ts";
 import { topologyLinks } from "./links.ts";
 import { startEmulationHealth, type EmulationHealthMonitor } from "./emulation-health.ts";
-import type { FogNetworkOptions, StartedNode } from "./options.ts";
+import type { FogNetworkOptions, NodeKeyHandOver, StartedNode } from "./options.ts";
+import { nodeKeysFromPem } from "../protocol/signing.ts";
+import { ENDPOINT_AUTH } from "../protocol/endpoint-auth.ts";
 
 const FUNCTIONS_DIR = resolve(fileURLToPath(import.meta.url), "../../../functions");
 
@@ -32,6 +34,8 @@ export interface HostNodesInput {
   group: number;
   /** Shared with the market when it runs in the same process; a fresh one otherwise. */
   peers?: LocalPeerDirectory | undefined;
+  /** The nodes' keys, pinned at the market, and the market's key. */
+  keys: NodeKeyHandOver;
 }
 
 export interface HostedNodes {
@@ -131,6 +135,7 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
           latencyModel: options.latencyModel,
           faasUrl,
           faasAuth,
+          marketKey: msg.keys.marketKey,
           latency: {
             pingsPerRound: options.pingsPerRound,
             periodMs: options.probePeriodMs,
@@ -144,6 +149,8 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
           logger: createLogger(`node ${node.name}`, { level: options.logLevel, ...(write ? { write } : {}) }),
           linkTo: (peer) => links(id, peer),
           peers,
+          keys: nodeKeysFromPem(msg.keys.privateKeys[id]!),
+          auth: ENDPOINT_AUTH[msg.keys.endpointAuth],
         },
         // probes wait until every node of this worker is up: start-up work would inflate the first rounds
         { probe: false },

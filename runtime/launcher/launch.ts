@@ -14,6 +14,8 @@ import { createLogger, type Logger } from "../log.ts";
 import type { GatewayAuth } from "../faas/gateway.ts";
 import { randomSecret } from "../util/secrets.ts";
 import { startMarket, type RunningMarket } from "../market/market.ts";
+import { HMAC_AUTH, type EndpointAuth } from "../protocol/endpoint-auth.ts";
+import { generateNodeKeyPem } from "../protocol/signing.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { parseTopology, type Topology } from "../protocol/topology.ts";
 import { defaultProcesses, partitionBySubtree } from "./partition.ts";
@@ -26,6 +28,7 @@ import {
   DEFAULT_FOG_OPTIONS,
   type FogNetworkOptions,
   type FromWorker,
+  type NodeKeyHandOver,
   type StartedNode,
   type ToWorker,
 } from "./options.ts";
@@ -53,7 +56,13 @@ const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 export async function launchFogNetwork(
   topologyInput: Topology | unknown,
   partial: Partial<FogNetworkOptions> = {},
-  effects: { logger?: Logger; readyTimeoutMs?: number; onProgress?: (message: string) => void } = {},
+  effects: {
+    logger?: Logger;
+    readyTimeoutMs?: number;
+    onProgress?: (message: string) => void;
+    /** Benchmark only: `NO_AUTH` leaves node endpoints unauthenticated, to measure what authentication costs. */
+    endpointAuth?: EndpointAuth;
+  } = {},
 ): Promise<FogNetwork> {
   const t0 = performance.now();
   const options: FogNetworkOptions = { ...DEFAULT_FOG_OPTIONS, ...partial };
@@ -76,8 +85,14 @@ export async function launchFogNetwork(
     });
   // a network hosted in this process shares one directory between the market and the nodes
   const peers = options.inProcess && options.peerTransport === "in-process" ? new LocalPeerDirectory() : undefined;
+  // every node's key is made here and pinned at the market: no other key can register (unless openRegistration)
+  const nodeKeys = new Map(topology.nodes.map((n) => [n.id, generateNodeKeyPem()]));
+  const endpointAuth = effects.endpointAuth ?? HMAC_AUTH;
   const market = await startMarket({
     peers,
+    pinnedKeys: new Map([...nodeKeys].map(([id, k]) => [id, k.publicKey])),
+    openRegistration: options.openRegistration,
+    endpointAuth,
     ...(options.operatorToken === undefined ? {} : { operatorToken: options.operatorToken }),
     host: plan.market.ip,
     port: plan.market.port,
@@ -105,6 +120,11 @@ export async function launchFogNetwork(
     );
   }
   const partitions = partitionBySubtree(topology, count);
+  const handOver = (nodeIds: readonly string[]): NodeKeyHandOver => ({
+    privateKeys: Object.fromEntries(nodeIds.map((id) => [id, nodeKeys.get(id)!.privateKeyPem])),
+    marketKey: market.agreement.publicKey,
+    endpointAuth: endpointAuth.name,
+  });
 
   const workers: ChildProcess[] = [];
   const workerInfo: FogNetwork["workers"] = [];
@@ -136,6 +156,7 @@ export async function launchFogNetwork(
         options,
         group: 0,
         peers,
+        keys: handOver(partitions[0]!),
       });
       for (const n of hosted.started) nodes.push({ ...n, name: names.get(n.id)! });
       effects.onProgress?.(`${hosted.started.length} nodes started in this process`);
@@ -168,7 +189,15 @@ export async function launchFogNetwork(
         });
         const started = waitFor(child, "started");
         const ready = waitFor(child, "ready", effects.readyTimeoutMs ?? 120_000);
-        send(child, { type: "start", topologyJson: topology, nodeIds, marketUrl: market.url, options, worker });
+        send(child, {
+          type: "start",
+          topologyJson: topology,
+          nodeIds,
+          marketUrl: market.url,
+          options,
+          worker,
+          keys: handOver(nodeIds),
+        });
         const s = await started;
         for (const n of s.nodes) nodes.push({ ...n, name: names.get(n.id)! });
         effects.onProgress?.(`worker ${worker}: ${nodeIds.length} nodes started`);

@@ -30,6 +30,11 @@ export interface FogNetworkOptions {
   gatewayPassword?: string | undefined;
   /** The market's operator token (`runtime/market/access.ts`); random for every launch when undefined. */
   operatorToken?: string | undefined;
+  /**
+   * Let nodes the launcher did not start join its market (default false: the market takes only the keys of the
+   * nodes it started). For a real open market; `--open-registration`.
+   */
+  openRegistration: boolean;
   /** Folder of the functions the gateways run (one sub-folder per image); undefined: the repository's `functions/`. */
   functionsDir?: string | undefined;
   /** A function that has not reported its port by then fails, and so does its provisioning (default 60 s). */
@@ -86,6 +91,7 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
   inProcess: false,
   faas: true,
   functionStartTimeoutMs: 60_000,
+  openRegistration: false,
   proxies: true,
   iot: true,
   runDir: undefined,
@@ -112,8 +118,21 @@ export type ToWorker =
       marketUrl: string;
       options: FogNetworkOptions;
       worker: number;
+      /** The keys of this worker's nodes (`NodeKeyHandOver`): the launcher pinned them at the market. */
+      keys: NodeKeyHandOver;
     }
   | { type: "stop" };
+
+/**
+ * What a launcher hands its node hosts besides the options: each node's Ed25519 private key (PKCS#8 PEM), whose
+ * public half the market pins; the market's X25519 key, which the nodes pin in turn; and how node endpoints are
+ * authenticated ("none" only when a benchmark injects it, to measure the cost).
+ */
+export interface NodeKeyHandOver {
+  privateKeys: Record<string, string>;
+  marketKey: string;
+  endpointAuth: "hmac" | "none";
+}
 
 /** Messages from a worker to the launcher. */
 export type FromWorker =

@@ -33,6 +33,7 @@ async function start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
     marketUrl: msg.marketUrl,
     options: msg.options,
     group: msg.worker,
+    keys: msg.keys,
   });
   if (stopping !== undefined) return void (await hosted.stop());
   send({ type: "started", nodes: hosted.started });

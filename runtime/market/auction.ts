@@ -102,13 +102,17 @@ export function onBids(
     verdict: judgement.bids[i] ?? "unsigned",
   }));
   const refusals: Refusal[] = [];
+  // only a node can say it is rate limited: a neighbour's report of it does not make the auction a 429
+  let rateLimited = false;
   (answer?.refusals ?? []).forEach((r, i) => {
     const reported =
       r.detail === undefined
         ? { nodeId: r.nodeId, reason: r.reason }
         : { nodeId: r.nodeId, reason: r.reason, detail: r.detail };
-    if (judgement.refusals?.[i] !== false) refusals.push(reported);
-    else {
+    if (judgement.refusals?.[i] !== false) {
+      refusals.push(reported);
+      if (r.reason === REASONS.rateLimited && (r.by ?? r.nodeId) === r.nodeId) rateLimited = true;
+    } else {
       const by = r.by ?? r.nodeId;
       refusals.push({
         nodeId: r.nodeId,
@@ -137,7 +141,7 @@ export function onBids(
       answer === undefined
         ? MARKET_REASONS.targetUnreachable
         : received.length === 0
-          ? refusals.some((r) => r.reason === REASONS.rateLimited)
+          ? rateLimited
             ? MARKET_REASONS.rateLimited
             : MARKET_REASONS.noBids
           : MARKET_REASONS.noValidBids;

@@ -6,6 +6,8 @@
  *   GIRAFF_MARKET_RULE (the strategy's)  GIRAFF_MARKET_PAYMENT_FALLBACK (true; false = GIRAFF's market, §17.2)
  *   GIRAFF_EVENTS (events .jsonl)  GIRAFF_RUN  GIRAFF_READY_FILE
  *   GIRAFF_OPERATOR_TOKEN_FILE (the operator token, `access.ts`; unset: a random one, printed on stderr at start)
+ *   GIRAFF_MARKET_PINNED_KEYS_FILE (JSON {node id: Ed25519 public key}: the only nodes that may register)
+ *   GIRAFF_MARKET_OPEN_REGISTRATION (false; true also lets nodes whose key is not pinned join)
  */
 import { readFileSync } from "node:fs";
 import { createLogger } from "../log.ts";
@@ -26,6 +28,8 @@ export interface MarketSettings {
   paymentFallback: boolean;
   run: string;
   operatorTokenFile: string | undefined;
+  pinnedKeysFile: string | undefined;
+  openRegistration: boolean;
 }
 
 export function marketSettings(env: Env): MarketSettings {
@@ -38,6 +42,8 @@ export function marketSettings(env: Env): MarketSettings {
     paymentFallback: booleanVar(env, "GIRAFF_MARKET_PAYMENT_FALLBACK", true),
     run: maybeVar(env, "GIRAFF_RUN") ?? "vm",
     operatorTokenFile: maybeVar(env, "GIRAFF_OPERATOR_TOKEN_FILE"),
+    pinnedKeysFile: maybeVar(env, "GIRAFF_MARKET_PINNED_KEYS_FILE"),
+    openRegistration: booleanVar(env, "GIRAFF_MARKET_OPEN_REGISTRATION", false),
   };
 }
 
@@ -52,6 +58,29 @@ function readOperatorToken(file: string): string {
   }
 }
 
+/** The keys in `GIRAFF_MARKET_PINNED_KEYS_FILE`: a JSON object from node id to Ed25519 public key (SPKI DER, base64). */
+export function readPinnedKeys(file: string): Map<string, string> {
+  const fail = (why: string, cause?: unknown) =>
+    new ConfigError("GIRAFF_MARKET_PINNED_KEYS_FILE", `\`GIRAFF_MARKET_PINNED_KEYS_FILE\` (${file}) ${why}.`, {
+      cause,
+    });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw fail("cannot be read as JSON", err);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw fail("must hold a JSON object from node id to public key");
+  }
+  const keys = new Map<string, string>();
+  for (const [id, key] of Object.entries(parsed)) {
+    if (typeof key !== "string" || key === "") throw fail(`has no public key string for node ${JSON.stringify(id)}`);
+    keys.set(id, key);
+  }
+  return keys;
+}
+
 export async function startMarketFromEnv(env: Env): Promise<Service> {
   const s = marketSettings(env);
   const events = eventSinkFromEnv(env, "market");
@@ -62,6 +91,8 @@ export async function startMarketFromEnv(env: Env): Promise<Service> {
     rule: s.rule,
     paymentFallback: s.paymentFallback,
     ...(s.operatorTokenFile === undefined ? {} : { operatorToken: readOperatorToken(s.operatorTokenFile) }),
+    ...(s.pinnedKeysFile === undefined ? {} : { pinnedKeys: readPinnedKeys(s.pinnedKeysFile) }),
+    openRegistration: s.openRegistration,
     events,
     logger: createLogger("market"),
   });
@@ -85,6 +116,8 @@ Configured by the environment (defaults in parentheses):
   GIRAFF_MARKET_RULE              (the strategy's)
   GIRAFF_MARKET_PAYMENT_FALLBACK  (true; false = GIRAFF's market)
   GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE
-  GIRAFF_OPERATOR_TOKEN_FILE      the operator token (unset: a random one, printed on stderr)`;
+  GIRAFF_OPERATOR_TOKEN_FILE      the operator token (unset: a random one, printed on stderr)
+  GIRAFF_MARKET_PINNED_KEYS_FILE  JSON {node id: public key}: the nodes that may register
+  GIRAFF_MARKET_OPEN_REGISTRATION (false; true also lets nodes whose key is not pinned join)`;
 
 if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("market", startMarketFromEnv, { usage: USAGE });

@@ -19,7 +19,9 @@ import { generateAgreementKeys, type AgreementKeys } from "../protocol/bid-mac.t
 import { randomSecret } from "../util/secrets.ts";
 import type { LocalPeerDirectory } from "../node/local-peers.ts";
 import { MARKET_RULES } from "./rules.ts";
-import { FogRegistry } from "./registry.ts";
+import { HMAC_AUTH, type EndpointAuth } from "../protocol/endpoint-auth.ts";
+import { TokenBucket, type RateLimit } from "../node/token-bucket.ts";
+import { DEFAULT_MAX_NODES, FogRegistry } from "./registry.ts";
 import { NodeLiveness } from "./liveness.ts";
 import { BidVerifier } from "./verify-bids.ts";
 import { marketRoutes } from "./routes.ts";
@@ -40,7 +42,25 @@ export interface MarketOptions {
   paymentFallback?: boolean;
   /** Refuse unsigned registrations, bids and acceptances (default true). */
   requireSignatures?: boolean;
+  /**
+   * Node id → Ed25519 public key of every node the caller started (the launcher and the Grid'5000 provider pin
+   * theirs). Only these may register, with these keys, unless `openRegistration`.
+   */
   pinnedKeys?: ReadonlyMap<string, string>;
+  /** Also let nodes whose key is not pinned join (an open market; default false). */
+  openRegistration?: boolean;
+  /** The most nodes the market holds (default 100,000). */
+  maxNodes?: number;
+  /**
+   * Registrations of pinned node ids the market takes (default 100 per second after a burst of 1,000, or of twice
+   * the pinned keys if more); beyond, it answers 429 with Retry-After.
+   */
+  registrationLimit?: RateLimit;
+  /**
+   * Registrations of other node ids (strangers, who join only an open market): default 20 per second after a burst
+   * of 100, so that a flood of them costs the market little and the pinned nodes nothing.
+   */
+  strangerRegistrationLimit?: RateLimit;
   /** Time the whole call for bids may take, in ms (default 5000). */
   bidTimeoutMs?: number;
   /** Time a node has to acknowledge a payment, in ms (default 3000). */
@@ -57,6 +77,11 @@ export interface MarketOptions {
   /** Nodes hosted by this process, called without HTTP (`runtime/node/local-peers.ts`); none by default. */
   peers?: LocalPeerDirectory | undefined;
   /**
+   * How calls for bids, payments, provisionings and refusals are authenticated (`HMAC_AUTH`). Injected, not
+   * configured: only the benchmark passes `NO_AUTH`, to measure what authentication costs.
+   */
+  endpointAuth?: EndpointAuth;
+  /**
    * `Authorization: Bearer <token>` shows the full listings, clients' `envVars` and SLA ids included (`access.ts`);
    * random for every start by default (`randomSecret`).
    */
@@ -65,6 +90,9 @@ export interface MarketOptions {
 
 export type ResolvedMarketOptions = Required<Omit<MarketOptions, "pinnedKeys" | "linkTo" | "peers">> &
   Pick<MarketOptions, "pinnedKeys" | "linkTo" | "peers">;
+
+const REGISTRATION_RATE = 100;
+const REGISTRATION_BURST = 1000;
 
 /** An awarded SLA: who hosts it and what the client was told. */
 export interface Award {
@@ -85,6 +113,8 @@ export interface MarketState {
   readonly records: Map<string, AuctionRecord>;
   /** Registered nodes known to be down (`liveness.ts`): not asked for bids, not paid. */
   readonly liveness: NodeLiveness;
+  /** Registrations taken so far, of pinned node ids (`registrationLimit`) and of others. */
+  readonly registrations: { pinned: TokenBucket; strangers: TokenBucket };
 }
 
 export interface RunningMarket extends MarketState {
@@ -108,6 +138,13 @@ export function resolveMarketOptions(opts: MarketOptions): ResolvedMarketOptions
     paymentFallback: opts.paymentFallback ?? true,
     requireSignatures: opts.requireSignatures ?? true,
     pinnedKeys: opts.pinnedKeys,
+    openRegistration: opts.openRegistration ?? false,
+    maxNodes: opts.maxNodes ?? DEFAULT_MAX_NODES,
+    registrationLimit: opts.registrationLimit ?? {
+      perSecond: REGISTRATION_RATE,
+      burst: Math.max(REGISTRATION_BURST, 2 * (opts.pinnedKeys?.size ?? 0)),
+    },
+    strangerRegistrationLimit: opts.strangerRegistrationLimit ?? { perSecond: 20, burst: 100 },
     bidTimeoutMs: opts.bidTimeoutMs ?? 5000,
     paymentTimeoutMs: opts.paymentTimeoutMs ?? 3000,
     provisionTimeoutMs: opts.provisionTimeoutMs ?? 130_000,
@@ -117,6 +154,7 @@ export function resolveMarketOptions(opts: MarketOptions): ResolvedMarketOptions
     now: opts.now ?? Date.now,
     linkTo: opts.linkTo,
     peers: opts.peers,
+    endpointAuth: opts.endpointAuth ?? HMAC_AUTH,
     operatorToken: opts.operatorToken === undefined ? randomSecret() : checkOperatorToken(opts.operatorToken),
   };
 }
@@ -127,9 +165,14 @@ export async function startMarket(options: MarketOptions = {}): Promise<RunningM
   const registry = new FogRegistry({
     requireSignatures: opts.requireSignatures,
     pinnedKeys: opts.pinnedKeys,
+    openRegistration: opts.openRegistration,
+    maxNodes: opts.maxNodes,
     agreement,
   });
-  const verifier = new BidVerifier(registry, { requireSignatures: opts.requireSignatures });
+  const verifier = new BidVerifier(registry, {
+    requireSignatures: opts.requireSignatures,
+    endpointAuth: opts.endpointAuth,
+  });
   const state: MarketState = {
     opts,
     registry,
@@ -138,6 +181,10 @@ export async function startMarket(options: MarketOptions = {}): Promise<RunningM
     awards: new Map(),
     records: new Map(),
     liveness: new NodeLiveness(),
+    registrations: {
+      pinned: new TokenBucket(opts.registrationLimit),
+      strangers: new TokenBucket(opts.strangerRegistrationLimit),
+    },
   };
   const server = await startJsonServer({
     host: opts.host,

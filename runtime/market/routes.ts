@@ -13,6 +13,17 @@ import { acceptedBidView, listing } from "./access.ts";
 import { WINDOW_MS } from "../node/in-flight-limiter.ts";
 import { MARKET_REASONS } from "./auction.ts";
 import { runAuction } from "./run-auction.ts";
+import { provisionSigningText } from "../protocol/endpoint-auth.ts";
+import { retryAfterHeader } from "../node/token-bucket.ts";
+
+/** The node id a registration body claims, read without validating it (that comes after the rate limit). */
+function claimedNodeId(body: unknown): string {
+  if (typeof body !== "object" || body === null) return "";
+  const inner =
+    (body as { node?: unknown; marketNode?: unknown }).node ?? (body as { marketNode?: unknown }).marketNode;
+  const id = typeof inner === "object" && inner !== null ? (inner as { node_id?: unknown }).node_id : undefined;
+  return typeof id === "string" ? id : "";
+}
 
 export function marketRoutes(state: MarketState): Route[] {
   const { opts, registry } = state;
@@ -74,9 +85,12 @@ export function marketRoutes(state: MarketState): Route[] {
         }
         const node = registry.get(award.nodeId)!;
         const url = `http://${node.ip}:${node.portHttp}/api/provision/${encodeURIComponent(slaId)}`;
+        const { bid, price } = award.accepted.chosen;
+        const mac = opts.endpointAuth.mac(node.bidKey, () => provisionSigningText(slaId, node.id, bid.id, price));
         try {
           const { json } = await requestJson(url, {
             method: "POST",
+            body: { bidId: bid.id, price, ...(mac === undefined ? {} : { mac }) },
             timeoutMs: opts.provisionTimeoutMs,
             link: opts.linkTo?.(node.id),
           });
@@ -98,6 +112,16 @@ export function marketRoutes(state: MarketState): Route[] {
       method: "POST",
       path: "/api/register",
       handler(req) {
+        // taken before validating: once its bucket is empty, a flood costs a token lookup per registration
+        const bucket = opts.pinnedKeys?.has(claimedNodeId(req.body)) === true ? "pinned" : "strangers";
+        const admission = state.registrations[bucket].take(opts.now());
+        if (!admission.ok) {
+          return {
+            status: 429,
+            headers: retryAfterHeader(admission.retryAfterMs),
+            json: { error: { message: "Too many registrations: try again later.", reason: "rate limited" } },
+          };
+        }
         const reg = parseWith(registerNodeSchema, req.body);
         const record = registry.register(reg, opts.now());
         state.liveness.markUp(record.id);
