@@ -85,6 +85,11 @@ export interface ProviderState {
 export interface Endpoints {
   marketUrl: string;
   iotUrl: string;
+  /**
+   * The market's operator token for this deployment: `Authorization: Bearer <token>` reads its full listings,
+   * clients' envVars and SLA ids included. The replayer, a client like GIRAFF's, does without.
+   */
+  operatorToken: string;
 }
 
 export interface Provider<S extends ProviderState = ProviderState> {

@@ -95,7 +95,11 @@ export function localProvider(opts: LocalProviderOptions): Provider<LocalState> 
         logLevel: "warn",
       });
       ctx.log(`deployed ${network.nodes.length} nodes in ${Math.round(network.readyAfterMs)} ms`);
-      const endpoints: Endpoints = { marketUrl: network.marketUrl, iotUrl: network.iotUrl ?? "" };
+      const endpoints: Endpoints = {
+        marketUrl: network.marketUrl,
+        iotUrl: network.iotUrl ?? "",
+        operatorToken: network.operatorToken,
+      };
       return { state: done(state, "deploy"), endpoints };
     },
     async emulateNetwork(state, ctx) {

@@ -15,6 +15,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { request } from "../../../../runtime/http/client.ts";
+import { randomSecret } from "../../../../runtime/util/secrets.ts";
 import { pathMatrix } from "../../../plan/topology/path-matrix.ts";
 import type { DeploymentSpec, Endpoints, Provider, ProviderStep, RuntimeSpec, StepContext } from "../../types.ts";
 import {
@@ -42,6 +43,7 @@ import {
   cleanCommand,
   envFileText,
   listRunFilesCommand,
+  operatorTokenFile,
   PORTS,
   readyCommand,
   startCommand,
@@ -199,11 +201,19 @@ export function grid5000Provider(
       state = saveState({ ...state, dirty: true });
       const plan = vmProcesses(spec.topology, vms, runtime, { ...rt, run: runtime.run ?? rt.run });
       const topology = Buffer.from(JSON.stringify(spec.topology));
+      // a new token for every deployment, known to the market's VM and to this campaign only
+      const operatorToken = randomSecret();
       ctx.log(`deploy: ${runtime.strategy} on ${vms.length} VMs`);
       await eachVm(vms, async (vm) => {
         await ssh(vm.ip!, cleanCommand(rt, vm), ctx.signal);
         const dir = vmDir(rt, vm);
         await effects.ssh.put(host(vm.ip!), topology, `${dir}/topology.json`, { signal: ctx.signal });
+        if (plan.get(vm.name)!.some((p) => p.role === "market")) {
+          await effects.ssh.put(host(vm.ip!), Buffer.from(operatorToken), operatorTokenFile(rt, vm), {
+            signal: ctx.signal,
+            mode: 0o600,
+          });
+        }
         for (const p of plan.get(vm.name)!) {
           await effects.ssh.put(host(vm.ip!), Buffer.from(envFileText(p)), `${dir}/${p.role}.env`, {
             signal: ctx.signal,
@@ -229,8 +239,9 @@ export function grid5000Provider(
       const endpoints: Endpoints = {
         marketUrl: `http://127.0.0.1:${tunnels[0]!.localPort}`,
         iotUrl: `http://127.0.0.1:${tunnels[1]!.localPort}`,
+        operatorToken,
       };
-      await waitRegistered(endpoints.marketUrl, spec.topology.nodes.length, ctx);
+      await waitRegistered(endpoints, spec.topology.nodes.length, ctx);
       ctx.log(`deploy: ${spec.topology.nodes.length} nodes registered with the market`);
       return { state: done(state, "deploy"), endpoints };
     },
@@ -350,12 +361,16 @@ export function grid5000Provider(
     }
   }
 
-  async function waitRegistered(marketUrl: string, expected: number, ctx: StepContext): Promise<void> {
+  /** Polls the market's full listing (the operator's view) until every node of the topology is in it. */
+  async function waitRegistered(endpoints: Endpoints, expected: number, ctx: StepContext): Promise<void> {
     const deadline = effects.clock.now() + t.readyMs;
+    const headers = { authorization: `Bearer ${endpoints.operatorToken}` };
     for (;;) {
-      const answer = await request(`${marketUrl}/api/fog`, { timeoutMs: 10_000, signal: ctx.signal }).catch(
-        () => undefined,
-      );
+      const answer = await request(`${endpoints.marketUrl}/api/fog`, {
+        headers,
+        timeoutMs: 10_000,
+        signal: ctx.signal,
+      }).catch(() => undefined);
       const count = answer?.status === 200 ? (answer.json() as unknown[]).length : 0;
       if (count >= expected) return;
       if (effects.clock.now() > deadline) {

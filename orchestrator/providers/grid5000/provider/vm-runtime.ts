@@ -28,6 +28,10 @@ export interface VmRuntimeOptions {
 
 export const vmDir = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement, "name">) => `${o.workDir}/${vm.name}`;
 
+/** Where the market reads its operator token, written by the provider for each deployment (owner only). */
+export const operatorTokenFile = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement, "name">) =>
+  `${vmDir(o, vm)}/operator-token`;
+
 /** Where the fog-node image keeps its OpenFaaS gateway password (root only). */
 export const OPENFAAS_PASSWORD_FILE = "/etc/giraff/openfaas-password";
 
@@ -64,6 +68,7 @@ export function vmProcesses(
         env: {
           ...base("market", "market"),
           GIRAFF_MARKET_HOST: vm.ip!,
+          GIRAFF_OPERATOR_TOKEN_FILE: operatorTokenFile(o, vm),
           GIRAFF_STRATEGY: runtime.strategy,
           ...(runtime.marketRule === undefined ? {} : { GIRAFF_MARKET_RULE: runtime.marketRule }),
         },
