@@ -71,8 +71,6 @@ const BENCH_HERE = "readme-commands.test.ts";
 const FLAKE_TEST = "orchestrator/providers/grid5000/vms/image-flake.test.ts";
 const NIX_WHY = "no Nix and no network to nixpkgs here; image-flake.test.ts parses the flake when Nix is installed";
 const DOCKER_WHY = "no Docker daemon here (functions/README.md says what was verified instead)";
-const SCREENSHOTS_WHY =
-  "headless Chromium over a built report, about 20 s; no test runs it yet, only its arguments are checked";
 const dryRun = /Dry run: nothing was started, reserved or written\./;
 const benchDry = /"dryRun": true/;
 
@@ -104,8 +102,8 @@ const ELSEWHERE: Record<string, Elsewhere> = {
   // serve.test.ts runs it as written: the default port 8090, which two tests cannot share
   "npm run report:serve -- metrics-arks/<campaign>": { ranBy: "notebooks/serve.test.ts", entry: "npm run report:serve -- <campaignDir>", help: "npm run report:serve -- --help" },
   "npm run report:serve -- <campaignDir>": { ranBy: "notebooks/serve.test.ts", entry: "npm run report:serve -- <campaignDir>", help: "npm run report:serve -- --help" },
-  "npm run report:screenshots -- metrics-arks/<campaign>": { ranBy: null, entry: "screenshots.ts", why: SCREENSHOTS_WHY, help: "npm run report:screenshots -- --help", checks: [["npm run report:screenshots -- metrics-arks/not-built", /not-built has no built report; build it first/, 2]] },
-  "npm run report:screenshots -- metrics-arks/default": { ranBy: null, entry: "screenshots.ts", why: SCREENSHOTS_WHY, checks: [["npm run report:screenshots -- metrics-arks/default --width 100", /--width must be an integer from 320 to 3840/, 2]] },
+  "npm run report:screenshots -- metrics-arks/<campaign>": { ranBy: "notebooks/report.test.ts", entry: "screenshots.ts", help: "npm run report:screenshots -- --help", checks: [["npm run report:screenshots -- metrics-arks/not-built", /not-built has no built report; build it first/, 2]] },
+  "npm run report:screenshots -- metrics-arks/default": { ranBy: "notebooks/report.test.ts", entry: "screenshots.ts", checks: [["npm run report:screenshots -- metrics-arks/default --width 100", /--width must be an integer from 320 to 3840/, 2]] },
   "node --import tsx runtime/node/cli.ts": { ranBy: "runtime/node/cli.test.ts", entry: "node/cli.ts", help: "node --import tsx runtime/node/cli.ts --help" },
   "npm ci --omit=dev": { ranBy: "functions/Dockerfile", entry: "npm ci --omit=dev", why: DOCKER_WHY },
   "docker build -f functions/Dockerfile --build-arg FUNCTION=<name> -t giraff-ts/<name>:latest .": { ranBy: "functions/Dockerfile", entry: "FUNCTION", why: DOCKER_WHY },

@@ -4,7 +4,7 @@
  * machine allows one, so any request outside would fail the build), served on 127.0.0.1, and every page is opened
  * in real headless Chromium: each must draw its charts, show no error cell, and request nothing but localhost.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { writeFixtureCampaign, writeRun, F1 } from "../orchestrator/analysis/test-fixtures.ts";
+import { PNG } from "pngjs";
+import { takeScreenshots, SCREENSHOT_PAGES } from "./screenshots.ts";
 import { startReportServer } from "./serve.ts";
 import { buildReportOffline, CHROMIUM, CHROMIUM_ARGS, requireChromium, runBrowserTests } from "./testing/browser.ts";
 
@@ -138,4 +140,16 @@ describe.skipIf(!runBrowserTests)("the report of a fixture campaign in headless 
       await page.close();
     }
   });
+
+  it("takes a full-page screenshot of every page (screenshots.ts, as npm run report:screenshots does)", async () => {
+    const out = join(dir, "screenshots");
+    const lines: string[] = [];
+    const written = await takeScreenshots(dir, { out, width: 1400 }, { out: (l) => lines.push(l), err: () => {} });
+    expect(written).toEqual(SCREENSHOT_PAGES.map((p) => join(out, `${p.name}.png`)));
+    for (const file of written) {
+      const png = PNG.sync.read(readFileSync(file));
+      expect(png.width, file).toBe(1400);
+      expect(png.height, file).toBeGreaterThan(400);
+    }
+  }, 120_000);
 });

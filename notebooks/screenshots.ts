@@ -12,14 +12,23 @@ import { NOTEBOOKS_DIR } from "./build.ts";
 import { startReportServer } from "./serve.ts";
 import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from "./testing/browser.ts";
 
-/** The pages, by file name; each is ready when its selector is on the page. */
+/**
+ * The pages, by file name. A Framework page is ready when no cell still shows its `<observablehq-loading>`
+ * placeholder; the live page when it has drawn its first answer (`data-ready` on its body).
+ */
 export const SCREENSHOT_PAGES = [
-  { name: "overview", path: "/", ready: "table.run-states" },
-  { name: "strategies", path: "/strategies", ready: "figure svg" },
-  { name: "run", path: "/run", ready: "figure svg" },
-  { name: "fidelity", path: "/fidelity", ready: "table" },
-  { name: "live", path: "/live", ready: "#runs tbody tr" },
+  { name: "overview", path: "/" },
+  { name: "strategies", path: "/strategies" },
+  { name: "run", path: "/run" },
+  { name: "fidelity", path: "/fidelity" },
+  { name: "live", path: "/live" },
 ] as const;
+
+// evaluated in the page (a string: this module is compiled without the DOM's types)
+const READY = `(() => {
+  const main = document.querySelector("main");
+  return main !== null ? main.querySelector("observablehq-loading") === null : document.body.dataset.ready === "true";
+})()`;
 
 const USAGE = `Usage: npm run report:screenshots -- <campaignDir> [--out notebooks/screenshots] [--width 1400]
 
@@ -42,12 +51,10 @@ export async function takeScreenshots(
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const written: string[] = [];
   try {
-    for (const { name, path, ready } of SCREENSHOT_PAGES) {
+    for (const { name, path } of SCREENSHOT_PAGES) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       await page.goto(new URL(path, server.url).href, { waitUntil: "networkidle" });
-      await page.locator(ready).first().waitFor({ timeout: 30_000 });
-      // Plot draws once the data is in; wait until no chart is still being replaced
-      await page.waitForLoadState("networkidle");
+      await page.waitForFunction(READY, undefined, { timeout: 30_000 });
       const file = join(out, `${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       io.out(`${file}`);

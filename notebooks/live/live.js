@@ -86,6 +86,7 @@ async function poll() {
     if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
     render(await res.json());
     $("stale").hidden = true;
+    document.body.dataset.ready = "true";
   } catch (err) {
     $("stale").hidden = false;
     $("stale").textContent = `The server stopped answering (${err.message}); what is shown may be out of date.`;
