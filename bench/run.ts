@@ -11,6 +11,7 @@ import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../ru
 import { errorMessage, type BenchResult, type Benchmark } from "./common.ts";
 import { campaignDefault, orchestrationOverhead } from "./campaign.ts";
 import { density } from "./density.ts";
+import { endpointAuth } from "./endpoint-auth.ts";
 import { deviations } from "./deviations.ts";
 import { ingestBench } from "./ingest.ts";
 import { iotRate } from "./iot-rate.ts";
@@ -23,6 +24,7 @@ import { warmup } from "./warmup.ts";
 const BENCHMARKS: Benchmark[] = [
   placementOverhead,
   throughput,
+  endpointAuth,
   density,
   warmup,
   proxyOverhead,

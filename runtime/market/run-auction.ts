@@ -131,18 +131,18 @@ async function callForBids(
     nbPropositionsRequired,
     budgetMs: Math.max(0, opts.bidTimeoutMs - BUDGET_MARGIN_MS),
   };
-  // the market calls with the target's own id as origin, MAC'd under the target's market key
-  const mac = opts.endpointAuth.mac(target.bidKey, () => callSigningText(targetNode, unsigned));
-  const request = mac === undefined ? unsigned : { ...unsigned, mac };
   const local = opts.peers?.lookup(base);
   try {
     if (local !== undefined) {
+      // a function call inside this process: nothing on a wire to authenticate
       const link = opts.linkTo?.(targetNode);
-      return { answer: await deliverLocally(link, opts.bidTimeoutMs, request, (r) => local.callForBids(r)) };
+      return { answer: await deliverLocally(link, opts.bidTimeoutMs, unsigned, (r) => local.callForBids(r)) };
     }
+    // the market calls with the target's own id as origin, MAC'd under the target's market key
+    const mac = opts.endpointAuth.mac(target.bidKey, () => callSigningText(targetNode, unsigned));
     const { json } = await requestJson(`${base}/api/bid`, {
       method: "POST",
-      body: formatBidRequest(request),
+      body: formatBidRequest(mac === undefined ? unsigned : { ...unsigned, mac }),
       timeoutMs: opts.bidTimeoutMs,
       link: opts.linkTo?.(targetNode),
     });

@@ -132,7 +132,7 @@ export async function startNode(
       effects.logger.warn(`${req.method} ${req.path}: ${err instanceof Error ? err.message : String(err)}`),
   });
   effects.peers?.add(server.url, {
-    callForBids: (request) => answerCallForBids(state, request),
+    callForBids: (request) => answerCallForBids(state, request, "this process"),
     accept: (slaId, body) => acceptPayment(state, slaId, body),
     alive: () => !state.closing,
   });

@@ -29,10 +29,18 @@ import { seededRandom } from "../util/seeded-random.ts";
 import { deliverLocally, LocalCallTimeout } from "./local-peers.ts";
 import type { NodeState } from "./node-state.ts";
 
-export async function answerCallForBids(state: NodeState, request: BidRequest): Promise<BidProposals> {
+/**
+ * `POST /api/bid`, or the same call from the market or a node of this process (`local-peers.ts`): a function call,
+ * with no wire in between to authenticate, which only code of this process can make.
+ */
+export async function answerCallForBids(
+  state: NodeState,
+  request: BidRequest,
+  from: "wire" | "this process" = "wire",
+): Promise<BidProposals> {
   const { config, effects } = state;
   const started = performance.now();
-  authenticateCall(state, request);
+  if (from === "wire") authenticateCall(state, request);
   const budget = request.budgetMs ?? config.defaultBudgetMs;
   effects.events.emit({
     kind: "bid_request_seen",
@@ -236,21 +244,21 @@ async function ask(state: NodeState, neighbourId: string, request: BidRequest, l
   const roundTrip = 2 * (link?.delayMs ?? 0);
   const budgetMs = Math.max(0, leftMs - roundTrip - state.config.hopMarginMs);
   const unsigned = { ...request, budgetMs, mac: undefined };
-  const mac = state.effects.auth.mac(neighbour.linkKey, () => callSigningText(neighbourId, unsigned));
-  const forwarded = mac === undefined ? unsigned : { ...unsigned, mac };
   const local = state.effects.peers?.lookup(neighbour.url);
   if (local !== undefined) {
+    // a function call inside this process: nothing on a wire to authenticate
     try {
-      return received(state, neighbourId, await deliverLocally(link, leftMs, forwarded, (r) => local.callForBids(r)));
+      return received(state, neighbourId, await deliverLocally(link, leftMs, unsigned, (r) => local.callForBids(r)));
     } catch (err) {
       const timedOut = err instanceof LocalCallTimeout;
       return refusal(neighbourId, timedOut ? REASONS.timeout : REASONS.badAnswer, (err as Error).message);
     }
   }
+  const mac = state.effects.auth.mac(neighbour.linkKey, () => callSigningText(neighbourId, unsigned));
   try {
     const { json } = await requestJson(`${neighbour.url}/api/bid`, {
       method: "POST",
-      body: formatBidRequest(forwarded),
+      body: formatBidRequest(mac === undefined ? unsigned : { ...unsigned, mac }),
       timeoutMs: leftMs,
       link,
     });
