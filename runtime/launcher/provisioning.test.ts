@@ -77,10 +77,16 @@ describe("functions on the local fog network", () => {
       ),
     );
     const awarded = answers.filter((a) => a.status === 200);
-    const refused = answers.filter((a) => a.status === 503);
+    // 40 at once may also hit a node's proposal limit: that refusal is a 429 "rate limited" (with Retry-After), not
+    // a 503, and it is as legitimate an answer here as a full tree
+    const refused = answers.filter((a) => a.status === 503 || a.status === 429);
     expect(awarded.length + refused.length).toBe(40);
     expect(refused.length).toBeGreaterThan(0);
-    for (const r of refused) expect(r.json.error.reason).toMatch(/no bids|every candidate refused payment/);
+    for (const r of refused) {
+      expect(r.json.error.reason).toMatch(
+        r.status === 429 ? /rate limited/ : /no bids|every candidate refused payment/,
+      );
+    }
     const perNode = new Map<string, number>();
     for (const a of awarded) perNode.set(a.json.chosen.bid.nodeId, (perNode.get(a.json.chosen.bid.nodeId) ?? 0) + 1);
     for (const node of topology.nodes) {
