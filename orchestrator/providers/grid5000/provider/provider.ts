@@ -16,6 +16,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { request } from "../../../../runtime/http/client.ts";
 import { randomSecret } from "../../../../runtime/util/secrets.ts";
+import { generateNodeKeyPem } from "../../../../runtime/protocol/signing.ts";
 import { pathMatrix } from "../../../plan/topology/path-matrix.ts";
 import type { DeploymentSpec, Endpoints, Provider, ProviderStep, RuntimeSpec, StepContext } from "../../types.ts";
 import {
@@ -43,7 +44,9 @@ import {
   cleanCommand,
   envFileText,
   listRunFilesCommand,
+  nodeKeyFile,
   operatorTokenFile,
+  pinnedKeysFile,
   PORTS,
   readyCommand,
   startCommand,
@@ -203,6 +206,9 @@ export function grid5000Provider(
       const topology = Buffer.from(JSON.stringify(spec.topology));
       // a new token for every deployment, known to the market's VM and to this campaign only
       const operatorToken = randomSecret();
+      // a key per node, pinned at the market: no other node can join this deployment's market
+      const nodeKeys = new Map(spec.topology.nodes.map((n) => [n.id, generateNodeKeyPem()]));
+      const pinnedKeys = JSON.stringify(Object.fromEntries([...nodeKeys].map(([id, k]) => [id, k.publicKey])));
       ctx.log(`deploy: ${runtime.strategy} on ${vms.length} VMs`);
       await eachVm(vms, async (vm) => {
         await ssh(vm.ip!, cleanCommand(rt, vm), ctx.signal);
@@ -210,6 +216,17 @@ export function grid5000Provider(
         await effects.ssh.put(host(vm.ip!), topology, `${dir}/topology.json`, { signal: ctx.signal });
         if (plan.get(vm.name)!.some((p) => p.role === "market")) {
           await effects.ssh.put(host(vm.ip!), Buffer.from(operatorToken), operatorTokenFile(rt, vm), {
+            signal: ctx.signal,
+            mode: 0o600,
+          });
+          await effects.ssh.put(host(vm.ip!), Buffer.from(pinnedKeys), pinnedKeysFile(rt, vm), {
+            signal: ctx.signal,
+            mode: 0o600,
+          });
+        }
+        const nodeKey = nodeKeys.get(vm.vm);
+        if (nodeKey !== undefined && plan.get(vm.name)!.some((p) => p.role === "node")) {
+          await effects.ssh.put(host(vm.ip!), Buffer.from(nodeKey.privateKeyPem), nodeKeyFile(rt, vm), {
             signal: ctx.signal,
             mode: 0o600,
           });

@@ -32,6 +32,14 @@ export const vmDir = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement
 export const operatorTokenFile = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement, "name">) =>
   `${vmDir(o, vm)}/operator-token`;
 
+/** Where the market reads the public keys of the nodes the provider started: only those may register (owner only). */
+export const pinnedKeysFile = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement, "name">) =>
+  `${vmDir(o, vm)}/pinned-keys.json`;
+
+/** Where a fog node reads its private key, made by the provider for each deployment (owner only). */
+export const nodeKeyFile = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement, "name">) =>
+  `${vmDir(o, vm)}/node-key.pem`;
+
 /** Where the fog-node image keeps its OpenFaaS gateway password (root only). */
 export const OPENFAAS_PASSWORD_FILE = "/etc/giraff/openfaas-password";
 
@@ -69,6 +77,7 @@ export function vmProcesses(
           ...base("market", "market"),
           GIRAFF_MARKET_HOST: vm.ip!,
           GIRAFF_OPERATOR_TOKEN_FILE: operatorTokenFile(o, vm),
+          GIRAFF_MARKET_PINNED_KEYS_FILE: pinnedKeysFile(o, vm),
           GIRAFF_STRATEGY: runtime.strategy,
           ...(runtime.marketRule === undefined ? {} : { GIRAFF_MARKET_RULE: runtime.marketRule }),
         },
@@ -81,6 +90,7 @@ export function vmProcesses(
         GIRAFF_TOPOLOGY: `${dir}/topology.json`,
         GIRAFF_NODE_ID: node.id,
         GIRAFF_NODE_IP: vm.ip!,
+        GIRAFF_NODE_KEY_FILE: nodeKeyFile(o, vm),
         ...(node.parent === null
           ? { GIRAFF_MARKET_URL: marketUrl }
           : { GIRAFF_PARENT_URL: `http://${ipOf.get(node.parent)}:${PORTS.node}` }),
