@@ -140,7 +140,7 @@ export async function startNodeFromEnv(env: Env): Promise<Service> {
       env: { PROXY_PORT: String(s.faas.proxyPort) },
       logsDir: s.faas.logsDir,
     });
-    faas = { faasUrl: gateway.url, faasAuth: undefined };
+    faas = { faasUrl: gateway.url, faasAuth: gateway.auth };
   } else if (s.faas.mode === "openfaas") {
     faas = { faasUrl: s.faas.url, faasAuth: s.faas.auth };
   }

@@ -1,7 +1,6 @@
 // The fidelity page's pieces: rows of data/fidelity.json in, DOM elements or Plot figures out. The verdicts and the
 // sentences come from SQL (orchestrator/analysis/views/20-paper_claims.sql); this file only lays them out. Plain
 // DOM (no `html` template: it would resolve to npm:, see README.md); Plot bundled from node_modules.
-/* global document */
 import * as Plot from "@observablehq/plot";
 
 const UNITS = { ratio: "", points: " pts", ms: " ms" };

@@ -169,6 +169,10 @@ describe.skipIf(skip !== undefined)("a campaign on the grid5000 provider (fake A
         );
         const scenario = JSON.parse(readFileSync(join(out, run, "scenario.json"), "utf8"));
         expect(scenario.functions.placed).toBeGreaterThan(0);
+        // placed is not enough: every placed function must also have been provisioned on its node's gateway
+        // (the embedded gateway asks for its basic-auth password; a node that does not send it gets 401)
+        expect(scenario.replay.steps.provision).toEqual({ ok: expect.any(Number), failed: 0 });
+        expect(scenario.replay.steps.provision.ok).toBeGreaterThan(0);
       }
       // one job for the topology, shared by the two strategies, deleted at the end
       const submitted = fake.requests
