@@ -109,6 +109,7 @@ const ELSEWHERE: Record<string, Elsewhere> = {
   "docker build -f functions/Dockerfile --build-arg FUNCTION=<name> -t giraff-ts/<name>:latest .": { ranBy: "functions/Dockerfile", entry: "FUNCTION", why: DOCKER_WHY },
   "nix-instantiate --parse": { ranBy: FLAKE_TEST, entry: "nix-instantiate", why: NIX_WHY },
   "nix build .#giraff-ts": { ranBy: FLAKE_TEST, entry: "flake.nix", why: NIX_WHY },
+  "npm run runtime -- --topology <file> --strategy <name> --open-registration": { ranBy: "runtime/security/registration.test.ts", entry: "openRegistration", help: "npm run runtime -- --help" },
   "nix flake lock": { ranBy: FLAKE_TEST, entry: "flake.nix", why: NIX_WHY },
   "nix build .#fog-node-qcow2": { ranBy: FLAKE_TEST, entry: "flake.nix", why: NIX_WHY },
 };
