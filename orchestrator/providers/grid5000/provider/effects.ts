@@ -3,6 +3,7 @@
  * jump host), and where host and VM system commands go: over SSH, or to the {@link SimulatedHosts} transcript when
  * `G5K_SIMULATE_HOSTS` is set.
  */
+import { isIP } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Grid5000Client, defaultGrid5000Effects } from "../api/index.ts";
 import { SshTransport } from "../transport/index.ts";
@@ -10,6 +11,9 @@ import { execOverTransport } from "../vms/index.ts";
 import type { Grid5000ProviderEffects } from "./provider.ts";
 import type { Grid5000Settings } from "./settings.ts";
 import { SimulatedHosts } from "./simulated-hosts.ts";
+
+/** The transport's info lines worth a campaign log line: trust on first use and which credentials are used. */
+const KEY_EVENTS = /^(first contact with |using the ssh-agent |the key file )/;
 
 export async function createGrid5000Effects(
   settings: Grid5000Settings,
@@ -24,11 +28,25 @@ export async function createGrid5000Effects(
     { ...defaultGrid5000Effects, log },
   );
   const ssh = await SshTransport.create({
-    credentials: { privateKeyPath: settings.sshKeyPath },
+    credentials: {
+      agent: settings.sshAgent,
+      privateKeyPath: settings.sshKeyPath,
+      passphrase: settings.sshKeyPassphrase,
+    },
     ...(settings.jump === undefined ? {} : { jump: { name: settings.jump, user: settings.login ?? "root" } }),
-    // VMs get new host keys at every boot
-    hostKeyPolicy: "off",
-    effects: { logger: { info: () => {}, warn: (m: string) => log(m) } },
+    // the jump host and the hosts (named) keep their keys: trusted on first contact in the known_hosts file;
+    // VMs (addressed by IP on the job's subnet) get new keys with every deployment, and the next job reuses the IPs
+    knownHostsFile: settings.knownHostsFile,
+    hostKeyPolicy: "accept-new",
+    hostKeyPolicyFor: (h) => (isIP(h.address) !== 0 ? "off" : "accept-new"),
+    effects: {
+      logger: {
+        info: (m: string) => {
+          if (KEY_EVENTS.test(m)) log(m);
+        },
+        warn: (m: string) => log(m),
+      },
+    },
   });
   const vmPort = settings.vmSshPort;
   const overSsh = execOverTransport(ssh);

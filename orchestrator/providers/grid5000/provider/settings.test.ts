@@ -22,6 +22,33 @@ describe("grid5000Settings", () => {
     });
   });
 
+  it("takes the key's passphrase and the ssh-agent from the process environment only", () => {
+    const env = { G5K_IMAGE_SHA256: SHA, G5K_SSH_KEY: "/keys/g5k", G5K_KNOWN_HOSTS: "/keys/known_hosts" };
+    const environment = { G5K_SSH_KEY_PASSPHRASE: "s3cret-pp", SSH_AUTH_SOCK: "/run/agent.sock" };
+    expect(grid5000Settings(env, "gros", alice, environment)).toMatchObject({
+      sshKeyPath: "/keys/g5k",
+      sshKeyPassphrase: "s3cret-pp",
+      sshAgent: "/run/agent.sock",
+      knownHostsFile: "/keys/known_hosts",
+    });
+    const none = grid5000Settings({ G5K_IMAGE_SHA256: SHA }, "gros", alice, {});
+    expect(none).toMatchObject({ sshKeyPassphrase: undefined, sshAgent: undefined });
+    expect(none.sshKeyPath).toMatch(/\.ssh\/id_ed25519$/);
+    expect(none.knownHostsFile).toMatch(/\.ssh\/known_hosts$/);
+  });
+
+  it("refuses a passphrase in the tracked .env, without quoting it", () => {
+    const env = { G5K_IMAGE_SHA256: SHA, G5K_SSH_KEY_PASSPHRASE: "s3cret-pp" };
+    let error: unknown;
+    try {
+      grid5000Settings(env, "gros", alice, {});
+    } catch (err) {
+      error = err;
+    }
+    expect((error as Error).message).toMatch(/\.env sets G5K_SSH_KEY_PASSPHRASE.*export it in the environment/);
+    expect((error as Error).message).not.toContain("s3cret-pp");
+  });
+
   it("needs no credentials and no jump host inside Grid'5000", () => {
     const s = grid5000Settings({ G5K_INSIDE: "true", G5K_IMAGE_SHA256: SHA }, "parasilo", undefined);
     expect(s).toMatchObject({ auth: { mode: "inside" }, jump: undefined, site: "rennes" });

@@ -11,7 +11,10 @@
  * | `G5K_API_URL` | https://api.grid5000.fr/stable | API base URL (the fake's, in tests) |
  * | `G5K_SITE` | the cluster's site | site of the job |
  * | `G5K_QUEUE`, `G5K_PROJECT`, `G5K_RESERVATION` | default queue, none, now | OAR submission fields |
- * | `G5K_SSH_KEY` | ~/.ssh/id_ed25519 | private key for hosts and VMs |
+ * | `G5K_SSH_KEY` | ~/.ssh/id_ed25519 | private key for hosts and VMs (optional with an ssh-agent) |
+ * | `G5K_SSH_KEY_PASSPHRASE` | none | its passphrase: from the environment only, never the tracked `.env` |
+ * | `SSH_AUTH_SOCK` | none | ssh-agent socket (environment), tried before the key file |
+ * | `G5K_KNOWN_HOSTS` | ~/.ssh/known_hosts | host keys of the jump host and the hosts, trusted on first contact |
  * | `G5K_JUMP` | access.grid5000.fr (none inside) | SSH access gateway, `none` for direct connections |
  * | `G5K_IMAGE`, `G5K_IMAGE_SHA256` | /home/<user>/giraff/nixos.qcow2, required | the VM image on the NFS home |
  * | `G5K_VM_SSH_PORT` | 22 | sshd port of the VMs |
@@ -39,6 +42,11 @@ export interface Grid5000Settings {
   project: string | undefined;
   reservation: string | undefined;
   sshKeyPath: string;
+  /** From the process environment only; lives here and in the transport, never in a log or the state file. */
+  sshKeyPassphrase: string | undefined;
+  /** `SSH_AUTH_SOCK` of the process environment. */
+  sshAgent: string | undefined;
+  knownHostsFile: string;
   jump: string | undefined;
   image: { path: string; sha256: string };
   vmSshPort: number;
@@ -65,13 +73,22 @@ export function runsInsideGrid5000(env: Env): boolean {
 
 /**
  * `env` is the campaign's `.env`; `credentials` the login resolved by credentials.ts, required outside Grid'5000
- * (inside, the API trusts the network and the login is only `G5K_USER`, if set).
+ * (inside, the API trusts the network and the login is only `G5K_USER`, if set). `environment` is the process
+ * environment, the only source of the key's passphrase and of the ssh-agent socket.
  */
 export function grid5000Settings(
   env: Env,
   cluster: string,
   credentials: Grid5000Credentials | undefined,
+  environment: Env = process.env,
 ): Grid5000Settings {
+  if (maybeVar(env, "G5K_SSH_KEY_PASSPHRASE") !== undefined) {
+    throw new ConfigError(
+      "G5K_SSH_KEY_PASSPHRASE",
+      "The campaign's .env sets G5K_SSH_KEY_PASSPHRASE, but .env is tracked by git: remove it from .env and " +
+        "export it in the environment, or ssh-add the key to an ssh-agent.",
+    );
+  }
   const inside = runsInsideGrid5000(env);
   if (!inside && credentials === undefined) {
     throw new ConfigError("G5K_PASSWORD", "Outside Grid'5000 the API needs a login (see credentials.ts).");
@@ -103,6 +120,9 @@ export function grid5000Settings(
     project: maybeVar(env, "G5K_PROJECT"),
     reservation: maybeVar(env, "G5K_RESERVATION"),
     sshKeyPath: maybeVar(env, "G5K_SSH_KEY") ?? join(homedir(), ".ssh", "id_ed25519"),
+    sshKeyPassphrase: maybeVar(environment, "G5K_SSH_KEY_PASSPHRASE"),
+    sshAgent: maybeVar(environment, "SSH_AUTH_SOCK"),
+    knownHostsFile: maybeVar(env, "G5K_KNOWN_HOSTS") ?? join(homedir(), ".ssh", "known_hosts"),
     jump: jump === "none" ? undefined : jump,
     image: { path: maybeVar(env, "G5K_IMAGE") ?? `/home/${login ?? "root"}/giraff/nixos.qcow2`, sha256 },
     vmSshPort: portVar(env, "G5K_VM_SSH_PORT", 22),

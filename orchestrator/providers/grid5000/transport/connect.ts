@@ -7,8 +7,8 @@ import ssh2 from "ssh2";
 import type { Client as SshClient, ConnectConfig } from "ssh2";
 import type { Duplex } from "node:stream";
 import { RemoteCommandError } from "./errors.ts";
-import { hostVerifier, type HostKeyVerdict } from "./host-keys.ts";
-import type { HostKeyPolicy, KnownHosts } from "./types.ts";
+import { hostVerifier, knownHostsKey, type HostKeyVerdict, type KnownHostsFile } from "./host-keys.ts";
+import type { HostKeyPolicy, KnownHosts, Logger } from "./types.ts";
 
 const { Client } = ssh2;
 
@@ -20,12 +20,19 @@ export interface Endpoint {
   user: string;
 }
 
-/** What a connection needs besides the endpoint. `privateKey` is already loaded; it never reaches a message. */
+/**
+ * What a connection needs besides the endpoint. `privateKey` is already loaded; it never reaches a message. With
+ * `agent`, the agent's keys are tried first, then `privateKey`.
+ */
 export interface ConnectSettings {
-  privateKey: Buffer;
+  agent?: string | undefined;
+  privateKey?: Buffer | undefined;
   passphrase?: string | undefined;
   hostKeyPolicy: HostKeyPolicy;
+  hostKeyPolicyFor?: ((host: Endpoint) => HostKeyPolicy) | undefined;
   knownHosts: KnownHosts;
+  knownHostsFile?: KnownHostsFile | undefined;
+  logger?: Logger | undefined;
   keepaliveIntervalMs: number;
 }
 
@@ -78,18 +85,40 @@ export function connect(
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 
     client.once("ready", () => settle(undefined));
-    client.on("error", (err: Error & { level?: string; code?: string }) => settle(classify(err, verdict, fail)));
+    client.on("error", (err: Error & { level?: string; code?: string }) => {
+      // an unusable agent (stale socket) is not fatal: ssh2 goes on with the key file
+      if (err.level === "agent") return settings.logger?.warn(`the ssh-agent could not be used: ${err.message}`);
+      settle(classify(err, verdict, fail));
+    });
     client.once("close", () =>
       settle(fail({ isUnreachable: true, detail: "The connection closed during the handshake." })),
     );
 
+    const policy = settings.hostKeyPolicyFor?.(target) ?? settings.hostKeyPolicy;
+    const file = policy === "off" ? undefined : settings.knownHostsFile;
+    const store = { knownHosts: settings.knownHosts, file, logger: settings.logger };
+    let serverHostKey: string[] | undefined;
+    try {
+      serverHostKey = file?.algorithmsOf(knownHostsKey(target.address, target.port));
+    } catch {
+      // unreadable: the verifier reports it
+    }
     const config: ConnectConfig = {
       host: target.address,
       port: target.port,
       username: target.user,
-      privateKey: settings.privateKey,
-      passphrase: settings.passphrase,
-      hostVerifier: hostVerifier(settings.hostKeyPolicy, settings.knownHosts, target.address, target.port, verdict),
+      ...(settings.agent === undefined ? {} : { agent: settings.agent }),
+      ...(settings.privateKey === undefined
+        ? {}
+        : { privateKey: settings.privateKey, passphrase: settings.passphrase }),
+      // the agent first (OpenSSH's order), then the key file
+      authHandler: [
+        ...(settings.agent === undefined ? [] : ["agent" as const]),
+        ...(settings.privateKey === undefined ? [] : ["publickey" as const]),
+      ],
+      // a host already known is asked for a key of a known type, so that a mismatch means a changed key
+      ...(serverHostKey === undefined ? {} : { algorithms: { serverHostKey: serverHostKey as never } }),
+      hostVerifier: hostVerifier(policy, store, target.address, target.port, verdict),
       readyTimeout: opts.timeoutMs,
       keepaliveInterval: settings.keepaliveIntervalMs,
     };

@@ -9,6 +9,13 @@ export interface SshTransportOptions {
   jump?: HostLike;
   /** Default `accept-new`. */
   hostKeyPolicy?: HostKeyPolicy;
+  /** A per-host policy overriding `hostKeyPolicy`, e.g. `off` for VMs whose keys change at every deployment. */
+  hostKeyPolicyFor?: (host: { name: string; address: string; port: number }) => HostKeyPolicy;
+  /**
+   * A `known_hosts` file (OpenSSH format, hashed names understood) checked on connect: unknown hosts are trusted on
+   * first use, appended and logged; a changed key is refused. Without it, only the in-memory `knownHosts` map.
+   */
+  knownHostsFile?: string;
   /** Shared with the caller, who may persist it. Default: an empty map. */
   knownHosts?: KnownHosts;
   /** Hosts served at once by `execAll` unless it says otherwise. Default 100 (GIRAFF's Ansible forks). */

@@ -15,7 +15,9 @@ import { TailBuffer } from "./tail.ts";
 import type { HostKeyPolicy, KnownHosts } from "./types.ts";
 
 export interface RsyncSettings {
-  privateKey: Buffer;
+  /** Without it, OpenSSH uses the agent (`SSH_AUTH_SOCK`, passed on in the environment). */
+  privateKey: Buffer | undefined;
+  agent?: string | undefined;
   hostKeyPolicy: HostKeyPolicy;
   knownHosts: KnownHosts;
   jump: Endpoint | undefined;
@@ -44,7 +46,7 @@ export async function rsyncDir(
   try {
     const keyPath = join(dir, "key");
     const knownPath = join(dir, "known_hosts");
-    await writeFile(keyPath, settings.privateKey, { mode: 0o600 });
+    if (settings.privateKey !== undefined) await writeFile(keyPath, settings.privateKey, { mode: 0o600 });
     await writeFile(knownPath, knownHostsFile(settings.knownHosts), { mode: 0o600 });
     const common = sshOptions(keyPath, knownPath, settings);
     const proxy =
@@ -59,7 +61,8 @@ export async function rsyncDir(
     const [from, to] = opts.direction === "pull" ? [remote, local] : [local, remote];
     const args = ["-az", ...(opts.delete === true ? ["--delete"] : []), "-e", ssh, from, to];
     const command = `rsync -az ${from} ${to}`;
-    return await runRsync(args, { host: target.name, command, started, ...opts });
+    const env = settings.agent === undefined ? process.env : { ...process.env, SSH_AUTH_SOCK: settings.agent };
+    return await runRsync(args, { host: target.name, command, started, env, ...opts });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -72,8 +75,7 @@ function sshOptions(keyPath: string, knownPath: string, settings: RsyncSettings)
   }
   const strict = { "accept-new": "accept-new", strict: "yes", off: "no" }[settings.hostKeyPolicy];
   return [
-    `-i ${keyPath}`,
-    "-o IdentitiesOnly=yes",
+    ...(settings.privateKey === undefined ? [] : [`-i ${keyPath}`, "-o IdentitiesOnly=yes"]),
     "-o BatchMode=yes",
     `-o StrictHostKeyChecking=${strict}`,
     `-o UserKnownHostsFile=${settings.hostKeyPolicy === "off" ? "/dev/null" : knownPath}`,
@@ -83,13 +85,14 @@ function sshOptions(keyPath: string, knownPath: string, settings: RsyncSettings)
 
 function runRsync(
   args: string[],
-  opts: SyncDirOptions & { host: string; command: string; started: number },
+  opts: SyncDirOptions & { host: string; command: string; started: number; env: NodeJS.ProcessEnv },
 ): Promise<{ durationMs: number; stdoutTail: string }> {
   return new Promise((resolve, reject) => {
     const stdout = new TailBuffer(16 * 1024);
     const stderr = new TailBuffer(16 * 1024);
     const child = spawn("rsync", args, {
       stdio: ["ignore", "pipe", "pipe"],
+      env: opts.env,
       signal: opts.signal,
       timeout: opts.timeoutMs,
     });

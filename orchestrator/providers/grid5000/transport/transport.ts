@@ -3,14 +3,14 @@
  * One pooled connection per host, optionally through the access gateway; bounded fan-out; every call with a time
  * limit and an AbortSignal; every failure a `RemoteCommandError`. `close()` ends every connection.
  */
-import { readFile } from "node:fs/promises";
-import ssh2 from "ssh2";
 import type { Endpoint } from "./connect.ts";
 import { withDeadline, type StopReason } from "./deadline.ts";
 import { defaultEffects } from "./effects.ts";
 import { RemoteCommandError } from "./errors.ts";
 import { runOnClient } from "./exec.ts";
 import { fanOut, type ExecAllResults } from "./fan-out.ts";
+import { KnownHostsFile } from "./host-keys.ts";
+import { loadCredentials, type LoadedCredentials } from "./keys.ts";
 import { ConnectionPool } from "./pool.ts";
 import { rsyncDir, type SyncDirOptions } from "./rsync.ts";
 import { getFile, openSftp, putFile } from "./sftp.ts";
@@ -18,8 +18,6 @@ import type { ExecAllOptions, SshTransportOptions, TransferOptions } from "./opt
 import type { ExecOptions, ExecResult, HostLike, KnownHosts, TransportEffects } from "./types.ts";
 import { waitForSsh, type WaitForSshOptions } from "./wait-for-ssh.ts";
 import { openTunnel, type Tunnel } from "./tunnel.ts";
-
-const { utils } = ssh2;
 
 export class SshTransport {
   private readonly pool: ConnectionPool;
@@ -29,17 +27,19 @@ export class SshTransport {
 
   private constructor(
     private readonly options: SshTransportOptions,
-    private readonly privateKey: Buffer,
+    private readonly keys: LoadedCredentials,
   ) {
     this.effects = { ...defaultEffects, ...options.effects };
     this.knownHosts = options.knownHosts ?? new Map();
     this.jump = options.jump === undefined ? undefined : this.endpoint(options.jump);
     this.pool = new ConnectionPool(
       {
-        privateKey,
-        passphrase: options.credentials.passphrase,
+        ...keys,
         hostKeyPolicy: options.hostKeyPolicy ?? "accept-new",
+        hostKeyPolicyFor: options.hostKeyPolicyFor,
         knownHosts: this.knownHosts,
+        knownHostsFile: options.knownHostsFile === undefined ? undefined : new KnownHostsFile(options.knownHostsFile),
+        logger: this.effects.logger,
         keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
       },
       this.jump,
@@ -51,20 +51,14 @@ export class SshTransport {
     );
   }
 
-  /** Loads the private key (from its path when given one) and returns a transport; connects lazily. */
+  /**
+   * Loads the private key (from its path when given one) and returns a transport; connects lazily. A bad key or
+   * passphrase, or an encrypted key with neither passphrase nor agent, is a `ConfigError` now rather than a
+   * failure on every host; ssh2's reasons never quote the key.
+   */
   static async create(options: SshTransportOptions): Promise<SshTransport> {
-    const { privateKey, privateKeyPath } = options.credentials;
-    if ((privateKey === undefined) === (privateKeyPath === undefined)) {
-      throw new TypeError("Expected exactly one of `credentials.privateKey` and `credentials.privateKeyPath`.");
-    }
-    const key = privateKey !== undefined ? Buffer.from(privateKey) : await readFile(privateKeyPath as string);
-    // Fail now on a bad key or passphrase rather than on every host; ssh2's reasons never quote the key.
-    const parsed = utils.parseKey(key, options.credentials.passphrase);
-    if (parsed instanceof Error) {
-      const which = privateKeyPath ?? "given as a buffer";
-      throw new Error(`The private key (${which}) could not be used: ${parsed.message.replace(/\.?$/, ".")}`);
-    }
-    return new SshTransport(options, key);
+    const logger = { ...defaultEffects, ...options.effects }.logger;
+    return new SshTransport(options, await loadCredentials(options.credentials, logger));
   }
 
   /** Runs `command` on `host`; resolves with its result on exit 0, rejects with a `RemoteCommandError` otherwise. */
@@ -123,16 +117,30 @@ export class SshTransport {
     );
   }
 
-  /** Syncs a directory with `rsync -e ssh` through the same jump host (needs rsync on both sides). */
-  syncDir(host: HostLike, localDir: string, remoteDir: string, opts: Partial<SyncDirOptions> = {}) {
+  /**
+   * Syncs a directory with `rsync -e ssh` through the same jump host (needs rsync on both sides). OpenSSH cannot
+   * be given a passphrase, so a passphrase-protected key needs an ssh-agent here.
+   */
+  async syncDir(host: HostLike, localDir: string, remoteDir: string, opts: Partial<SyncDirOptions> = {}) {
+    if (this.keys.passphrase !== undefined && this.keys.agent === undefined) {
+      throw new RemoteCommandError({
+        host: this.endpoint(host).name,
+        command: `rsync -az ${localDir} ${remoteDir}`,
+        durationMs: 0,
+        isAuthFailure: true,
+        detail:
+          "rsync runs OpenSSH, which cannot be given G5K_SSH_KEY_PASSPHRASE: ssh-add the key to an ssh-agent and set SSH_AUTH_SOCK.",
+      });
+    }
     const settings = {
-      privateKey: this.privateKey,
+      privateKey: this.keys.privateKey,
+      agent: this.keys.agent,
       hostKeyPolicy: this.options.hostKeyPolicy ?? "accept-new",
       knownHosts: this.knownHosts,
       jump: this.jump,
       connectTimeoutMs: this.connectTimeoutMs,
     };
-    return rsyncDir(this.endpoint(host), localDir, remoteDir, settings, { timeoutMs: this.timeoutMs, ...opts });
+    return await rsyncDir(this.endpoint(host), localDir, remoteDir, settings, { timeoutMs: this.timeoutMs, ...opts });
   }
 
   /** Retries fresh connections running `true` until one succeeds or `timeoutMs` passes. */

@@ -18,11 +18,17 @@ export interface HostSpec {
 /** A host given by name only (address = name, port 22) or in full. */
 export type HostLike = string | HostSpec;
 
-/** Key-based credentials. Exactly one of `privateKeyPath` and `privateKey`. Never logged nor put in messages. */
+/**
+ * Key-based credentials: an ssh-agent socket, tried first, and at most one of `privateKeyPath` and `privateKey`
+ * (optional with an agent: a missing or encrypted file then leaves the agent alone). Never logged nor put in
+ * messages.
+ */
 export interface Credentials {
-  privateKeyPath?: string;
-  privateKey?: Buffer | string;
-  passphrase?: string;
+  /** ssh-agent socket path (`SSH_AUTH_SOCK`). */
+  agent?: string | undefined;
+  privateKeyPath?: string | undefined;
+  privateKey?: Buffer | string | undefined;
+  passphrase?: string | undefined;
 }
 
 /**
