@@ -1,9 +1,17 @@
 /**
  * Outbound HTTP for the runtime: keep-alive connections, a timeout on every call, errors as {@link RemoteError},
  * and optional link emulation (a one-way delay and a rate applied to the request and to the response), which is
- * how the local testbed puts link latency on the real traffic between nodes.
+ * how the local testbed puts link latency on the real traffic between nodes. `https:` URLs go through `node:https`
+ * with certificate verification always on (the Grid'5000 API is HTTPS only); `ca` trusts a CA of one's own.
  */
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import {
+  Agent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { RemoteError } from "../protocol/errors.ts";
 import { setLongTimeout } from "../util/long-timeout.ts";
 import { preciseDelay, type Cancellable } from "./precise-timer.ts";
@@ -23,8 +31,14 @@ export interface RequestOptions {
   /** Whole-call timeout in ms, link delays included. */
   timeoutMs: number;
   link?: LinkEmulation | undefined;
+  /** For `https:` URLs, an `https.Agent` (a subclass of `http.Agent`). */
   agent?: Agent;
   signal?: AbortSignal;
+  /**
+   * `https:` only: the CAs (PEM) to verify the server's certificate against, **instead of** Node's bundled ones (as
+   * `tls.connect`'s `ca`); without it, Node's CAs plus `NODE_EXTRA_CA_CERTS`. Verification is never turned off.
+   */
+  ca?: string | Buffer | (string | Buffer)[] | undefined;
 }
 
 export interface HttpAnswer {
@@ -38,7 +52,40 @@ export interface HttpAnswer {
 /** Transits shorter than this (serialisation on fast links) are not worth a scheduler turn: sent at once. */
 const MIN_TIMER_MS = 0.5;
 
-const defaultAgent = new Agent({ keepAlive: true, keepAliveMsecs: 20_000, maxSockets: 256, maxFreeSockets: 64 });
+const AGENT_OPTIONS = { keepAlive: true, keepAliveMsecs: 20_000, maxSockets: 256, maxFreeSockets: 64 };
+const defaultAgent = new Agent(AGENT_OPTIONS);
+// one pool for every https origin; a request's `ca` is part of the pool's key, so it never reuses another's socket
+const defaultHttpsAgent = new HttpsAgent(AGENT_OPTIONS);
+
+/** OpenSSL's verdicts on a certificate, and Node's on its name: the server is not who it should be, or not trusted. */
+const CERTIFICATE_CODES = new Set([
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_CHAIN_TOO_LONG",
+  "INVALID_CA",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/**
+ * Whether a failed call failed because the server's TLS certificate was refused (untrusted CA, expired, wrong name),
+ * or the TLS handshake itself failed (`EPROTO`: e.g. plain HTTP on the other end): retrying cannot help.
+ */
+export function isTlsFailure(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code ?? "";
+    if (CERTIFICATE_CODES.has(code) || code === "EPROTO" || code.startsWith("ERR_SSL_")) return true;
+  }
+  return false;
+}
 
 /** Sends one request. Resolves with any status; rejects with RemoteError on timeout or transport failure. */
 export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> {
@@ -51,7 +98,7 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
   const link = opts.link;
   return new Promise<HttpAnswer>((resolve, reject) => {
     let settled = false;
-    let req: ReturnType<typeof httpRequest> | undefined;
+    let req: ClientRequest | undefined;
     const delays: Cancellable[] = [];
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -76,7 +123,8 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
 
     const send = () => {
       if (settled) return;
-      req = httpRequest(url, { method: opts.method ?? "GET", headers, agent: opts.agent ?? defaultAgent }, (res) => {
+      const method = opts.method ?? "GET";
+      const onResponse = (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", (cause) => fail(`Reading the answer of ${url} failed: ${cause.message}.`, { cause }));
@@ -87,8 +135,25 @@ export function request(url: string, opts: RequestOptions): Promise<HttpAnswer> 
           if (back < MIN_TIMER_MS) finish(() => resolve(answer));
           else delays.push(preciseDelay(back, () => finish(() => resolve(answer))));
         });
-      });
+      };
+      req = /^https:/i.test(url)
+        ? httpsRequest(
+            url,
+            {
+              method,
+              headers,
+              agent: opts.agent ?? defaultHttpsAgent,
+              rejectUnauthorized: true,
+              ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+            },
+            onResponse,
+          )
+        : httpRequest(url, { method, headers, agent: opts.agent ?? defaultAgent }, onResponse);
       req.on("error", (cause: NodeJS.ErrnoException) => {
+        if (isTlsFailure(cause)) {
+          const what = CERTIFICATE_CODES.has(cause.code ?? "") ? "TLS certificate refused" : "TLS handshake failed";
+          return fail(`Call to ${url} failed: ${what} (${cause.code}: ${cause.message}).`, { cause });
+        }
         const unreachable = ["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EADDRNOTAVAIL"];
         fail(`Call to ${url} failed: ${cause.message}.`, {
           isUnreachable: unreachable.includes(cause.code ?? ""),

@@ -3,6 +3,8 @@
  * verbs on 5xx and transport failures with backoff, and turns every failure into a readable {@link Grid5000Error}.
  * POSTs are never retried here: the verbs that submit (jobs.ts, storage.ts) check the server's state instead.
  */
+import { rootCertificates } from "node:tls";
+import { isTlsFailure } from "../../../../runtime/http/client.ts";
 import { isRemoteError } from "../../../../runtime/protocol/errors.ts";
 import { backoffDelays, type BackoffOptions } from "../../../../runtime/util/backoff.ts";
 import { defaultGrid5000Effects, type Grid5000Effects, type HttpReply } from "./effects.ts";
@@ -15,9 +17,18 @@ export type Grid5000Auth =
   { mode: "basic"; username: string; password: string } | { mode: "inside"; username?: string | undefined };
 
 export interface Grid5000ClientOptions {
-  /** `https://api.grid5000.fr/stable`, or the fake's URL; without credentials in it. */
+  /**
+   * `https://api.grid5000.fr/stable`, or the fake's URL; without credentials in it. Plain `http:` is refused unless
+   * the host is a loopback address: the real API is HTTPS only, and Basic auth over HTTP would send the password
+   * in clear.
+   */
   baseUrl: string;
   auth: Grid5000Auth;
+  /**
+   * A CA (PEM) to trust for the API's certificate, in addition to Node's bundled CAs: a corporate TLS proxy's, or the
+   * fake's. `NODE_EXTRA_CA_CERTS` works too. Certificates are always verified.
+   */
+  ca?: string | Buffer | undefined;
   /** Per-call timeouts in ms. */
   timeouts?: { read?: number; write?: number };
   /** Attempts for idempotent verbs (python-grid5000 retries 5 times) and the delays between them. */
@@ -56,6 +67,7 @@ export class Grid5000Client {
   readonly #timeouts: { read: number; write: number };
   readonly #attempts: number;
   readonly #retryBackoff: BackoffOptions;
+  readonly #ca: (string | Buffer)[] | undefined;
 
   constructor(options: Grid5000ClientOptions, effects: Grid5000Effects = defaultGrid5000Effects) {
     const url = new URL(options.baseUrl);
@@ -64,6 +76,9 @@ export class Grid5000Client {
         reason: "bad-request",
       });
     }
+    const problem = apiUrlProblem(options.baseUrl);
+    if (problem !== undefined)
+      throw new Grid5000Error(`The Grid'5000 base URL is refused: ${problem}.`, { reason: "bad-request" });
     this.baseUrl = url.toString().replace(/\/+$/, "");
     this.username = options.auth.username;
     const secrets: string[] = [];
@@ -78,6 +93,8 @@ export class Grid5000Client {
     this.#attempts = options.retry?.attempts ?? 5;
     this.#retryBackoff = options.retry?.backoff ?? DEFAULT_RETRY;
     this.poll = options.poll ?? DEFAULT_POLL;
+    // `ca` replaces Node's bundled CAs in tls.connect: keep them, so the real API still verifies with a CA added
+    this.#ca = options.ca === undefined ? undefined : [...rootCertificates, options.ca];
   }
 
   /** Logs one line through the effects, redacted. */
@@ -96,7 +113,9 @@ export class Grid5000Client {
         reply = await this.#send(opts);
       } catch (err) {
         const error = this.#transportError(label, err, opts.signal);
-        if (!idempotent || attempt >= this.#attempts || error.reason === "cancelled") throw error;
+        // a refused certificate stays refused: retrying would only repeat the handshake
+        const final = error.reason === "cancelled" || error.reason === "tls";
+        if (!idempotent || attempt >= this.#attempts || final) throw error;
         await this.#pause(label, attempt, error.message, delays.next().value, opts.signal);
         continue;
       }
@@ -122,6 +141,7 @@ export class Grid5000Client {
       body: opts.body,
       timeoutMs,
       signal: opts.signal,
+      ...(this.#ca === undefined ? {} : { ca: this.#ca }),
     });
   }
 
@@ -142,6 +162,15 @@ export class Grid5000Client {
     if (signal?.aborted) return new Grid5000Error(`${label} was cancelled.`, { reason: "cancelled", call: label });
     const remote = isRemoteError(err) ? err : undefined;
     const detail = this.redact(err instanceof Error ? err.message : String(err)).replace(/\.$/, "");
+    if (isTlsFailure(err)) {
+      const host = new URL(this.baseUrl).host;
+      return new Grid5000Error(
+        `${label}: the TLS connection to ${host} failed, so nothing was sent (${detail}). If ${host} presents a ` +
+          "certificate from a CA of your own (a corporate proxy, the fake API), trust that CA with " +
+          "NODE_EXTRA_CA_CERTS=<ca.pem> or G5K_API_CA=<ca.pem>; certificate verification is never turned off.",
+        { reason: "tls", call: label, cause: err },
+      );
+    }
     if (remote?.timedOut) {
       return new Grid5000Error(`${label} got no answer from Grid'5000 in time (${detail}).`, {
         reason: "timeout",
@@ -150,6 +179,27 @@ export class Grid5000Client {
     }
     return new Grid5000Error(`${label} could not reach Grid'5000 (${detail}).`, { reason: "unreachable", call: label });
   }
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Why an API base URL is refused, or undefined: `https:` anywhere, `http:` only on a loopback address (the fake, a
+ * local tunnel), so a password never crosses a network in clear.
+ */
+export function apiUrlProblem(baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return `${JSON.stringify(baseUrl)} is not a URL`;
+  }
+  if (url.protocol === "https:") return undefined;
+  if (url.protocol === "http:" && LOOPBACK.test(url.hostname)) return undefined;
+  return url.protocol === "http:"
+    ? `${url.origin} is plain HTTP to a host that is not loopback: Basic auth would send the password in clear, ` +
+        "and the real API is HTTPS only; use https://"
+    : `${url.origin} uses ${url.protocol}, which the API does not speak; use https://`;
 }
 
 function parse(text: string): unknown {

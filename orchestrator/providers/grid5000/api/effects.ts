@@ -12,6 +12,8 @@ export interface HttpCall {
   body?: unknown;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** `https:` only: the CAs to verify the server against, instead of Node's (the client adds Node's to its own). */
+  ca?: (string | Buffer)[] | undefined;
 }
 
 export interface HttpReply {
@@ -39,6 +41,7 @@ export const defaultGrid5000Effects: Grid5000Effects = {
       body: call.body,
       timeoutMs: call.timeoutMs,
       ...(call.signal === undefined ? {} : { signal: call.signal }),
+      ...(call.ca === undefined ? {} : { ca: call.ca }),
     });
     return { status: answer.status, headers: answer.headers, text: answer.text() };
   },

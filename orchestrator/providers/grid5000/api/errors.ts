@@ -14,6 +14,7 @@ export type Grid5000Reason =
   | "server"
   | "timeout"
   | "unreachable"
+  | "tls"
   | "cancelled"
   | "duplicate-jobs"
   | "job-ended"

@@ -1,5 +1,6 @@
 /** The Grid'5000 REST API client: jobs, storage access, kadeploy deployments, errors and effects. */
 export {
+  apiUrlProblem,
   DEFAULT_POLL,
   Grid5000Client,
   type CallOptions,

@@ -1,6 +1,6 @@
 /**
- * Test set-up shared by the client's tests: a fake Grid'5000 on loopback, and a client whose clock and sleep are
- * the fake's virtual time and whose log lines are captured for assertions.
+ * Test set-up shared by the client's tests: a fake Grid'5000 on loopback (HTTPS), and a client that trusts the
+ * fake's CA, whose clock and sleep are the fake's virtual time and whose log lines are captured for assertions.
  */
 import { defaultGrid5000Effects, type Grid5000Effects } from "./effects.ts";
 import { Grid5000Client, type Grid5000Auth, type Grid5000ClientOptions } from "./client.ts";
@@ -33,6 +33,8 @@ export async function withFake(
     {
       baseUrl: fake.baseUrl,
       auth: opts.auth ?? { mode: "basic", username: LOGIN, password: PASSWORD },
+      // the fake speaks HTTPS with a throwaway CA: trusted here, as a user behind a corporate CA would
+      ca: fake.ca,
       ...opts.client,
     },
     effects,

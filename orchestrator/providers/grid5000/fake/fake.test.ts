@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { request } from "../../../../runtime/http/client.ts";
 import { expectGolden } from "./golden.ts";
 import { startFakeGrid5000, type FakeGrid5000, type FakeGrid5000Options } from "./server.ts";
 
@@ -26,13 +27,16 @@ async function call(
   body?: unknown,
   headers: Record<string, string> = { authorization: BASIC },
 ) {
-  const res = await fetch(fake.baseUrl + path, {
-    method,
-    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
+  // HTTPS, trusting the fake's throwaway CA
+  const res = await request(fake.baseUrl + path, { method, headers, body, timeoutMs: 10_000, ca: fake.ca });
+  const text = res.text();
+  const header = (name: string) => [res.headers[name] ?? []].flat()[0] ?? null;
+  return {
+    status: res.status,
+    headers: { get: header },
+    text,
+    json: () => JSON.parse(text) as Record<string, unknown>,
+  };
 }
 
 describe("fake Grid'5000: auth", () => {

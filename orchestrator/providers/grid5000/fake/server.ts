@@ -1,8 +1,11 @@
 /**
  * A FAKE Grid'5000 API (grid5000.md §6.2) on an ephemeral loopback port, for tests and local development: the
  * routes the client uses, job and deployment state machines on a {@link VirtualClock}, both auth modes, fault
- * injection and a request log. It is a fake of the public contract, not the real service.
+ * injection and a request log. It is a fake of the public contract, not the real service. Like the real API it
+ * speaks HTTPS only, with a certificate from a throwaway CA (tls.ts) that clients must be told to trust.
  */
+import type { AddressInfo, Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import type { JsonRequest, JsonResponse } from "../../../../runtime/http/server.ts";
 import { startJsonServer, type RunningServer } from "../../../../runtime/http/server.ts";
 import { identify, type FakeAuth } from "./auth.ts";
@@ -14,6 +17,7 @@ import { FakeHttpError } from "./http-error.ts";
 import { DEFAULT_TIMING, JobStore, type FakeTiming } from "./jobs.ts";
 import type { FakeHandler } from "./respond.ts";
 import { fakeRoutes, type StorageRule } from "./routes.ts";
+import { fakeTls, type FakeTls } from "./tls.ts";
 
 export interface FakeGrid5000Options {
   auth?: FakeAuth;
@@ -22,6 +26,8 @@ export interface FakeGrid5000Options {
   timing?: Partial<FakeTiming>;
   /** Virtual seconds a deployment takes. */
   deploymentS?: number;
+  /** The certificate to serve; default: this process's throwaway CA and certificate ({@link fakeTls}). */
+  tls?: FakeTls;
 }
 
 /** One request as the fake saw it; `user` is the identity it resolved, never the credentials. */
@@ -37,8 +43,12 @@ export interface LoggedRequest {
 }
 
 export interface FakeGrid5000 {
-  /** The base URL to give the client: `http://127.0.0.1:<port>/stable`. */
+  /** The base URL to give the client: `https://127.0.0.1:<port>/stable`. */
   baseUrl: string;
+  /** The CA that signed the fake's certificate, as PEM text (a client's `ca`). */
+  ca: string;
+  /** The same CA as a file: `NODE_EXTRA_CA_CERTS` for a child process, or `G5K_API_CA`. */
+  caPath: string;
   clock: VirtualClock;
   faults: Faults;
   jobs: JobStore;
@@ -121,8 +131,26 @@ export async function startFakeGrid5000(options: FakeGrid5000Options = {}): Prom
   });
   let raw = 0;
   server.server.on("request", () => raw++);
+  // TLS in front of the JSON server: each verified connection is handed to its HTTP parser, as https.Server does;
+  // its own plain-HTTP listener is closed, so the fake has no cleartext port at all.
+  const material = options.tls ?? (await fakeTls());
+  const sockets = new Set<Socket>();
+  const front = createTlsServer({ key: material.key, cert: material.cert }, (socket) =>
+    server.server.emit("connection", socket),
+  );
+  front.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    front.once("error", reject);
+    front.listen(0, "127.0.0.1", () => resolve(front.address() as AddressInfo));
+  });
+  await new Promise<void>((resolve) => server.server.close(() => resolve()));
   return {
-    baseUrl: `${server.url}/stable`,
+    baseUrl: `https://${address.address}:${address.port}/stable`,
+    ca: material.ca,
+    caPath: material.caPath,
     clock,
     faults,
     jobs,
@@ -137,7 +165,12 @@ export async function startFakeGrid5000(options: FakeGrid5000Options = {}): Prom
         clock.advance(ms);
       },
     },
-    close: () => server.close(),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => front.close(() => resolve()));
+      server.server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
   };
 }
 

@@ -112,7 +112,11 @@ function campaignFolder(name: string, extra: string[] = []): string {
 const home = join(scratch, "home");
 mkdirSync(home, { recursive: true });
 writeFileSync(join(home, ".python-grid5000.yaml"), `username: alice\npassword: "${PASSWORD}"\n`, { mode: 0o600 });
-const campaign = (args: string[]) => startCampaignCli(args, { HOME: home });
+/**
+ * The fake API speaks HTTPS with a throwaway CA: the CLI child trusts it through NODE_EXTRA_CA_CERTS, as a user
+ * behind a corporate CA would; in-process campaigns (below) name it with G5K_API_CA in the campaign's .env.
+ */
+const campaign = (args: string[]) => startCampaignCli(args, { HOME: home, NODE_EXTRA_CA_CERTS: fake.caPath });
 
 /** Jobs of the fake that are not over, after letting pending deletions settle. */
 function aliveJobs(): { uid: number; name: string | null; state: string }[] {
@@ -209,6 +213,23 @@ describe.skipIf(skip !== undefined)("a campaign on the grid5000 provider (fake A
     LONG,
   );
 
+  it(
+    "stops with a sentence naming TLS when the API's CA is not trusted: nothing reaches the API, nothing is retried",
+    async () => {
+      const before = fake.rawRequestCount();
+      const folder = campaignFolder("untrusted");
+      const c = startCampaignCli([folder, "--out", join(scratch, "untrusted-out")], { HOME: home });
+      expect(await c.exited, c.err()).not.toBe(0);
+      const output = c.out() + c.err();
+      expect(output).toMatch(/TLS certificate refused \(UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+      expect(output).toMatch(/NODE_EXTRA_CA_CERTS=<ca\.pem> or G5K_API_CA=<ca\.pem>/);
+      expect(output).not.toMatch(/retrying in/);
+      expect(fake.rawRequestCount()).toBe(before);
+      expectNoSecret([c.out(), c.err()], [join(scratch, "untrusted-out")]);
+    },
+    LONG,
+  );
+
   it.each([
     ["SIGINT", "reserve"],
     ["SIGTERM", "runScenario"],
@@ -238,7 +259,7 @@ describe.skipIf(skip !== undefined)("a campaign on the grid5000 provider (fake A
     "an abort during %s leaves no job alive",
     async (step) => {
       tick(true);
-      const folder = campaignFolder(`abort-${step}`);
+      const folder = campaignFolder(`abort-${step}`, [`G5K_API_CA=${fake.caPath}`]);
       const controller = new AbortController();
       const lines: string[] = [];
       const result = await runCampaign({

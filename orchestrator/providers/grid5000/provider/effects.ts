@@ -23,6 +23,7 @@ export async function createGrid5000Effects(
     {
       baseUrl: settings.apiUrl,
       auth: settings.auth,
+      ca: settings.apiCa,
       poll: { initialMs: settings.pollInitialMs, factor: 1.5, maxMs: 60_000 },
     },
     { ...defaultGrid5000Effects, log },

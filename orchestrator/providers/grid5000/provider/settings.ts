@@ -8,7 +8,8 @@
  * | --- | --- | --- |
  * | `G5K_USER`, `G5K_PASSWORD` | required outside Grid'5000 | API login (HTTP Basic): environment or ~/.python-grid5000.yaml |
  * | `G5K_INSIDE` | false | running inside Grid'5000: no API credentials, no jump host |
- * | `G5K_API_URL` | https://api.grid5000.fr/stable | API base URL (the fake's, in tests) |
+ * | `G5K_API_URL` | https://api.grid5000.fr/stable | API base URL (the fake's, in tests); `http:` only on loopback |
+ * | `G5K_API_CA` | none | PEM file of a CA to trust for the API, besides Node's (a TLS proxy's; the fake's) |
  * | `G5K_SITE` | the cluster's site | site of the job |
  * | `G5K_QUEUE`, `G5K_PROJECT`, `G5K_RESERVATION` | default queue, none, now | OAR submission fields |
  * | `G5K_SSH_KEY` | ~/.ssh/id_ed25519 | private key for hosts and VMs (optional with an ssh-agent) |
@@ -24,16 +25,19 @@
  * | `G5K_POLL_S` | 5 | first delay between job polls (grows ×1.5) |
  * | `G5K_SIMULATE_HOSTS` | unset | transcript path: host and VM system commands are recorded and simulated |
  */
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../../../runtime/protocol/errors.ts";
 import { FAAS_MODES } from "../../../../runtime/node/cli.ts";
 import { booleanVar, maybeVar, oneOfVar, portVar, requiredVar, type Env } from "../../../../runtime/util/env-vars.ts";
 import type { Grid5000Credentials } from "./credentials.ts";
-import type { Grid5000Auth } from "../api/index.ts";
+import { apiUrlProblem, type Grid5000Auth } from "../api/index.ts";
 
 export interface Grid5000Settings {
   apiUrl: string;
+  /** `G5K_API_CA`'s certificates (PEM), trusted for the API besides Node's CAs. */
+  apiCa: string | undefined;
   auth: Grid5000Auth;
   login: string | undefined;
   site: string;
@@ -110,8 +114,12 @@ export function grid5000Settings(
       `Expected \`G5K_POLL_S\` to be a positive number of seconds, got ${JSON.stringify(env.G5K_POLL_S)}.`,
     );
   }
+  const apiUrl = maybeVar(env, "G5K_API_URL") ?? "https://api.grid5000.fr/stable";
+  const urlProblem = apiUrlProblem(apiUrl);
+  if (urlProblem !== undefined) throw new ConfigError("G5K_API_URL", `\`G5K_API_URL\` is refused: ${urlProblem}.`);
   return {
-    apiUrl: maybeVar(env, "G5K_API_URL") ?? "https://api.grid5000.fr/stable",
+    apiUrl,
+    apiCa: readApiCa(maybeVar(env, "G5K_API_CA")),
     auth,
     login,
     site: maybeVar(env, "G5K_SITE") ?? SITES[cluster] ?? "nancy",
@@ -132,4 +140,21 @@ export function grid5000Settings(
     pollInitialMs: poll * 1000,
     simulateHosts: maybeVar(env, "G5K_SIMULATE_HOSTS"),
   };
+}
+
+/** The PEM certificates of `G5K_API_CA`, read at the boundary so a wrong path fails before anything is reserved. */
+function readApiCa(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new ConfigError("G5K_API_CA", `Could not read \`G5K_API_CA\` (${path}): ${(cause as Error).message}.`, {
+      cause,
+    });
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError("G5K_API_CA", `Expected \`G5K_API_CA\` (${path}) to be a PEM file of CA certificates.`);
+  }
+  return text;
 }
