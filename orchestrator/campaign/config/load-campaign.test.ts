@@ -57,6 +57,7 @@ describe("loadCampaign: defaults", () => {
       nbInParallel: 1,
       walltime: { text: "10:00:00", seconds: 36_000 },
       doNotExecuteIfEndingAfter: null,
+      allowDayJobs: false,
     });
     expect(c.warnings).toEqual([]);
   });
@@ -129,6 +130,14 @@ describe("loadCampaign: defaults", () => {
       ".env": 'DO_NOT_EXECUTE_IF_ENDING_AFTER="tomorrow"\nDO_NOT_EXECUTE_IF_ENDING_AFTER_HOUR="1000"',
     });
     expect(c.deployment.doNotExecuteIfEndingAfter).toEqual({ day: "tomorrow", hour: 10, minute: 0 });
+  });
+
+  it("reads G5K_ALLOW_DAY_JOBS (Grid'5000's day rule, plan/policy.ts) as true or false, and names a bad value", async () => {
+    expect((await load({ ".env": 'G5K_ALLOW_DAY_JOBS="true"' })).deployment.allowDayJobs).toBe(true);
+    expect((await load({ ".env": "" })).deployment.allowDayJobs).toBe(false);
+    await expect(load({ ".env": "G5K_ALLOW_DAY_JOBS=yes" })).rejects.toThrow(
+      /`G5K_ALLOW_DAY_JOBS`.*true or false.*yes/,
+    );
   });
 
   it("warns about unknown and ignored GIRAFF variables instead of failing", async () => {

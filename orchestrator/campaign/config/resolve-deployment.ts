@@ -56,5 +56,6 @@ export function resolveDeployment(layer: ResolvedLayer): Campaign["deployment"] 
     walltime: layer.DEPLOYMENT_WALLTIME.value,
     doNotExecuteIfEndingAfter:
       day === undefined ? null : { day: day.value, ...(hour?.value ?? { hour: 0, minute: 0 }) },
+    allowDayJobs: layer.G5K_ALLOW_DAY_JOBS?.value ?? false,
   };
 }

@@ -107,6 +107,11 @@ export const CampaignSchema = z.object({
     doNotExecuteIfEndingAfter: z
       .object({ day: z.string(), hour: z.int().min(0).max(23), minute: z.int().min(0).max(59) })
       .nullable(),
+    /**
+     * `G5K_ALLOW_DAY_JOBS` (ours, default false): submit a job that Grid'5000's usage policy keeps out of day time
+     * (plan/policy.ts), e.g. under an exception from the executive committee.
+     */
+    allowDayJobs: z.boolean(),
   }),
   warnings: z.array(z.object({ file: z.string(), variable: z.string(), message: z.string() })),
 });

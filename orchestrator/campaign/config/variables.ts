@@ -46,6 +46,7 @@ export const VARIABLES = {
   DEPLOYMENT_WALLTIME:                 c(k.walltime),
   DO_NOT_EXECUTE_IF_ENDING_AFTER:      c(k.day),
   DO_NOT_EXECUTE_IF_ENDING_AFTER_HOUR: c(k.clockTime),
+  G5K_ALLOW_DAY_JOBS:                  c(k.boolean),             // (ours) submit jobs Grid'5000's day rule refuses
   RANDOM_SEED:                         c(k.word),
   LATENCY_MODEL:                       c(latencyModels),         // (ours) tcp = HEAD, paper = v3.0.0
   // the workload of one variation

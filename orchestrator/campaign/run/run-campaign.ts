@@ -13,7 +13,15 @@ import { homedir } from "node:os";
 import { execFileSync } from "node:child_process";
 import { runBatch, type BatchMode, type BatchSummary } from "../../batch/index.ts";
 import { localProvider } from "../../providers/local/local-provider.ts";
-import { planGrid5000, toProviderPlan, EXIT_ENDS_TOO_LATE } from "../../providers/grid5000/plan/index.ts";
+import {
+  checkUsagePolicy,
+  InfeasiblePlanError,
+  jobWindow,
+  planGrid5000,
+  toProviderPlan,
+  EXIT_ENDS_TOO_LATE,
+  type Capacity,
+} from "../../providers/grid5000/plan/index.ts";
 import { createGrid5000Effects } from "../../providers/grid5000/provider/effects.ts";
 import { grid5000Provider } from "../../providers/grid5000/provider/provider.ts";
 import { grid5000Credentials, readPythonGrid5000Yaml } from "../../providers/grid5000/provider/credentials.ts";
@@ -193,7 +201,11 @@ function deploymentsFor(
   for (const warning of credentials?.warnings ?? []) log(`[grid5000] warning: ${warning}`);
   if (credentials !== undefined) log(`[grid5000] API login ${credentials.auth.username} from ${credentials.source}`);
   const settings = grid5000Settings(env, campaign.deployment.cluster, credentials);
-  const guard = { policy: campaign.deployment.doNotExecuteIfEndingAfter, anchorMs: Date.now() };
+  const guard = {
+    policy: campaign.deployment.doNotExecuteIfEndingAfter,
+    anchorMs: Date.now(),
+    allowDayJobs: campaign.deployment.allowDayJobs,
+  };
   return sharedDeployments(
     (topologyKey) =>
       deferredProvider("grid5000", async () =>
@@ -220,6 +232,7 @@ async function dryRun(
   print("run key           label");
   for (const r of runs) print(`${r.key}  ${r.label}`);
   const seen = new Set<string>();
+  const infeasible: { size: number; capacity: Capacity }[] = [];
   for (const r of runs) {
     if (seen.has(r.topologyKey)) continue;
     seen.add(r.topologyKey);
@@ -238,9 +251,37 @@ async function dryRun(
     const p = await providerPlan(provider, campaign, r.topologyKey, topology);
     for (const line of p.summary) print(`reserve: ${line}`);
     for (const req of p.requests) print(`reserve: ${req.method} ${req.url} ${JSON.stringify(req.body)}`);
+    const capacity = p.details?.capacity as Capacity | undefined;
+    if (capacity !== undefined && capacity.problems.length > 0) infeasible.push({ size: r.size.multiplier, capacity });
+    if (provider === "grid5000" && capacity !== undefined) print(`reserve: ${policyLine(campaign, capacity)}`);
   }
   print("");
+  if (infeasible.length > 0) {
+    const sizes = infeasible.map((i) => `×${i.size}`).join(", ");
+    print(`Dry run: nothing was started, reserved or written; size ${sizes} cannot be reserved (below).`);
+    const [{ size, capacity }] = infeasible as [(typeof infeasible)[number]];
+    throw new InfeasiblePlanError("SIZE_MULTIPLIERS", `Size ×${size} of campaign ${campaign.name}`, capacity);
+  }
   print("Dry run: nothing was started, reserved or written.");
+}
+
+/** Grid'5000's day rule for a job submitted now (or at G5K_RESERVATION): what reserve would decide. */
+function policyLine(campaign: Campaign, capacity: Capacity): string {
+  const env = parseDotenv(readFileSync(join(campaign.folder, CAMPAIGN_FILE), "utf8"));
+  const reservation = env.G5K_RESERVATION;
+  const window = jobWindow({ nowMs: Date.now(), walltimeS: campaign.deployment.walltime.seconds, reservation });
+  const verdict = checkUsagePolicy({
+    window,
+    hosts: capacity.hosts,
+    cluster: capacity.cluster,
+    clusterHosts: capacity.clusterHosts,
+    allowDayJobs: campaign.deployment.allowDayJobs,
+  });
+  const when = reservation === undefined ? "submitted now" : `reserved at ${reservation}`;
+  if (!verdict.allowed) return `Usage policy: if ${when}, reserve would refuse it (exit 127): ${verdict.reason}`;
+  if (verdict.warning !== undefined)
+    return `Usage policy: if ${when}, allowed by G5K_ALLOW_DAY_JOBS: ${verdict.warning}`;
+  return `Usage policy: if ${when}, allowed (${verdict.dayTime.length === 0 ? "no day time" : "within the day limit"}).`;
 }
 
 /** What the provider would reserve for one topology: nothing is called, nothing is written. */
@@ -253,12 +294,16 @@ async function providerPlan(
   if (provider === "grid5000") {
     const cluster = campaign.deployment.cluster;
     return toProviderPlan(
-      planGrid5000(topology, {
-        cluster,
-        site: SITES[cluster] ?? "nancy",
-        walltime: campaign.deployment.walltime.text,
-        jobName: `giraff-ts-${campaign.name}-${topologyKey}`,
-      }),
+      planGrid5000(
+        topology,
+        {
+          cluster,
+          site: SITES[cluster] ?? "nancy",
+          walltime: campaign.deployment.walltime.text,
+          jobName: `giraff-ts-${campaign.name}-${topologyKey}`,
+        },
+        { infeasible: "keep" },
+      ),
     );
   }
   return localProvider({ subnet: "127.30", run: "dry-run" }).plan({

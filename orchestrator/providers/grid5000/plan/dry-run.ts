@@ -4,22 +4,24 @@
  * makes no call; the client is not even needed.
  */
 import type { ProviderPlan } from "../../types.ts";
-import type { Grid5000Plan } from "./plan.ts";
+import { capacityLine } from "./capacity.ts";
+import { addressName, type Grid5000Plan } from "./plan.ts";
 
 export function dryRunLines(plan: Grid5000Plan, baseUrl = "https://api.grid5000.fr/stable"): string[] {
   const lines = [
     `Grid'5000 dry run: nothing is reserved and no API call is made.`,
     `Site ${plan.site}, cluster ${plan.cluster}: ${plan.hosts} hosts (${plan.packing.hosts.length} for fog-node VMs, 1 for the IoT emulator), walltime ${plan.walltime}.`,
+    capacityLine(plan.capacity),
     `OAR resources: ${plan.submission.resources}`,
     `Job types: ${plan.submission.types.join(" ")}; name ${plan.submission.name}; queue ${plan.submission.queue ?? "default"}` +
       (plan.submission.reservation === undefined
         ? "."
         : `; reservation ${plan.submission.reservation} (Europe/Paris).`),
-    `VMs (${plan.vms.length}); addresses from the job's /22, skipping network, broadcast and first host; MAC = 00:16:3E + last 3 IP bytes:`,
+    `VMs (${plan.vms.length}); addresses from the job's ${plan.slash22 === 1 ? "/22" : `${plan.slash22} /22 (VM i in /22 #floor(i/1021)+1)`}, skipping network, broadcast and first host; MAC = 00:16:3E + last 3 IP bytes:`,
   ];
   for (const vm of plan.vms) {
     const where = vm.hostFqdn ?? `host ${vm.host}`;
-    const address = vm.ip === undefined ? `address ${vm.slot} of the /22` : `${vm.ip} ${vm.mac}`;
+    const address = vm.ip === undefined ? addressName(vm.slot, plan.slash22) : `${vm.ip} ${vm.mac}`;
     lines.push(`  ${vm.name} (${vm.role}, ${vm.cores} cores, ${vm.memMiB} MiB) on ${where}: ${address}`);
   }
   lines.push("API requests:");
@@ -42,6 +44,8 @@ export function toProviderPlan(plan: Grid5000Plan, baseUrl = "https://api.grid50
         site: plan.site,
         cluster: plan.cluster,
         walltime: plan.walltime,
+        slash22: plan.slash22,
+        capacity: plan.capacity,
         vms: plan.vms,
         packing: plan.packing,
       }),

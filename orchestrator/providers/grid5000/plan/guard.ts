@@ -16,6 +16,7 @@ export interface EndingAfterPolicy {
 }
 
 export interface GuardInput {
+  /** When the job starts: G5K_RESERVATION's start when set, else now (policy.ts `jobWindow`). */
   nowMs: number;
   walltimeS: number;
   /** null: no guard. */

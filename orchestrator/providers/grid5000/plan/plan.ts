@@ -8,6 +8,7 @@ import { packHosts, type Packing } from "../../../plan/topology/index.ts";
 import { storageAccessBody, storageAccessPath } from "../api/storage.ts";
 import type { DeploymentSubmission, JobSubmission } from "../api/types.ts";
 import { addressesOf } from "./addresses.ts";
+import { checkCapacity, InfeasiblePlanError, slash22For, VMS_PER_SLASH_22, type Capacity } from "./capacity.ts";
 import { normalizePlanOptions, type Grid5000PlanOptions, type NormalizedPlanOptions } from "./options.ts";
 
 /** Marks the job in listings as ours, as EnOSlib adds `origin=enoslib_vmong5k`. */
@@ -22,7 +23,7 @@ export interface VmPlacement {
   role: "fog" | "iot";
   /** Index of the physical host (the job's nodes sorted by name). */
   host: number;
-  /** Position in the subnet's address plan: the VM gets its `slot`-th usable address. */
+  /** Position in the job's address plan: subnet floor(slot / 1021), its (slot mod 1021)-th usable address. */
   slot: number;
   cores: number;
   memMiB: number;
@@ -47,6 +48,10 @@ export interface Grid5000Plan {
   walltime: string;
   /** Physical hosts to reserve: fog-node hosts plus the IoT emulator's host. */
   hosts: number;
+  /** `/22` subnets to reserve: one per 1,021 VMs. */
+  slash22: number;
+  /** Hosts against the cluster's, VMs against the subnets' addresses. */
+  capacity: Capacity;
   packing: Packing;
   submission: JobSubmission;
   deployment: DeploymentSubmission | undefined;
@@ -54,10 +59,29 @@ export interface Grid5000Plan {
   requests: PlannedRequest[];
 }
 
-export function planGrid5000(topology: Topology, options: Grid5000PlanOptions): Grid5000Plan {
+/**
+ * The plan; an infeasible one (more hosts than the cluster has, more /22 than a site has, more VMs than the
+ * leased subnets address) is an {@link InfeasiblePlanError} unless `infeasible: "keep"` (`--dry-run` prints it
+ * first, then refuses).
+ */
+export function planGrid5000(
+  topology: Topology,
+  options: Grid5000PlanOptions,
+  check: { infeasible: "throw" | "keep" } = { infeasible: "throw" },
+): Grid5000Plan {
   const o = normalizePlanOptions(options);
   const packing = packHosts(topology, o.cluster);
-  const submission = submissionOf(o, packing.hostsNeeded);
+  const slash22 = slash22For(topology.nodes.length + 1);
+  const capacity = checkCapacity({
+    cluster: o.cluster,
+    hosts: packing.hostsNeeded,
+    vms: topology.nodes.length + 1,
+    slash22: o.lease?.subnets.length ?? slash22,
+  });
+  if (capacity.problems.length > 0 && check.infeasible === "throw") {
+    throw new InfeasiblePlanError("cluster", `The plan of job ${o.jobName}`, capacity);
+  }
+  const submission = submissionOf(o, packing.hostsNeeded, slash22);
   const vms = placeVms(topology, packing, o.lease);
   const deployment = o.environment === undefined ? undefined : deploymentOf(o, packing.hostsNeeded);
   const requests: PlannedRequest[] = [{ method: "POST", path: `/sites/${o.site}/jobs`, body: submission, exact: true }];
@@ -69,7 +93,7 @@ export function planGrid5000(topology: Topology, options: Grid5000PlanOptions): 
       exact: o.lease !== undefined,
     });
   }
-  const ips = vms.map((v) => v.ip ?? `<address ${v.slot} of the /22>`);
+  const ips = vms.map((v) => v.ip ?? `<${addressName(v.slot, slash22)}>`);
   const job = o.lease?.jobUid ?? "<job uid>";
   requests.push({
     method: "POST",
@@ -82,6 +106,8 @@ export function planGrid5000(topology: Topology, options: Grid5000PlanOptions): 
     cluster: o.cluster,
     walltime: o.walltime,
     hosts: packing.hostsNeeded,
+    slash22,
+    capacity,
     packing,
     submission,
     deployment,
@@ -90,12 +116,26 @@ export function planGrid5000(topology: Topology, options: Grid5000PlanOptions): 
   };
 }
 
-/** The OAR request (grid5000.md §1.4, §1.7): one part per cluster, the subnet, then the walltime. */
-export function submissionOf(o: NormalizedPlanOptions, hosts: number): JobSubmission {
+/**
+ * Where VM slot `slot` gets its address: VM i goes to subnet floor(i / 1021), at position i mod 1021, as EnOSlib's
+ * `mac_range` walks its subnets one after the other (each is exhausted before the next is used).
+ */
+export function subnetSlotOf(slot: number): { subnet: number; position: number } {
+  return { subnet: Math.floor(slot / VMS_PER_SLASH_22), position: slot % VMS_PER_SLASH_22 };
+}
+
+/** `address 7 of the /22`, or `address 7 of /22 #2` when the job has several. */
+export function addressName(slot: number, slash22: number): string {
+  const { subnet, position } = subnetSlotOf(slot);
+  return slash22 === 1 ? `address ${position} of the /22` : `address ${position} of /22 #${subnet + 1}`;
+}
+
+/** The OAR request (grid5000.md §1.4, §1.7): one part per cluster, the subnets, then the walltime. */
+export function submissionOf(o: NormalizedPlanOptions, hosts: number, slash22 = 1): JobSubmission {
   const types = o.environment === undefined ? [ORIGIN_TYPE] : ["deploy", ORIGIN_TYPE];
   return {
     name: o.jobName,
-    resources: `{cluster='${o.cluster}'}/nodes=${hosts}+slash_22=1,walltime=${o.walltime}`,
+    resources: `{cluster='${o.cluster}'}/nodes=${hosts}+slash_22=${slash22},walltime=${o.walltime}`,
     command: HOLD_COMMAND,
     types,
     queue: o.queue,
@@ -139,7 +179,9 @@ export function placeVms(topology: Topology, packing: Packing, lease?: Normalize
   });
   if (lease === undefined) return vms;
   const hosts = [...lease.nodes].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-  const subnet = lease.subnets[0];
-  const addresses = subnet === undefined ? [] : addressesOf(subnet, vms.length);
+  // each subnet in the lease's order gives its addresses in turn (subnetSlotOf)
+  const addresses = lease.subnets.flatMap((subnet, k) =>
+    addressesOf(subnet, Math.min(VMS_PER_SLASH_22, Math.max(0, vms.length - k * VMS_PER_SLASH_22))),
+  );
   return vms.map((v, i) => ({ ...v, hostFqdn: hosts[v.host], ip: addresses[i]?.ip, mac: addresses[i]?.mac }));
 }

@@ -30,6 +30,9 @@ import {
 import { applyNetem, describePair, emulatedPairs, netemVmsOf, planNetem, validateNetem } from "../netem/index.ts";
 import {
   checkEndingAfter,
+  checkUsagePolicy,
+  CLUSTER_HOSTS,
+  jobWindow,
   planGrid5000,
   toProviderPlan,
   type EndingAfterPolicy,
@@ -74,8 +77,11 @@ export interface Grid5000ProviderOptions {
   settings: Grid5000Settings;
   /** Stamped on the runtime's events. */
   run: string;
-  /** GIRAFF's DO_NOT_EXECUTE_IF_ENDING_AFTER, with the campaign's start as the anchor of `today`. */
-  guard: { policy: EndingAfterPolicy | null; anchorMs: number };
+  /**
+   * GIRAFF's DO_NOT_EXECUTE_IF_ENDING_AFTER, with the campaign's start as the anchor of `today`, and Grid'5000's
+   * day rule (plan/policy.ts), which `allowDayJobs` (G5K_ALLOW_DAY_JOBS) turns into a warning.
+   */
+  guard: { policy: EndingAfterPolicy | null; anchorMs: number; allowDayJobs?: boolean };
   /** Time limits (defaults suit Grid'5000: VMs boot in minutes). */
   timeouts?: { sshMs?: number; readyMs?: number; resetMs?: number; resetPollMs?: number };
 }
@@ -158,17 +164,36 @@ export function grid5000Provider(
       }
       // a new job: whatever the old one had (VMs, runtime) is gone with it
       state = saveState({ ...state, lease: undefined, vms: undefined, released: undefined, dirty: false, steps: {} });
-      const verdict = checkEndingAfter({
+      // the job's real window: its reservation's start (G5K_RESERVATION) or now, plus the walltime
+      const window = jobWindow({
         nowMs: effects.clock.now(),
+        walltimeS: s.walltimeS,
+        reservation: settings.reservation,
+      });
+      const verdict = checkEndingAfter({
+        nowMs: window.startMs,
         walltimeS: s.walltimeS,
         policy: opts.guard.policy,
         anchorMs: opts.guard.anchorMs,
       });
       if (!verdict.allowed) throw new Grid5000ProviderError(verdict.reason, { reason: "ends-too-late" });
+      // an infeasible plan (hosts, subnets) throws here, before anything is submitted
+      const plan = planOf(s);
+      const usage = checkUsagePolicy({
+        window,
+        hosts: plan.hosts,
+        cluster: plan.cluster,
+        clusterHosts: Object.hasOwn(CLUSTER_HOSTS, plan.cluster)
+          ? CLUSTER_HOSTS[plan.cluster as keyof typeof CLUSTER_HOSTS].hosts
+          : undefined,
+        allowDayJobs: opts.guard.allowDayJobs ?? false,
+      });
+      if (!usage.allowed) throw new Grid5000ProviderError(usage.reason, { reason: "ends-too-late" });
+      if (usage.warning !== undefined) ctx.log(`reserve: warning: ${usage.warning}`);
       // never start a submission that nobody will wait for
       ctx.signal.throwIfAborted();
       ctx.log(`reserve: submitting or adopting job ${state.jobName} on ${settings.site}`);
-      const outcome = await reserveJob(effects.client, settings.site, planOf(s).submission, { signal: ctx.signal });
+      const outcome = await reserveJob(effects.client, settings.site, plan.submission, { signal: ctx.signal });
       if (outcome.dryRun) throw new Error("unreachable: reserveJob without dryRun");
       const { lease, adopted } = outcome;
       ctx.log(`reserve: job ${lease.jobUid} running on ${lease.nodes.length} hosts${adopted ? " (adopted)" : ""}`);
