@@ -200,7 +200,7 @@ function deploymentsFor(
       });
   for (const warning of credentials?.warnings ?? []) log(`[grid5000] warning: ${warning}`);
   if (credentials !== undefined) log(`[grid5000] API login ${credentials.auth.username} from ${credentials.source}`);
-  const settings = grid5000Settings(env, campaign.deployment.cluster, credentials);
+  const settings = grid5000Settings(env, campaign.deployment.cluster, credentials, environment);
   const guard = {
     policy: campaign.deployment.doNotExecuteIfEndingAfter,
     anchorMs: Date.now(),
