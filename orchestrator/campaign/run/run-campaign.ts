@@ -81,6 +81,8 @@ export async function runCampaign(opts: RunCampaignOptions): Promise<{ exitCode:
     await dryRun(campaign, runs, providerName, concurrency, opts.print);
     return { exitCode: 0 };
   }
+  // a size Grid'5000 cannot hold stops the campaign here, with the dry run's sentence, before anything is reserved
+  if (providerName === "grid5000") await checkCapacity(campaign, runs);
   const deployments = deploymentsFor(providerName, campaign, out, opts.log, opts.env ?? process.env);
   writeJsonAtomic(join(out, "campaign.json"), describeCampaign(campaign, runs));
   const labels = new Map(runs.map((r) => [r.key, r.label]));
@@ -263,6 +265,24 @@ async function dryRun(
     throw new InfeasiblePlanError("SIZE_MULTIPLIERS", `Size ×${size} of campaign ${campaign.name}`, capacity);
   }
   print("Dry run: nothing was started, reserved or written.");
+}
+
+/** Throws the first infeasible size's InfeasiblePlanError (exit 2): hosts beyond the cluster, VMs beyond the subnets. */
+async function checkCapacity(campaign: Campaign, runs: RunSpec[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const r of runs) {
+    if (seen.has(r.topologyKey)) continue;
+    seen.add(r.topologyKey);
+    const p = await providerPlan("grid5000", campaign, r.topologyKey, topologyFor(campaign, r, undefined));
+    const capacity = p.details?.capacity as Capacity | undefined;
+    if (capacity !== undefined && capacity.problems.length > 0) {
+      throw new InfeasiblePlanError(
+        "SIZE_MULTIPLIERS",
+        `Size ×${r.size.multiplier} of campaign ${campaign.name}`,
+        capacity,
+      );
+    }
+  }
 }
 
 /** Grid'5000's day rule for a job submitted now (or at G5K_RESERVATION): what reserve would decide. */

@@ -1,8 +1,12 @@
 /**
  * `--dry-run --provider grid5000` on experiments/giraff-europar through the real CLI (`npx zx run-campaign.mjs`):
  * per size, the hosts against gros's and the VMs against the subnets' addresses; size ×4 (126 hosts, nancy has
- * 124) is refused by name with exit 2, as every campaign that cannot run is, before anything is reserved.
+ * 124) is refused by name with exit 2, as every campaign that cannot run is, before anything is reserved; a real
+ * run is refused the same way before it looks for credentials or writes anything.
  */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startCampaignCli } from "../../../campaign/run/testing.ts";
 import { CLUSTER_HOSTS } from "./capacity.ts";
@@ -28,6 +32,17 @@ describe("run-campaign.mjs --dry-run --provider grid5000 experiments/giraff-euro
       "Size ×4 of campaign giraff-europar is infeasible on Grid'5000: it needs 126 gros hosts and gros has 124 " +
         `(reference API, ${asOf}); a job cannot hold more hosts than its cluster has.`,
     );
+  });
+
+  it("a real run stops the same way before anything is reserved or written", async () => {
+    const out = mkdtempSync(join(tmpdir(), "giraff-europar-"));
+    rmSync(out, { recursive: true });
+    const c = startCampaignCli(["experiments/giraff-europar", "--provider", "grid5000", "--out", out]);
+    expect(await c.exited, c.err()).toBe(2);
+    expect(c.err()).toContain("Size ×4 of campaign giraff-europar is infeasible on Grid'5000: it needs 126 gros hosts");
+    // before credentials are even looked for, and nothing written
+    expect(c.err()).not.toContain("G5K_PASSWORD");
+    expect(existsSync(out)).toBe(false);
   });
 
   it("exits 0 with only size ×1", async () => {
