@@ -6,6 +6,10 @@
 let
   cfg = config.giraff;
   repo = "${cfg.package}/lib/giraff-ts";
+  # Node 22 LTS: nodejs_20 reached end of life in April 2026 and is marked insecure in nixpkgs 26.05 (the
+  # repository needs Node >= 20.19, package.json "engines"). The same Node as nix/giraff-ts.nix.
+  nodejs = pkgs.nodejs_22;
+  k3s = config.services.k3s.package;
   # One service per runtime entry point, run from the packaged repository with tsx, configured by the
   # environment file the deployment writes (so one image serves every node and strategy).
   runtimeService = description: entry: {
@@ -17,7 +21,7 @@ let
     serviceConfig = {
       WorkingDirectory = repo;
       EnvironmentFile = cfg.envFile;
-      ExecStart = "${pkgs.nodejs_20}/bin/node --import tsx ${repo}/${entry}";
+      ExecStart = "${nodejs}/bin/node --import tsx ${repo}/${entry}";
       Restart = "on-failure";
       RestartSec = 2;
       LimitNOFILE = 1048576;
@@ -63,10 +67,11 @@ in
   };
 
   config = {
-    system.stateVersion = "24.11";
+    # The release pinned in flake.nix. Every VM boots from a fresh overlay of the image (vms/), so there is no
+    # state from an older release to keep compatible with.
+    system.stateVersion = "26.05";
 
     boot.kernelModules = [ "sch_htb" "sch_netem" "cls_u32" ];
-    boot.growPartition = true;
     boot.kernel.sysctl = {
       "kernel.threads-max" = 2000000;
       "kernel.pid_max" = 2000000;
@@ -119,7 +124,8 @@ in
     services.k3s = {
       enable = true;
       role = "server";
-      extraFlags = lib.concatStringsSep " " [
+      # A list: the option is `either str (listOf str)` in current nixpkgs, joined with spaces into ExecStart.
+      extraFlags = [
         "--disable traefik,local-storage,servicelb"
         "--flannel-backend=host-gw"
         "--disable-network-policy"
@@ -140,7 +146,7 @@ in
       after = [ "k3s.service" ];
       requires = [ "k3s.service" ];
       wantedBy = [ "multi-user.target" ];
-      path = [ pkgs.k3s pkgs.coreutils ];
+      path = [ k3s pkgs.coreutils ];
       environment.KUBECONFIG = "/etc/rancher/k3s/k3s.yaml";
       serviceConfig = {
         Type = "oneshot";
@@ -171,6 +177,6 @@ in
     systemd.services.giraff-node = runtimeService "GIRAFF-TS fog-node agent" cfg.nodeEntry;
     systemd.services.giraff-proxy = runtimeService "GIRAFF-TS chaining proxy" cfg.proxyEntry;
 
-    environment.systemPackages = with pkgs; [ nodejs_20 iproute2 iputils jq k3s ];
+    environment.systemPackages = [ nodejs k3s ] ++ (with pkgs; [ iproute2 iputils jq ]);
   };
 }

@@ -1,10 +1,14 @@
 # The repository as the fog-node VM runs it: sources plus node_modules (dev dependencies included, since the
 # services run TypeScript through `node --import tsx`). Nothing is compiled.
 #
-# npmDepsHash is a PLACEHOLDER (lib.fakeHash). On a machine with network, run `nix build .#giraff-ts`, copy the
-# hash from the "hash mismatch ... got: sha256-..." error into npmDepsHash, and commit it; repeat whenever
-# package-lock.json changes.
-{ lib, buildNpmPackage, nodejs_20, python3, src }:
+# npmDepsHash is a PLACEHOLDER (lib.fakeHash) until filled on a machine with Nix and network. From the
+# repository root, with the nixpkgs that flake.nix pins:
+#
+#   nix run --inputs-from . nixpkgs#prefetch-npm-deps -- package-lock.json
+#
+# prints `sha256-…`: put it into npmDepsHash and commit it; repeat whenever package-lock.json changes. (The
+# long way gives the same hash: `nix build .#giraff-ts` fails with "hash mismatch … got: sha256-…".)
+{ lib, buildNpmPackage, nodejs_22, python3, src }:
 
 buildNpmPackage {
   pname = "giraff-ts";
@@ -15,7 +19,7 @@ buildNpmPackage {
       let name = baseNameOf path; in
       !(builtins.elem name [ "node_modules" "metrics-arks" "result" ".git" ]);
   };
-  nodejs = nodejs_20;
+  nodejs = nodejs_22; # the Node of nix/fog-node.nix (nodejs_20 is end of life, insecure in nixpkgs 26.05)
   npmDepsHash = lib.fakeHash;
   # ssh2's optional native addon builds with node-gyp when it can; it falls back to JavaScript otherwise.
   nativeBuildInputs = [ python3 ];
