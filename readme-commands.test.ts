@@ -107,7 +107,6 @@ const ELSEWHERE: Record<string, Elsewhere> = {
   "node --import tsx runtime/node/cli.ts": { ranBy: "runtime/node/cli.test.ts", entry: "node/cli.ts", help: "node --import tsx runtime/node/cli.ts --help" },
   "npm ci --omit=dev": { ranBy: "functions/Dockerfile", entry: "npm ci --omit=dev", why: DOCKER_WHY },
   "docker build -f functions/Dockerfile --build-arg FUNCTION=<name> -t giraff-ts/<name>:latest .": { ranBy: "functions/Dockerfile", entry: "FUNCTION", why: DOCKER_WHY },
-  "nix-instantiate --parse": { ranBy: FLAKE_TEST, entry: "nix-instantiate", why: NIX_WHY },
   "nix build .#giraff-ts": { ranBy: FLAKE_TEST, entry: "flake.nix", why: NIX_WHY },
   "npm run runtime -- --topology <file> --strategy <name> --open-registration": { ranBy: "runtime/security/registration.test.ts", entry: "openRegistration", help: "npm run runtime -- --help" },
   "nix flake lock": { ranBy: FLAKE_TEST, entry: "flake.nix", why: NIX_WHY },
