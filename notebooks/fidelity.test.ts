@@ -17,7 +17,14 @@ import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { queryPaperClaims, type PaperClaims } from "../orchestrator/analysis/paper-claims.ts";
 import { writeCampaignRecord, writeClaimsMixedCampaign } from "../orchestrator/analysis/test-fixtures-claims.ts";
 import { startReportServer } from "./serve.ts";
-import { buildReportOffline, CHROMIUM, CHROMIUM_ARGS, requireChromium, runBrowserTests } from "./testing/browser.ts";
+import {
+  buildReportOffline,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  openCleanPage,
+  requireChromium,
+  runBrowserTests,
+} from "./testing/browser.ts";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
@@ -70,23 +77,14 @@ describe.skipIf(!runBrowserTests)("the fidelity page of a fixture campaign in he
   });
 
   /** Opens /fidelity in a window `width` px wide, fails on any page error or console error/warning. */
-  async function open(width: number, use: (page: Page) => Promise<void>): Promise<void> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-    });
-    try {
-      await page.goto(new URL("/fidelity", server.url).href, { waitUntil: "networkidle" });
-      await page.waitForSelector("table.claims tr[data-claim-id]", { timeout: 15_000 });
-      await use(page);
-      expect(await page.locator(".observablehq--error").count()).toBe(0);
-      expect(problems).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  }
+  const open = (width: number, use: (page: Page) => Promise<void>) =>
+    openCleanPage(
+      browser,
+      new URL("/fidelity", server.url).href,
+      width,
+      (page) => page.waitForSelector("table.claims tr[data-claim-id]", { timeout: 15_000 }),
+      use,
+    );
 
   it("gives each claim the verdict and sentence of paper_claim_verdicts, and the campaign's git commit", async () => {
     expect(expected.verdicts.map((v) => v.verdict)).toEqual(["reproduced", "not reproduced", "not reproduced"]);

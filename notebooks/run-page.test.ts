@@ -16,7 +16,14 @@ import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { writeFixtureCampaign } from "../orchestrator/analysis/test-fixtures.ts";
 import { startReportServer } from "./serve.ts";
-import { buildReportOffline, CHROMIUM, CHROMIUM_ARGS, requireChromium, runBrowserTests } from "./testing/browser.ts";
+import {
+  buildReportOffline,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  openCleanPage,
+  requireChromium,
+  runBrowserTests,
+} from "./testing/browser.ts";
 import { LARGE_NODES, LARGE_RUN, writeLargeTopologyRun } from "./testing/run-fixtures.ts";
 
 const RUNS = ["runA", "runB", LARGE_RUN];
@@ -58,24 +65,15 @@ describe.skipIf(!runBrowserTests)("the run page of a fixture campaign in headles
   });
 
   /** Opens /run?run=<run> in a window `width` px wide; fails on any page error, console error or warning. */
-  async function open(run: string, width: number, use: (page: Page) => Promise<void>): Promise<void> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-    });
-    try {
-      await page.goto(new URL(`/run?run=${run}`, server.url).href, { waitUntil: "networkidle" });
+  const open = (run: string, width: number, use: (page: Page) => Promise<void>) =>
+    openCleanPage(
+      browser,
+      new URL(`/run?run=${run}`, server.url).href,
+      width,
       // The tree is the page's last chart to depend on the picked run's topology: drawn, the page is complete.
-      await page.getByRole("heading", { name: "Functions placed per fog node" }).waitFor({ timeout: 15_000 });
-      await use(page);
-      expect(await page.locator(".observablehq--error").count()).toBe(0);
-      expect(problems).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  }
+      (page) => page.getByRole("heading", { name: "Functions placed per fog node" }).waitFor({ timeout: 15_000 }),
+      use,
+    );
 
   const stat = (page: Page, name: string) => page.locator(`[data-stat="${name}"]`).innerText({ timeout: 5_000 });
 

@@ -26,7 +26,14 @@ import { writeStrategiesCampaign, type StrategiesCampaign } from "../orchestrato
 import type { FigureRows, SummaryRow } from "../orchestrator/figures/types.ts";
 import { queryUnplacedFunctions } from "../orchestrator/figures/unplaced-functions/query.ts";
 import { startReportServer } from "./serve.ts";
-import { buildReportOffline, CHROMIUM, CHROMIUM_ARGS, requireChromium, runBrowserTests } from "./testing/browser.ts";
+import {
+  buildReportOffline,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  openCleanPage,
+  requireChromium,
+  runBrowserTests,
+} from "./testing/browser.ts";
 
 const SEVEN = ["auction", "cloud-only", "edge-first", "edge-furthest", "edge-ward", "max-cpu", "mincpurandom"];
 
@@ -123,23 +130,14 @@ describe.skipIf(!runBrowserTests).each(CAMPAIGNS)("the strategies page of $name"
   });
 
   /** Opens /strategies in a window `width` px wide, fails on any page error or console error/warning. */
-  async function open(width: number, use: (page: Page) => Promise<void>): Promise<void> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-    });
-    try {
-      await page.goto(new URL("/strategies", server.url).href, { waitUntil: "networkidle" });
-      await page.waitForSelector('.metric-section[data-figure="relative"] figure svg', { timeout: 15_000 });
-      await use(page);
-      expect(await page.locator(".observablehq--error").count()).toBe(0);
-      expect(problems).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  }
+  const open = (width: number, use: (page: Page) => Promise<void>) =>
+    openCleanPage(
+      browser,
+      new URL("/strategies", server.url).href,
+      width,
+      (page) => page.waitForSelector('.metric-section[data-figure="relative"] figure svg', { timeout: 15_000 }),
+      use,
+    );
 
   it("gives the fixture what each part of the page needs", () => {
     for (const figure of Object.keys(FIGURE_QUERIES) as FigureName[]) {

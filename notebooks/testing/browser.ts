@@ -7,6 +7,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { expect } from "vitest";
 import { NOTEBOOKS_DIR } from "../build.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -44,4 +46,33 @@ export function buildReportOffline(campaign: string): { isolated: boolean } {
   const result = spawnSync(command[0]!, command.slice(1), { encoding: "utf8", timeout: 120_000 });
   if (result.status !== 0) throw new Error(`build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return { isolated };
+}
+
+/**
+ * Opens `url` in a new window `width` px wide, waits until `ready` resolves on it, runs `use`, then fails if the page
+ * shows a Framework error cell or logged a page error or a console error or warning (Plot reports bad channels
+ * there, not as error cells). The window is always closed.
+ */
+export async function openCleanPage(
+  browser: Browser,
+  url: string,
+  width: number,
+  ready: (page: Page) => Promise<unknown>,
+  use: (page: Page) => Promise<void>,
+): Promise<void> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  try {
+    await page.goto(url, { waitUntil: "networkidle" });
+    await ready(page);
+    await use(page);
+    expect(await page.locator(".observablehq--error").count()).toBe(0);
+    expect(problems).toEqual([]);
+  } finally {
+    await page.close();
+  }
 }

@@ -2,16 +2,9 @@
 // sentences come from SQL (orchestrator/analysis/views/20-paper_claims.sql); this file only lays them out. Plain
 // DOM (no `html` template: it would resolve to npm:, see README.md); Plot bundled from node_modules.
 import * as Plot from "@observablehq/plot";
+import { el } from "./dom.js";
 
 const UNITS = { ratio: "", points: " pts", ms: " ms" };
-
-/** An element with attributes (class, data-*, …) and children (strings or nodes). */
-export function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attributes)) if (v !== undefined && v !== null) node.setAttribute(k, v);
-  node.append(...children.filter((c) => c !== undefined && c !== null));
-  return node;
-}
 
 /** Three significant digits, no trailing zeros: 0.224, 372, -33.3, 0. */
 export function formatNumber(x) {

@@ -1,14 +1,7 @@
 // The run page's numbers as text: the run's counts, and tables per SLA and per node. Plain DOM (no `html` template:
 // it would resolve to npm:, see README.md). Rows and cells carry data-* attributes and classes naming what they
 // hold, so that readers of the DOM (the page's browser test) find each number without parsing the layout.
-
-/** An element with attributes (class, data-*, …) and children (strings or nodes). */
-export function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attributes)) if (v !== undefined && v !== null) node.setAttribute(k, v);
-  node.append(...children.filter((c) => c !== undefined && c !== null));
-  return node;
-}
+import { el } from "./dom.js";
 
 /** Integers whole, other numbers to three significant digits, a dash for none: 12, 0.858, 1.26e+3 → 1260. */
 export function formatNumber(x) {

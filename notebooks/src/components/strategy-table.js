@@ -2,14 +2,7 @@
 // (and checked: notebooks/strategies.test.ts reads these cells back against the database). Plain DOM (no `html`
 // template: it would resolve to npm:, see README.md).
 import { strategyDomain } from "./charts.js";
-
-/** An element with attributes (class, data-*, …) and children (strings or nodes). */
-export function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attributes)) if (v !== undefined && v !== null) node.setAttribute(k, v);
-  node.append(...children.filter((c) => c !== undefined && c !== null));
-  return node;
-}
+import { el } from "./dom.js";
 
 /** Three significant digits, no trailing zeros (0.224, 372, −33.3, 0); "–" for none. */
 export function formatNumber(x) {
