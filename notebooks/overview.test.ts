@@ -19,21 +19,11 @@ import { scanCampaign } from "../orchestrator/analysis/scan-campaign.ts";
 import { quietEffects } from "../orchestrator/batch/effects.ts";
 import { parseJoblogLine } from "../orchestrator/batch/joblog.ts";
 import { runBatch } from "../orchestrator/batch/run-batch.ts";
-import { startCampaignCli } from "../orchestrator/campaign/run/testing.ts";
+import { SHORT_DEFAULT_CAMPAIGN, startCampaignCli } from "../orchestrator/campaign/run/testing.ts";
 import { isAlive, waitUntil } from "../runtime/testing/wait.ts";
 import { startReportServer } from "./serve.ts";
 import { buildReportOffline, CHROMIUM, CHROMIUM_ARGS, requireChromium, runBrowserTests } from "./testing/browser.ts";
 
-/** The default campaign, shortened as orchestrator/campaign/run/campaign.test.ts does. */
-const SHORT = {
-  GIRAFF_STRATEGIES: "auction edge-first",
-  GIRAFF_EXPERIMENT_DURATION: "3",
-  GIRAFF_WARMUP_TIME: "1",
-  GIRAFF_DURATION_MULTIPLIER: "1",
-  GIRAFF_FUNCTION_STOP_OVERHEAD: "2000",
-  GIRAFF_FUNCTION_MIN_DURATION: "6000",
-  GIRAFF_WAIT_TIME: "4",
-};
 const LONG = 300_000;
 
 interface Overview {
@@ -96,7 +86,7 @@ describe.skipIf(!runBrowserTests)("the overview and the live page of a real camp
     requireChromium();
     scratch = mkdtempSync(join(tmpdir(), "giraff-overview-"));
     dir = join(scratch, "campaign");
-    const c = startCampaignCli(["experiments/default", "--out", dir], SHORT);
+    const c = startCampaignCli(["experiments/default", "--out", dir], SHORT_DEFAULT_CAMPAIGN);
     expect(await c.exited, c.err()).toBe(0);
     keys = (JSON.parse(readFileSync(join(dir, "batch.json"), "utf8")) as { jobs: { key: string }[] }).jobs.map(
       (j) => j.key,

@@ -8,26 +8,14 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { metricEventSchema } from "../../../runtime/protocol/events.ts";
 import { waitUntil } from "../../../runtime/testing/wait.ts";
-import { startCampaignCli } from "./testing.ts";
+import { SHORT_DEFAULT_CAMPAIGN, startCampaignCli } from "./testing.ts";
 
 /** Campaign runs start real fog networks: minutes on a loaded 2-core machine. */
 const LONG = 300_000;
 const scratch = mkdtempSync(join(tmpdir(), "giraff-campaign-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/**
- * The default campaign, shortened: two strategies, a few seconds of arrivals, 6 s reservations whose IoT windows
- * end 2 s before them, so the plan needs a WAIT_TIME of 4 s at most.
- */
-const SHORT = {
-  GIRAFF_STRATEGIES: "auction edge-first",
-  GIRAFF_EXPERIMENT_DURATION: "3",
-  GIRAFF_WARMUP_TIME: "1",
-  GIRAFF_DURATION_MULTIPLIER: "1",
-  GIRAFF_FUNCTION_STOP_OVERHEAD: "2000",
-  GIRAFF_FUNCTION_MIN_DURATION: "6000",
-  GIRAFF_WAIT_TIME: "4",
-};
+const SHORT = SHORT_DEFAULT_CAMPAIGN;
 
 const campaign = startCampaignCli;
 
