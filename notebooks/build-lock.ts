@@ -7,7 +7,7 @@
  */
 import { open, readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isAlive } from "../orchestrator/batch/is-alive.ts";
+import { isAlive } from "../runtime/util/is-alive.ts";
 
 export async function withBuildLock<T>(
   lockPath: string,

@@ -20,7 +20,8 @@ import { quietEffects } from "../orchestrator/batch/effects.ts";
 import { parseJoblogLine } from "../orchestrator/batch/joblog.ts";
 import { runBatch } from "../orchestrator/batch/run-batch.ts";
 import { SHORT_DEFAULT_CAMPAIGN, startCampaignCli } from "../orchestrator/campaign/run/testing.ts";
-import { isAlive, waitUntil } from "../runtime/testing/wait.ts";
+import { waitUntil } from "../runtime/testing/wait.ts";
+import { isAlive } from "../runtime/util/is-alive.ts";
 import { startReportServer } from "./serve.ts";
 import { buildReportOffline, CHROMIUM, CHROMIUM_ARGS, requireChromium, runBrowserTests } from "./testing/browser.ts";
 

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { BatchError } from "./errors.ts";
 import type { BatchEffects } from "./types.ts";
-import { isAlive } from "./is-alive.ts";
+import { isAlive } from "../../runtime/util/is-alive.ts";
 
 export const LOCK_FILE = "batch.lock";
 

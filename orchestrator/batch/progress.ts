@@ -11,7 +11,7 @@
  */
 import { readCampaignFiles, type BatchFile } from "./campaign-files.ts";
 import defaultFs from "./default-fs.ts";
-import { isAlive as processIsAlive } from "./is-alive.ts";
+import { isAlive as processIsAlive } from "../../runtime/util/is-alive.ts";
 import type { BatchEffects, RunRecord } from "./types.ts";
 
 export const RUN_STATES = ["succeeded", "failed", "timed-out", "cancelled", "running", "half-written", "left"] as const;

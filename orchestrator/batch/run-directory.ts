@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { BatchEffects } from "./types.ts";
-import { isAlive } from "./is-alive.ts";
+import { isAlive } from "../../runtime/util/is-alive.ts";
 import defaultFs from "./default-fs.ts";
 
 export interface RunDirectoryOptions {

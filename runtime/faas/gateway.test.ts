@@ -6,7 +6,8 @@ import { RemoteError } from "../protocol/errors.ts";
 import { startGateway, type RunningGateway } from "./gateway.ts";
 import { functionName, giraffDeployment } from "./giraff-deployment.ts";
 import { OpenFaasClient } from "./openfaas-client.ts";
-import { isAlive, waitUntil } from "../testing/wait.ts";
+import { waitUntil } from "../testing/wait.ts";
+import { isAlive } from "../util/is-alive.ts";
 import type { FunctionDeployment } from "./types.ts";
 
 const FUNCTIONS_DIR = fileURLToPath(new URL("../../functions", import.meta.url));

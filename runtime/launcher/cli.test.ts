@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { request } from "../http/client.ts";
 import { DEV_TOPOLOGY_PATH, getJson } from "../testing/fixtures.ts";
-import { isAlive, waitUntil } from "../testing/wait.ts";
+import { waitUntil } from "../testing/wait.ts";
+import { isAlive } from "../util/is-alive.ts";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "giraff-cli-"));

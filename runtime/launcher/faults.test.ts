@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devTopology, getJson, idOf, putFunction, slaBody } from "../testing/fixtures.ts";
 import { startRogueNode, type RogueNode } from "../testing/rogue-node.ts";
-import { isAlive, waitUntil } from "../testing/wait.ts";
+import { waitUntil } from "../testing/wait.ts";
+import { isAlive } from "../util/is-alive.ts";
 import { launchFogNetwork, type FogNetwork } from "./launch.ts";
 
 const topology = devTopology();

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchFogNetwork, type FogNetwork } from "../launcher/launch.ts";
 import { createLogger } from "../log.ts";
 import { DEV_TOPOLOGY_PATH, devTopology, getJson, putFunction, slaBody, type Json } from "../testing/fixtures.ts";
-import { isAlive, waitUntil } from "../testing/wait.ts";
+import { waitUntil } from "../testing/wait.ts";
+import { isAlive } from "../util/is-alive.ts";
 
 const topology = devTopology();
 const names = new Map(topology.nodes.map((n) => [n.id, n.name]));

@@ -19,7 +19,8 @@ import type { NodeConfigSpec } from "../node/config.ts";
 import { formatRegistration, registrationSigningText, type NodeRegistration } from "../protocol/messages.ts";
 import { generateNodeKeys, signText, type NodeKeys } from "../protocol/signing.ts";
 import { getJson, putFunction, slaBody, type Json } from "../testing/fixtures.ts";
-import { isAlive, waitUntil } from "../testing/wait.ts";
+import { waitUntil } from "../testing/wait.ts";
+import { isAlive } from "../util/is-alive.ts";
 
 const ip = (n: number) => `127.79.0.${n}`;
 const PORT = 30_003;

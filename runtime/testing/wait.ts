@@ -27,13 +27,3 @@ export async function waitUntil<T>(
     await sleep(opts.intervalMs ?? 25);
   }
 }
-
-/** True while a process with this pid exists (signal 0 checks without signalling). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

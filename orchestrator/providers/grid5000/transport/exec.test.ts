@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { isAlive, waitUntil } from "../../../../runtime/testing/wait.ts";
+import { waitUntil } from "../../../../runtime/testing/wait.ts";
+import { isAlive } from "../../../../runtime/util/is-alive.ts";
 import { RemoteCommandError } from "./errors.ts";
 import { freePort, sshdSkipReason, startSshd, type Sshd } from "./testing/sshd.ts";
 import { RecordingLogger } from "./testing/recording-logger.ts";

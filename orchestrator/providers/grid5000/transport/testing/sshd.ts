@@ -13,7 +13,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { isAlive, waitUntil } from "../../../../../runtime/testing/wait.ts";
+import { waitUntil } from "../../../../../runtime/testing/wait.ts";
+import { isAlive } from "../../../../../runtime/util/is-alive.ts";
 
 const run = promisify(execFile);
 export const SSHD_PATH = "/usr/sbin/sshd";

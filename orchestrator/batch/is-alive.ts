@@ -1,9 +1,0 @@
-/** True while a process with this pid exists (signal 0 probes without signalling; EPERM means it exists). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

@@ -1,0 +1,36 @@
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { describe, expect, it } from "vitest";
+import { isAlive } from "./is-alive.ts";
+
+const NOBODY = 65534;
+
+describe("isAlive", () => {
+  it("is true for a running process and false once it has exited and been reaped", async () => {
+    const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    await once(child, "spawn");
+    const pid = child.pid!;
+    expect(isAlive(pid)).toBe(true);
+    child.kill("SIGKILL");
+    await once(child, "exit"); // node reaps the child before emitting exit
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it("counts a process of another user as alive (the probe fails with EPERM)", () => {
+    // pid 1 belongs to root: an unprivileged caller gets EPERM. As root, ask from a child running as nobody.
+    if (process.getuid?.() !== 0) {
+      expect(isAlive(1)).toBe(true);
+      return;
+    }
+    const probe = `import("./runtime/util/is-alive.ts").then((m) => console.log(m.isAlive(1)))`;
+    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], {
+      cwd: new URL("../..", import.meta.url),
+      uid: NOBODY,
+      gid: NOBODY,
+      env: { ...process.env, HOME: "/tmp" },
+      encoding: "utf8",
+    });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe("true");
+  });
+});
