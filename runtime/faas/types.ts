@@ -48,6 +48,14 @@ export interface DeleteFunctionRequest {
 }
 
 /** The labels GIRAFF sets to the SLA's `replicas` (both to the same value). */
+/**
+ * How a fog node runs the functions placed on it: through an OpenFaaS gateway (K3s on a VM), in the node's own
+ * gateway (function processes next to the node), or not at all (placement only). The node's CLI and the Grid'5000
+ * settings both read it, so it lives here rather than in either.
+ */
+export const FAAS_MODES = ["openfaas", "embedded", "none"] as const;
+export type FaasMode = (typeof FAAS_MODES)[number];
+
 export const SCALE_MIN_LABEL = "com.openfaas.scale.min";
 export const SCALE_MAX_LABEL = "com.openfaas.scale.max";
 

@@ -15,7 +15,7 @@ import { createLogger } from "../log.ts";
 import type { Topology } from "../protocol/topology.ts";
 import { startNode, type RunningNode } from "../node/agent.ts";
 import { nodeSpecFromTopology } from "../node/config.ts";
-import { LocalPeerDirectory } from "../node/local-peers.ts";
+import { LocalPeerDirectory } from "../in-process/local-peers.ts";
 import { planAddresses, PORTS } from "./address-plan.ts";
 import { topologyLinks } from "./links.ts";
 import { startEmulationHealth, type EmulationHealthMonitor } from "./emulation-health.ts";

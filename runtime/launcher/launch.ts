@@ -20,7 +20,7 @@ import { ConfigError } from "../protocol/errors.ts";
 import { parseTopology, type Topology } from "../protocol/topology.ts";
 import { defaultProcesses, partitionBySubtree } from "./partition.ts";
 import { hostNodes, type HostedNodes } from "./host-nodes.ts";
-import { LocalPeerDirectory } from "../node/local-peers.ts";
+import { LocalPeerDirectory } from "../in-process/local-peers.ts";
 import { strategy as strategyByName } from "../strategies/index.ts";
 import { planAddresses, PORTS } from "./address-plan.ts";
 import { startIotEmulator, type RunningIotEmulator } from "../iot/emulator.ts";

@@ -64,7 +64,7 @@ export interface FogNetworkOptions {
   roundStatistic: RoundStatistic;
   /**
    * How a node reaches a neighbour hosted by the same worker: "in-process" (default) calls it directly over the
-   * emulated link, "http" always goes through HTTP as between machines (see `runtime/node/local-peers.ts`).
+   * emulated link, "http" always goes through HTTP as between machines (see `runtime/in-process/local-peers.ts`).
    */
   peerTransport: "in-process" | "http";
   /** Apply each path's bottleneck rate on top of its delay (default true). */

@@ -16,7 +16,7 @@ import {
   type Sla,
 } from "../protocol/messages.ts";
 import { generateNodeKeys, signText } from "../protocol/signing.ts";
-import { LocalPeerDirectory, type LocalPeer } from "../node/local-peers.ts";
+import { LocalPeerDirectory, type LocalPeer } from "../in-process/local-peers.ts";
 import { startMarket, type RunningMarket } from "./market.ts";
 
 const directory = new LocalPeerDirectory();

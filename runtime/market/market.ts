@@ -17,10 +17,10 @@ import { formatAcceptedBid, type AcceptedBid, type Sla } from "../protocol/messa
 import type { MarketRuleName } from "../strategies/types.ts";
 import { generateAgreementKeys, type AgreementKeys } from "../protocol/bid-mac.ts";
 import { randomSecret } from "../util/secrets.ts";
-import type { LocalPeerDirectory } from "../node/local-peers.ts";
+import type { LocalPeerDirectory } from "../in-process/local-peers.ts";
 import { MARKET_RULES } from "./rules.ts";
 import { HMAC_AUTH, type EndpointAuth } from "../protocol/endpoint-auth.ts";
-import { TokenBucket, type RateLimit } from "../node/token-bucket.ts";
+import { TokenBucket, type RateLimit } from "../http/token-bucket.ts";
 import { DEFAULT_MAX_NODES, FogRegistry } from "./registry.ts";
 import { NodeLiveness } from "./liveness.ts";
 import { BidVerifier } from "./verify-bids.ts";

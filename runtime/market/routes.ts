@@ -10,11 +10,11 @@ import { formatAcceptedBid, putSlaRequestSchema, registerNodeSchema } from "../p
 import { parseWith } from "../protocol/validate.ts";
 import type { MarketState } from "./market.ts";
 import { acceptedBidView, listing } from "./access.ts";
-import { WINDOW_MS } from "../node/in-flight-limiter.ts";
+import { BID_RATE_WINDOW_MS } from "../protocol/rates.ts";
 import { MARKET_REASONS } from "./auction.ts";
 import { runAuction } from "./run-auction.ts";
 import { provisionSigningText } from "../protocol/endpoint-auth.ts";
-import { retryAfterHeader } from "../node/token-bucket.ts";
+import { retryAfterHeader } from "../http/token-bucket.ts";
 
 /** The node id a registration body claims, read without validating it (that comes after the rate limit). */
 function claimedNodeId(body: unknown): string {
@@ -49,7 +49,7 @@ export function marketRoutes(state: MarketState): Route[] {
           // the nodes' limiters count proposals over a sliding second: after it, they bid again
           return {
             status: 429,
-            headers: { "retry-after": String(Math.ceil(WINDOW_MS / 1000)) },
+            headers: { "retry-after": String(Math.ceil(BID_RATE_WINDOW_MS / 1000)) },
             json: {
               error: {
                 message: `SLA ${sla.id} was rate limited by the nodes: try again later.`,

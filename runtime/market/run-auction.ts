@@ -4,7 +4,7 @@
  * which becomes part of the record instead.
  */
 import { ProtocolError, RemoteError } from "../protocol/errors.ts";
-import { deliverLocally, LocalCallTimeout } from "../node/local-peers.ts";
+import { deliverLocally, LocalCallTimeout } from "../in-process/local-peers.ts";
 import { requestJson } from "../http/client.ts";
 import {
   acceptAckSchema,

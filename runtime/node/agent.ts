@@ -25,13 +25,13 @@ import { FunctionTable } from "./function-table.ts";
 import { InFlightLimiter } from "./in-flight-limiter.ts";
 import { LatencyEstimator } from "./latency-estimator.ts";
 import { LatencyMonitor } from "./latency-monitor.ts";
-import { probeLocally } from "./local-peers.ts";
+import { probeLocally } from "../in-process/local-peers.ts";
 import { answerCallForBids } from "./bidding.ts";
 import { acceptPayment, finishFunction } from "./lifecycle.ts";
 import { emitResourceUsage, watchNeighbour, type NodeEffects, type NodeState } from "./node-state.ts";
 import { registerWithRetry } from "./registration.ts";
 import { ResourceTracker } from "./resource-tracker.ts";
-import { TokenBucket } from "./token-bucket.ts";
+import { TokenBucket } from "../http/token-bucket.ts";
 import { nodeRoutes } from "./routes.ts";
 import { nodeStatus, type NodeStatus } from "./status.ts";
 

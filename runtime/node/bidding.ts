@@ -26,7 +26,7 @@ import { signText } from "../protocol/signing.ts";
 import { parseWith } from "../protocol/validate.ts";
 import { REASONS, type NeighbourView, type SelfBid, type StrategyContext } from "../strategies/types.ts";
 import { seededRandom } from "../util/seeded-random.ts";
-import { deliverLocally, LocalCallTimeout } from "./local-peers.ts";
+import { deliverLocally, LocalCallTimeout } from "../in-process/local-peers.ts";
 import type { NodeState } from "./node-state.ts";
 
 /**

@@ -25,12 +25,12 @@ import { eventSinkFromEnv } from "../util/event-sink-env.ts";
 import { booleanVar, ipVar, maybeVar, oneOfVar, portVar, requiredVar, type Env } from "../util/env-vars.ts";
 import { isMain } from "../util/cli.ts";
 import { serveUntilSignal, type Service } from "../util/serve.ts";
+import { FAAS_MODES } from "../faas/types.ts";
 import { startNode } from "./agent.ts";
 import { nodeSpecFromTopology, resolveNodeConfig, type NodeConfig, type NodeConfigSpec } from "./config.ts";
 import { nodeKeysFromPem, type NodeKeys } from "../protocol/signing.ts";
 
 const FUNCTIONS_DIR = resolve(fileURLToPath(import.meta.url), "../../../functions");
-export const FAAS_MODES = ["openfaas", "embedded", "none"] as const;
 
 export interface NodeCliSettings {
   spec: NodeConfigSpec;

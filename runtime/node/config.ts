@@ -8,7 +8,7 @@ import { latencyModel, strategy as strategyByName, valuation as valuationByName 
 import type { ValuationParams } from "../strategies/types.ts";
 import { defaultMaxInFlight } from "./in-flight-limiter.ts";
 import type { RoundStatistic } from "./latency-estimator.ts";
-import type { RateLimit } from "./token-bucket.ts";
+import type { RateLimit } from "../http/token-bucket.ts";
 
 export interface NodeConfig {
   id: string;

@@ -9,7 +9,7 @@
  * The last `max` accepted times sit in a ring: a new proposal fits iff the oldest of them has left the window.
  */
 
-export const WINDOW_MS = 1000;
+import { BID_RATE_WINDOW_MS as WINDOW_MS } from "../protocol/rates.ts";
 
 const MiB = 1024 * 1024;
 

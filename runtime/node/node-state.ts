@@ -12,11 +12,11 @@ import type { NodeConfig } from "./config.ts";
 import type { FunctionTable } from "./function-table.ts";
 import type { InFlightLimiter } from "./in-flight-limiter.ts";
 import type { LatencyMonitor } from "./latency-monitor.ts";
-import type { LocalPeerDirectory } from "./local-peers.ts";
+import type { LocalPeerDirectory } from "../in-process/local-peers.ts";
 import type { ResourceTracker } from "./resource-tracker.ts";
 import type { LongTimeout } from "../util/long-timeout.ts";
 import type { EndpointAuth } from "../protocol/endpoint-auth.ts";
-import type { TokenBucket } from "./token-bucket.ts";
+import type { TokenBucket } from "../http/token-bucket.ts";
 
 /** What a node does to the outside world; every field has a real default in `startNode`. */
 export interface NodeEffects {

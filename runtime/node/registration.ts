@@ -25,7 +25,7 @@ import { parseWith } from "../protocol/validate.ts";
 import { signText, verifyText } from "../protocol/signing.ts";
 import { backoffDelays } from "../util/backoff.ts";
 import { watchNeighbour, type NodeState } from "./node-state.ts";
-import { retryAfterHeader } from "./token-bucket.ts";
+import { retryAfterHeader } from "../http/token-bucket.ts";
 
 const REGISTER_TIMEOUT_MS = 10_000;
 

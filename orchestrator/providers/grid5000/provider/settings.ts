@@ -29,7 +29,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../../../runtime/protocol/errors.ts";
-import { FAAS_MODES } from "../../../../runtime/node/cli.ts";
+import { FAAS_MODES } from "../../../../runtime/faas/types.ts";
 import { booleanVar, maybeVar, oneOfVar, portVar, requiredVar, type Env } from "../../../../runtime/util/env-vars.ts";
 import type { Grid5000Credentials } from "./credentials.ts";
 import { apiUrlProblem, type Grid5000Auth } from "../api/index.ts";
