@@ -57,6 +57,8 @@ export interface Sshd {
   start(): Promise<void>;
   /** The sshd log so far. */
   log(): Promise<string>;
+  /** Pids of the processes serving connections (the listener's descendants), to kill or SIGSTOP one's server side. */
+  sessionPids(): Promise<number[]>;
   /** Stops the daemon and its sessions, then removes the temp dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -87,6 +89,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     hostPublicKey,
     logPath,
     log: () => readFile(logPath, "utf8"),
+    async sessionPids() {
+      const pid = Number((await readFile(pidPath, "utf8").catch(() => "")).trim());
+      return pid > 0 ? descendants(pid) : [];
+    },
     async start() {
       for (let attempt = 0; ; attempt++) {
         if (opts.port === undefined) sshd.port = port = await freePort(host);
