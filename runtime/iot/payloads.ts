@@ -8,7 +8,7 @@ import { extname, join } from "node:path";
 import { ConfigError } from "../protocol/errors.ts";
 import { seededRandom } from "../util/seeded-random.ts";
 import type { Content } from "./cron-request.ts";
-import { syntheticPicture } from "./png.ts";
+import { syntheticPicture } from "./picture.ts";
 import { syntheticSpeech } from "./wav.ts";
 
 export interface MediaFile {
