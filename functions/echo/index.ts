@@ -4,6 +4,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "../../runtime/http/read-body.ts";
+import type { ProtocolError } from "../../runtime/protocol/errors.ts";
 
 const BODY_LIMIT = 16 << 20;
 const proxyPort = /^\d{1,5}$/.test(process.env["PROXY_PORT"] ?? "") ? Number(process.env["PROXY_PORT"]) : 3128;
@@ -14,9 +16,9 @@ let arrivals = 0;
 let nextFunctionUrl: URL | undefined;
 
 const server = createServer((req, res) => {
-  readBody(req).then(
+  readBody(req, { limit: BODY_LIMIT }).then(
     (body) => route(req, res, body),
-    () => reply(res, 413, json({ error: { message: `The body must be at most ${BODY_LIMIT} bytes.` } })),
+    (err: ProtocolError) => reply(res, err.status, json({ error: err.toJSON().error })),
   );
 });
 
@@ -73,24 +75,6 @@ function reply(res: ServerResponse, status: number, payload: { body: Buffer; typ
 
 function json(value: unknown): { body: Buffer; type: string } {
   return { body: Buffer.from(JSON.stringify(value)), type: "application/json" };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT) {
-        req.removeAllListeners("data");
-        req.resume();
-        return reject(new Error("too large"));
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

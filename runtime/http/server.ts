@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { ProtocolError, RemoteError } from "../protocol/errors.ts";
 import { applyEdgeLimits, DEFAULT_EDGE_LIMITS, edgeServerOptions, type EdgeLimits } from "./edge-limits.ts";
+import { readBody } from "./read-body.ts";
 
 export interface JsonRequest {
   method: string;
@@ -107,7 +108,7 @@ export async function startJsonServer(opts: JsonServerOptions): Promise<RunningS
         req.resume();
         return send(res, matched);
       }
-      const rawBody = await readBody(req, bodyLimit);
+      const rawBody = await readBody(req, { limit: bodyLimit, field: "" });
       let body: unknown;
       if (!matched.route.raw && rawBody.length > 0) {
         try {
@@ -218,44 +219,6 @@ export function listen(server: Server, port: number, host: string): Promise<Addr
       server.off("error", reject);
       resolve(server.address() as AddressInfo);
     });
-  });
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > limit) {
-      req.resume();
-      reject(tooLarge(limit, declared));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(tooLarge(limit, size));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on("error", reject);
-    // a client that hangs up mid-body (or is cut by the request deadline): nothing to answer, but settle
-    req.on("close", () => {
-      if (!req.complete) reject(new ProtocolError({ field: "", rule: "a complete body", status: 400 }));
-    });
-  });
-}
-
-function tooLarge(limit: number, size: number): ProtocolError {
-  return new ProtocolError({
-    field: "",
-    rule: `a body of at most ${limit} bytes`,
-    value: `${size} bytes`,
-    status: 413,
   });
 }
 

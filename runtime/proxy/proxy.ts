@@ -10,6 +10,7 @@ import type { EventSink } from "../events/writer.ts";
 import type { LinkEmulation } from "../http/client.ts";
 import { applyEdgeLimits, edgeServerOptions } from "../http/edge-limits.ts";
 import { listen } from "../http/server.ts";
+import { readBody } from "../http/read-body.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { ForwardProxyAgents } from "./forward-agent.ts";
 import { GIRAFF } from "./headers.ts";
@@ -91,7 +92,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     if (rawTarget === "/healthz" && req.method === "GET") return void res.end("OK");
     try {
       const target = parseTarget(rawTarget, req.headers);
-      const body = await readBody(req, bodyLimit);
+      const body = await readBody(req, { limit: bodyLimit });
       const result = await runHop(ctx, { method: req.method ?? "GET", headers: req.headers, body, target, receivedAt });
       const headers = { ...result.headers, [GIRAFF.requestId]: result.event.reqId };
       reply(res, result.status, headers, result.body);
@@ -127,37 +128,4 @@ function reply(res: ServerResponse, status: number, headers: Record<string, stri
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { ...headers, "content-length": String(body.length) });
   res.end(body);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > limit) return reject(tooLarge(limit, declared));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        reject(tooLarge(limit, size));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on("error", reject);
-    // a client that hangs up mid-body: nothing left to answer, but the promise must settle
-    req.on("close", () => {
-      if (!req.complete) reject(new ProtocolError({ field: "body", rule: "a complete body", status: 400 }));
-    });
-  });
-}
-
-function tooLarge(limit: number, size: number): ProtocolError {
-  return new ProtocolError({
-    field: "body",
-    rule: `a body of at most ${limit} bytes`,
-    value: `${size} bytes`,
-    status: 413,
-  });
 }
