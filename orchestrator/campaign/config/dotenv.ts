@@ -1,19 +1,19 @@
 /**
- * A small dotenv parser, so campaign files need no dependency (`dotenv` is not installed and a transitive copy
- * could vanish with any upgrade). It reads the subset GIRAFF's `testbed/.env*` files use, plus what people
- * commonly write by hand:
+ * Campaign files are read by `dotenv.parse`, one line at a time, with our checks on top. A line is blank, a `#`
+ * comment, or one `KEY=value` entry that dotenv reads; any other line is an error naming its number (and the
+ * variable it seems to set), never its text: campaign files hold passwords (`G5K_PASSWORD: x` must not print `x`).
  *
- * - `KEY=value`, `KEY = value`, and an optional `export ` prefix;
- * - blank lines and `#` comment lines; an unquoted value ends at a `#` preceded by whitespace (shell rule),
- *   so `a#b` keeps its `#`;
- * - `'single'` quotes: taken literally, on one line;
- * - `"double"` quotes: may span lines; escapes `\n`, `\r`, `\t`, `\"`, `\\` (any other `\x` is kept as is);
- * - an empty value (`KEY=`, `KEY=""`) is the empty string; the caller decides what empty means;
- * - no `${VAR}` expansion: `$` is literal. A repeated key keeps the last value.
- *
- * A syntax error names the line and the variable, never a value: campaign files hold passwords
- * (`G5K_PASSWORD: x` or `G5K_PASSWORD="a"x` must not print `x` or `a` on a terminal or in a CI log).
+ * Where dotenv's syntax is wider or differs from the shell that sources GIRAFF's `testbed/.env*` files, we decided:
+ * - `KEY: value` (dotenv reads it, bash does not): an error, since it is what a pasted YAML credentials file looks like;
+ * - an unquoted `#` that does not start a comment (`A=a#b`: dotenv reads `a`, bash `a#b`): an error asking for quotes,
+ *   so a password with a `#` is never cut silently;
+ * - a quote that does not close on its line (dotenv and bash read on, across lines) and text after the closing quote
+ *   (`A="x" y`: dotenv keeps the quotes): errors; campaign values fit on one line;
+ * - as dotenv does: `export ` prefixes, `'single'`, `"double"` and `` `backtick` `` quotes, only `\n` and `\r` escaped
+ *   in double quotes (other backslashes stay), no `${VAR}` expansion, keys of `[\w.-]`, the last of repeated keys.
+ * Value rules (what a variable may hold, what empty means) belong to the typed config, not here.
  */
+import dotenv from "dotenv";
 
 /** A line that is not dotenv; `line` is 1-based. The message holds no text of the file but a variable's name. */
 export class DotenvSyntaxError extends Error {
@@ -28,74 +28,67 @@ export class DotenvSyntaxError extends Error {
   }
 }
 
-const KEY = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=[ \t]*/;
+/** The start of an entry, in dotenv's key syntax, `=` form only; what follows is the raw value. */
+const ENTRY = /^\s*(?:export\s+)?([\w.-]+)\s*=/;
 /** The name a malformed line seems to set (`G5K_PASSWORD: x`), for the error; nothing after it is read. */
-const LEADING_NAME = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)/;
-const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+const LEADING_NAME = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)/;
+/** A value quoted whole on its line, as dotenv's grammar reads it (an escaped quote does not close), then a comment. */
+const QUOTED: Record<string, RegExp> = {
+  "'": /^'(?:\\'|[^'])*'\s*(?:#.*)?$/,
+  '"': /^"(?:\\"|[^"])*"\s*(?:#.*)?$/,
+  "`": /^`(?:\\`|[^`])*`\s*(?:#.*)?$/,
+};
+const QUOTE_NAMES: Record<string, string> = { "'": "single", '"': "double", "`": "backtick" };
 
-/** The variables of a dotenv text, in file order; throws {@link DotenvSyntaxError} on a malformed line. */
+/** The variables of a dotenv text; throws {@link DotenvSyntaxError} on the first line that breaks a rule above. */
 export function parseDotenv(text: string): Record<string, string> {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const out: Record<string, string> = {};
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  text.split(/\r\n?|\n/).forEach((line, i) => {
     const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) continue;
-    const match = KEY.exec(trimmed);
-    if (match === null) {
-      const name = LEADING_NAME.exec(trimmed)?.[1];
-      const reason =
-        name === undefined ? "expected KEY=value; the line does not start with a name" : "expected KEY=value";
-      throw new DotenvSyntaxError(i + 1, reason, name);
-    }
-    const key = match[1]!;
-    const rest = trimmed.slice(match[0].length);
-    if (rest.startsWith('"')) {
-      const { value, endLine, after } = readDoubleQuoted(lines, i, line.trimEnd().length - rest.length + 1, key);
-      checkTrailing(after, endLine, key);
-      out[key] = value;
-      i = endLine - 1;
-    } else if (rest.startsWith("'")) {
-      const close = rest.indexOf("'", 1);
-      if (close < 0) throw new DotenvSyntaxError(i + 1, "unterminated single quote", key);
-      checkTrailing(rest.slice(close + 1), i + 1, key);
-      out[key] = rest.slice(1, close);
-    } else {
-      out[key] = rest.replace(/(^|\s)#.*$/, "").trim();
-    }
-  }
+    if (trimmed === "" || trimmed.startsWith("#") || trimmed === "\uFEFF") return;
+    const entry = ENTRY.exec(line);
+    if (entry === null) throw notAnEntry(line, i + 1);
+    const key = entry[1]!;
+    checkValue(line.slice(entry[0].length).trimEnd(), i + 1, key);
+    const parsed = Object.entries(dotenv.parse(line));
+    // ENTRY is narrower than dotenv's own pattern, so dotenv reads every line it accepts; kept as a guard
+    if (parsed.length !== 1 || parsed[0]![0] !== key) throw new DotenvSyntaxError(i + 1, "dotenv cannot read it", key);
+    out[key] = parsed[0]![1];
+  });
   return out;
 }
 
-/** Reads from just after an opening `"` at (`startLine`, `column`) to the closing one, across lines. */
-function readDoubleQuoted(
-  lines: string[],
-  startLine: number,
-  column: number,
-  key: string,
-): { value: string; endLine: number; after: string } {
-  let value = "";
-  for (let l = startLine; l < lines.length; l++) {
-    const text = lines[l]!;
-    for (let c = l === startLine ? column : 0; c < text.length; c++) {
-      const ch = text[c]!;
-      if (ch === "\\" && c + 1 < text.length) {
-        const next = text[++c]!;
-        value += ESCAPES[next] ?? `\\${next}`;
-      } else if (ch === '"') {
-        return { value, endLine: l + 1, after: text.slice(c + 1) };
-      } else {
-        value += ch;
-      }
-    }
-    value += "\n";
-  }
-  throw new DotenvSyntaxError(startLine + 1, "unterminated double quote", key);
+function notAnEntry(line: string, number: number): DotenvSyntaxError {
+  const name = LEADING_NAME.exec(line)?.[1];
+  if (name === undefined)
+    return new DotenvSyntaxError(number, "expected KEY=value; the line does not start with a name");
+  const colon = new RegExp(`^\\s*(?:export\\s+)?${name.replace(/[.-]/g, "\\$&")}:`).test(line);
+  return new DotenvSyntaxError(
+    number,
+    colon ? "expected KEY=value, not KEY: value (YAML)" : "expected KEY=value",
+    name,
+  );
 }
 
-function checkTrailing(after: string, line: number, key: string): void {
-  const rest = after.trim();
-  if (rest !== "" && !rest.startsWith("#")) {
-    throw new DotenvSyntaxError(line, "unexpected text after the closing quote (quote the whole value)", key);
+/** Refuses the values dotenv would read otherwise than a person (or bash) would: see the module comment. */
+function checkValue(raw: string, line: number, key: string): void {
+  const value = raw.trimStart();
+  const quote = value[0];
+  if (quote !== undefined && quote in QUOTED) {
+    if (QUOTED[quote]!.test(value)) return;
+    const closes = new RegExp(`^${quote}(?:\\\\${quote}|[^${quote}])*${quote}`).test(value);
+    const reason = closes
+      ? "unexpected text after the closing quote (quote the whole value)"
+      : `unterminated ${QUOTE_NAMES[quote]} quote (a campaign value fits on one line)`;
+    throw new DotenvSyntaxError(line, reason, key);
+  }
+  // `raw` starts right after `=`: a `#` there, or after a non-space, is inside the value
+  const hash = raw.indexOf("#");
+  if (hash >= 0 && (hash === 0 || !/\s/.test(raw[hash - 1]!))) {
+    throw new DotenvSyntaxError(
+      line,
+      "a `#` inside an unquoted value, where dotenv would end it: quote the value",
+      key,
+    );
   }
 }

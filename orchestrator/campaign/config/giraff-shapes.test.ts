@@ -1,58 +1,17 @@
 /** GIRAFF's own files (giraff.md §12.3), with `.experiments.env` appended to `.env`, load as campaigns. */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expandRuns } from "./expand-runs.ts";
 import { tempCampaign } from "./fixtures/temp-campaign.ts";
 import { loadCampaign } from "./load-campaign.ts";
 
-const HEAD_ENV = `
-VAGRANT=false
-CLUSTER="gros"
-DEPLOYMENT_WALLTIME=10:00:00
-DEV="false"
-DEV_NETWORK="false"
-NO_LATENCY=1000
-SUPER_NO_LATENCY=10000
-HIGH_LATENCY=75
-HIGHER_LATENCY=200
-LOW_LATENCY=50
-DURATION_MULTIPLIER="3000000"
-ARRIVAL_REQUEST_MULTIPLIER="40000"
-PING_REQUEST_TIMEOUT_SEC=200
-EXPERIMENT_DURATION=600
-FUNCTION_COLD_START_OVERHEAD=1000
-FUNCTION_STOP_OVERHEAD=120000
-FUNCTION_MIN_DURATION=200000
-FUNCTION_DESCRIPTIONS="pipelines/giraff_app.json5"
-WAIT_TIME=140
-FOG_NODE_IMAGE_TAGS="fog_node-auction-quadratic_rates-no_complication"
-MARKET_IMAGE_TAGS="market-default_strategy"
-ENV_VARIATIONS=".env.1 .env.3"
-ENV_LIVE_VARIATIONS=".env.live.1 .env.live.2 .env.live.3 .env.live.4"
-COMMON_IMAGE_NAME=giraff-dev
-IMAGE_REGISTRY=ghcr.io/volodiapg
-MARKET_LOCAL_PORT=30008
-IOT_LOCAL_PORT=3003
-INFLUX_TOKEN="xxxxxxxx"
-INFLUX_ORG="faasfog"
-INFLUX_BUCKET="faasfog"
-INFLUX_ADDRESS="127.0.0.1:9086"
-# .experiments.env
-TYPE="first_run"
-MASTER_CLUSTER="gros"
-MASTER_WALLTIME="10:00:00"
-DO_NOT_EXECUTE_IF_ENDING_AFTER="tomorrow"
-DO_NOT_EXECUTE_IF_ENDING_AFTER_HOUR="1000"
-NB_REPETITIONS=1
-NB_IN_PARALLEL=1
-SIZE_MULTIPLIERS="4"
-MIN_NUMBER_VMS="20"
-MAX_NUMBER_VMS="70"
-JOB_LOG=./experiment/joblog
-JOB_DIR=./experiment
-`;
+/** GIRAFF HEAD's testbed files, verbatim (the `.experiments.env` appended to `.env`), in `fixtures/giraff-testbed/`. */
+const TESTBED = fileURLToPath(new URL("./fixtures/giraff-testbed/", import.meta.url));
+const HEAD_ENV = readFileSync(`${TESTBED}.env`, "utf8");
 const HEAD_VARIATIONS = {
-  ".env.1": "NB_GIRAFF_APP_FUNCTIONS=1\nNB_IMAGE_FUNCTIONS=0\nNB_AUDIO_FUNCTIONS=0\nARRIVAL_REQUEST_MULTIPLIER=15000",
-  ".env.3": "NB_GIRAFF_APP_FUNCTIONS=3\nNB_IMAGE_FUNCTIONS=0\nNB_AUDIO_FUNCTIONS=0\nARRIVAL_REQUEST_MULTIPLIER=15000",
+  ".env.1": readFileSync(`${TESTBED}.env.1`, "utf8"),
+  ".env.3": readFileSync(`${TESTBED}.env.3`, "utf8"),
 };
 
 const PAPER_ENV = `
