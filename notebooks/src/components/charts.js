@@ -1,6 +1,7 @@
 // Chart functions shared by the pages: rows in, a Plot figure out (no DOM or data access here). Plot is imported
 // from node_modules with a bare specifier, so Framework bundles it offline (never `npm:`, see README.md).
 import * as Plot from "@observablehq/plot";
+import { aq, op } from "./arquero.js";
 
 /** GIRAFF's auction takes the first colour everywhere; the other strategies follow by name. */
 export const REFERENCE_STRATEGY = "auction";
@@ -62,12 +63,12 @@ export function networkSizes({ runs, summary }) {
 
 /** The runs of the strategy × panel groups that span at least two network sizes (a fit through one size is NaN). */
 function fittable(runs) {
-  const sizes = new Map();
-  for (const r of runs) {
-    const key = `${r.strategy}\u0000${r.panel}`;
-    sizes.set(key, (sizes.get(key) ?? new Set()).add(r.nodes));
-  }
-  return runs.filter((r) => sizes.get(`${r.strategy}\u0000${r.panel}`).size >= 2);
+  // Columns named: arquero reads them from the first row, so without runs there would be none to group by.
+  return aq
+    .from(runs, ["strategy", "panel", "nodes", "value"])
+    .groupby("strategy", "panel")
+    .filter((d) => op.distinct(d.nodes) >= 2)
+    .objects();
 }
 
 // Plot's default sans-serif text is about 0.6 em a character on average; 10 px is its axis font size.

@@ -1,7 +1,8 @@
 // The fidelity page's pieces: rows of data/fidelity.json in, DOM elements or Plot figures out. The verdicts and the
 // sentences come from SQL (orchestrator/analysis/views/20-paper_claims.sql); this file only lays them out. Plain
-// DOM (no `html` template: it would resolve to npm:, see README.md); Plot bundled from node_modules.
+// DOM (no `html` template: it would resolve to npm:, see README.md); Plot and d3 bundled from node_modules.
 import * as Plot from "@observablehq/plot";
+import { group } from "d3";
 import { el } from "./dom.js";
 
 const UNITS = { ratio: "", points: " pts", ms: " ms" };
@@ -58,20 +59,25 @@ export function claimHeadline(verdict) {
   );
 }
 
+/** An empty <table> of class `className` with its header row. */
+function headedTable(className, headers) {
+  const table = el("table", { class: className });
+  const head = table.createTHead().insertRow();
+  head.append(...headers.map((h) => el("th", {}, h)));
+  return table;
+}
+
+const CLAIM_HEADERS = ["baseline", "our figure", "95 % interval", "n", "threshold", "verdict", "emulation"];
+const RUN_HEADERS = ["run", "strategy", "nodes", "repetition", "variation", "distorted", "params"];
+
 /**
  * The rows of one claim, a block per part (its metric, then 'all' and one row per baseline), each row followed by
  * its sentence. Every row carries data-claim-id and data-baseline; the cells have classes (figure, interval, …).
  */
 export function claimTable(rows) {
-  const table = el("table", { class: "claims" });
-  const head = table.createTHead().insertRow();
-  for (const c of ["baseline", "our figure", "95 % interval", "n", "threshold", "verdict", "emulation"]) {
-    head.append(el("th", {}, c));
-  }
-  const parts = [...new Set(rows.map((r) => r.claim_id))];
-  for (const part of parts) {
+  const table = headedTable("claims", CLAIM_HEADERS);
+  for (const partRows of group(rows, (r) => r.claim_id).values()) {
     const body = table.createTBody();
-    const partRows = rows.filter((r) => r.claim_id === part);
     const first = partRows.find((r) => r.baseline !== "all") ?? partRows[0];
     body.append(
       el(
@@ -103,11 +109,7 @@ export function claimTable(rows) {
 
 /** The runs behind the verdicts, with their params and their distortion. */
 export function runsTable(runs) {
-  const table = el("table", { class: "claim-runs" });
-  const head = table.createTHead().insertRow();
-  for (const c of ["run", "strategy", "nodes", "repetition", "variation", "distorted", "params"]) {
-    head.append(el("th", {}, c));
-  }
+  const table = headedTable("claim-runs", RUN_HEADERS);
   const body = table.createTBody();
   for (const r of runs) {
     const distorted = r.distorted === null ? "not measured" : r.distorted ? "yes" : "no";

@@ -5,7 +5,7 @@
 // its disc sized by the functions placed on them summed; the group's tooltip and the page's table of placements
 // still give every node's own count.
 import * as Plot from "@observablehq/plot";
-import { stratify, tree } from "d3";
+import { group, stratify, tree } from "d3";
 import { fitText } from "./run-labels.js";
 
 /** Rows of the tree before the leaves are grouped (GIRAFF's 32-node networks stay whole). */
@@ -20,8 +20,10 @@ const PAD = 12; // px around the drawing
  * folded into groups.
  */
 export function groupLeaves(nodes, maxRows = MAX_ROWS) {
-  const children = new Map();
-  for (const n of nodes) if (n.parent !== null) children.set(n.parent, [...(children.get(n.parent) ?? []), n]);
+  const children = group(
+    nodes.filter((n) => n.parent !== null),
+    (n) => n.parent,
+  );
   const isLeaf = (n) => !children.has(n.node_id);
   if (nodes.filter(isLeaf).length <= maxRows) return { rows: nodes, grouped: 0 };
   // Only the edge tier (leaves on the deepest level) is grouped: a leaf higher up (a cloud node without children)

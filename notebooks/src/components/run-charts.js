@@ -20,33 +20,44 @@ function slaTitle(a) {
   return `SLA ${a.sla_id}\n${a.function_name ?? "?"}`;
 }
 
-/** Auctions start to end on a time axis, one row per SLA, with each auction's duration written beside its start. */
-export function auctionTimeline(auctions, labels, width) {
+/**
+ * What every chart with one row per key shares: its `options` for Plot.plot (width, height, left margin, the keys
+ * as the y domain) and the `axis` mark of measured labels (run-labels.js rowAxis).
+ */
+function rowFrame(keys, labelOf, titleOf, width) {
   width = Math.max(width, MIN_WIDTH);
+  const { marginLeft, axis } = rowAxis(keys, labelOf, titleOf, width);
+  const height = Math.max(140, ROW * keys.length + 60);
+  return { axis, options: { width, height, marginLeft, y: { domain: keys, axis: null } } };
+}
+
+/** The frame of a chart with one row per auction, named by its SLA's label. */
+function auctionFrame(auctions, labels, width) {
   const bySla = new Map(auctions.map((a) => [a.sla_id, a]));
   const ids = auctions.map((a) => a.sla_id);
-  const { marginLeft, axis } = rowAxis(
+  return rowFrame(
     ids,
     (id) => labels.get(id),
     (id) => slaTitle(bySla.get(id)),
     width,
   );
+}
+
+/** Auctions start to end on a time axis, one row per SLA, with each auction's duration written beside its start. */
+export function auctionTimeline(auctions, labels, width) {
+  const frame = auctionFrame(auctions, labels, width);
   const xMax = Math.max(1e-3, ...auctions.map((a) => a.end_s));
   const duration = (a) => (a.duration_ms === null ? "? ms" : `${Math.round(a.duration_ms)} ms`);
   // The duration goes right of the start; in the last third of the axis it goes left, so it never leaves the chart.
   const late = (a) => a.start_s > (2 / 3) * xMax;
-  const marginRight = 20;
   return Plot.plot({
+    ...frame.options,
     title: "Auction start and duration per SLA",
-    width,
-    marginLeft,
-    marginRight,
-    height: Math.max(140, ROW * auctions.length + 60),
+    marginRight: 20,
     x: { label: "time since the first auction (s)", grid: true, domain: [0, xMax] },
-    y: { domain: ids, axis: null },
     color: OUTCOMES,
     marks: [
-      axis,
+      frame.axis,
       Plot.barX(auctions, { x1: "start_s", x2: "end_s", y: "sla_id", fill: "outcome", insetTop: 3, insetBottom: 3 }),
       Plot.dot(auctions, {
         x: "start_s",
@@ -76,31 +87,20 @@ export function auctionTimeline(auctions, labels, width) {
 
 /** Bids the nodes sent for each SLA (bars) and bids the market received in time (ticks). */
 export function bidsChart(auctions, labels, width) {
-  width = Math.max(width, MIN_WIDTH);
-  const bySla = new Map(auctions.map((a) => [a.sla_id, a]));
-  const ids = auctions.map((a) => a.sla_id);
-  const { marginLeft, axis } = rowAxis(
-    ids,
-    (id) => labels.get(id),
-    (id) => slaTitle(bySla.get(id)),
-    width,
-  );
+  const frame = auctionFrame(auctions, labels, width);
   const mostBids = Math.max(1, ...auctions.map((a) => Math.max(a.bids_sent, a.bids_received)));
   return Plot.plot({
+    ...frame.options,
     title: "Bids sent and received per SLA",
-    width,
-    marginLeft,
-    height: Math.max(140, ROW * auctions.length + 60),
     // Bids are counted: on a short axis Plot's ticks would fall between whole numbers (0.2, 0.4 …).
     x: {
       label: "bids",
       grid: true,
       ...(mostBids <= 12 ? { ticks: Array.from({ length: mostBids + 1 }, (_, i) => i), tickFormat: "d" } : {}),
     },
-    y: { domain: ids, axis: null },
     color: OUTCOMES,
     marks: [
-      axis,
+      frame.axis,
       Plot.barX(auctions, {
         x: "bids_sent",
         y: "sla_id",
@@ -131,23 +131,18 @@ export function hopRows(hopSummary, order) {
 
 /** In-flight time of each sampled hop per SLA and position (rows from {@link hopRows}), the SLA's bound in red. */
 export function hopChart(hops, rows, labels, width, sample) {
-  width = Math.max(width, MIN_WIDTH);
   const byKey = new Map(rows.map((h) => [hopKey(h), h]));
-  const keys = rows.map(hopKey);
   const labelOf = (k) => `${labels.get(byKey.get(k).sla_id) ?? byKey.get(k).sla_id} #${byKey.get(k).position}`;
   const titleOf = (k) => `${slaTitle(byKey.get(k))}\nhop position ${byKey.get(k).position}`;
-  const { marginLeft, axis } = rowAxis(keys, labelOf, titleOf, width);
+  const frame = rowFrame(rows.map(hopKey), labelOf, titleOf, width);
   const sampled = hops.length >= sample ? ` (first ${sample} hops)` : "";
   return Plot.plot({
+    ...frame.options,
     title: `In-flight time per hop${sampled}`,
-    width,
-    marginLeft,
-    height: Math.max(140, ROW * rows.length + 60),
     x: { label: "in-flight time (ms)", grid: true, zero: true },
-    y: { domain: keys, axis: null },
     color: { domain: ["acceptable", "late or failed"], range: ["#4c78a8", "#f58518"], legend: true },
     marks: [
-      axis,
+      frame.axis,
       Plot.tickX(
         rows.filter((h) => h.latency_max_ms !== null),
         { x: "latency_max_ms", y: hopKey, stroke: "red", strokeWidth: 2 },

@@ -10,29 +10,30 @@ export function formatNumber(x) {
   return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(3)));
 }
 
-const stat = (name, value) => el("span", { class: "stat", "data-stat": name }, formatNumber(value));
+/**
+ * A sentence of counts as a tagged template: the text as written, each `${name}` replaced by `counts[name]` in a
+ * span that says which count it is (`data-stat`), so `` countsText(s)`${"hops"} hops.` `` reads as the sentence.
+ */
+export const countsText =
+  (counts) =>
+  (texts, ...names) =>
+    texts.flatMap((text, i) => [
+      text,
+      i < names.length ? el("span", { class: "stat", "data-stat": names[i] }, formatNumber(counts[names[i]])) : null,
+    ]);
 
 /** The run's counts, each straight from its table (data/runs.json.ts, `stats`). */
 export function runCounts(s) {
-  const parts = [
-    stat("auctions", s.auctions),
-    " auctions (",
-    stat("awarded", s.awarded),
-    " awarded, ",
-    stat("refused", s.refused),
-    " refused); ",
-    stat("bids_sent", s.bids_sent),
-    " bids sent by the nodes, ",
-    stat("bids_received", s.bids_received),
-    " received by the market in time; ",
-    stat("placed", s.placed),
-    " functions placed on the ",
-    stat("topology_nodes", s.topology_nodes),
-    " nodes of the topology",
-  ];
-  if (s.placed_outside > 0) parts.push(" (", stat("placed_outside", s.placed_outside), " more on nodes outside it)");
-  parts.push("; ", stat("hops", s.hops), " hops measured.");
-  return el("p", { class: "run-counts" }, ...parts);
+  const text = countsText(s);
+  return el(
+    "p",
+    { class: "run-counts" },
+    ...text`${"auctions"} auctions (${"awarded"} awarded, ${"refused"} refused); `,
+    ...text`${"bids_sent"} bids sent by the nodes, ${"bids_received"} received by the market in time; `,
+    ...text`${"placed"} functions placed on the ${"topology_nodes"} nodes of the topology`,
+    ...(s.placed_outside > 0 ? text` (${"placed_outside"} more on nodes outside it)` : []),
+    ...text`; ${"hops"} hops measured.`,
+  );
 }
 
 /** A table under its caption, in a box of at most 30em that scrolls, its header kept in view. */
