@@ -6,7 +6,8 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { request, type HttpAnswer, type RequestOptions } from "../http/client.ts";
 import { RemoteError, isRemoteError } from "../protocol/errors.ts";
-import { backoffDelays, DEFAULT_BACKOFF, type BackoffOptions } from "../util/backoff.ts";
+import { DEFAULT_BACKOFF, type BackoffOptions } from "../util/backoff.ts";
+import { retry, RetryGaveUp, type AttemptInfo } from "../util/retry.ts";
 import type { DeleteFunctionRequest, FunctionDeployment, FunctionStatus } from "./types.ts";
 
 /** What the fog node needs from a FaaS platform; the default implementation is {@link OpenFaasClient}. */
@@ -129,45 +130,44 @@ export class OpenFaasClient implements FaasClient {
   async waitUntilLive(name: string, opts: WaitUntilLiveOptions = {}): Promise<LiveResult> {
     const timeoutMs = opts.timeoutMs ?? LIVE_TIMEOUT_MS;
     const probeTimeoutMs = opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
-    const start = this.#effects.now();
-    const delays = backoffDelays(opts.backoff ?? DEFAULT_BACKOFF);
-    let attempts = 0;
-    let last: string;
-    for (;;) {
-      opts.signal?.throwIfAborted();
-      const left = timeoutMs - (this.#effects.now() - start);
-      attempts += 1;
-      let failure: string | undefined;
+    const url = `${this.baseUrl}/function/${name}/health`;
+    const probe = async ({ attempt, elapsedMs, remainingMs }: AttemptInfo): Promise<LiveResult> => {
+      const bound = Math.max(1, Math.min(probeTimeoutMs, remainingMs));
+      let status: number;
       try {
-        const probe = await this.health(name, { timeoutMs: Math.max(1, Math.min(probeTimeoutMs, left)) });
-        if (probe.live) return { attempts, elapsedMs: this.#effects.now() - start };
-        last = `it answered ${probe.status}`;
-        // the embedded gateway answers 500 for a failed process, which never comes back: waiting longer only hangs
-        if (probe.status === 500)
-          failure = await this.#processFailure(name, Math.max(1, Math.min(probeTimeoutMs, left)));
+        const probed = await this.health(name, { timeoutMs: bound });
+        if (probed.live) return { attempts: attempt, elapsedMs };
+        status = probed.status;
       } catch (err) {
         if (!isRemoteError(err)) throw err;
-        last = err.timedOut ? "the probe timed out" : err.message;
+        throw new NotLive(err.timedOut ? "the probe timed out" : err.message);
       }
-      if (failure !== undefined) {
-        throw new RemoteError({
-          url: `${this.baseUrl}/function/${name}/health`,
-          status: 500,
-          message: `Function \`${name}\` failed at ${this.baseUrl} before it became live: ${failure}`,
-        });
-      }
-      const delay = delays.next().value;
-      const elapsed = this.#effects.now() - start;
-      if (elapsed + delay >= timeoutMs) {
-        throw new RemoteError({
-          url: `${this.baseUrl}/function/${name}/health`,
-          timedOut: true,
-          message:
-            `Function \`${name}\` did not become live within ${timeoutMs} ms at ${this.baseUrl} ` +
-            `(${attempts} probes; last: ${last}).`,
-        });
-      }
-      await this.#effects.sleep(delay, opts.signal);
+      // the embedded gateway answers 500 for a failed process, which never comes back: waiting longer only hangs
+      const failure = status === 500 ? await this.#processFailure(name, bound) : undefined;
+      if (failure === undefined) throw new NotLive(`it answered ${status}`);
+      throw new RemoteError({
+        url,
+        status: 500,
+        message: `Function \`${name}\` failed at ${this.baseUrl} before it became live: ${failure}`,
+      });
+    };
+    try {
+      return await retry(probe, {
+        backoff: opts.backoff ?? DEFAULT_BACKOFF,
+        deadlineMs: timeoutMs,
+        clock: this.#effects,
+        ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+        retryable: (err) => err instanceof NotLive,
+      });
+    } catch (err) {
+      if (!(err instanceof RetryGaveUp)) throw err;
+      throw new RemoteError({
+        url,
+        timedOut: true,
+        message:
+          `Function \`${name}\` did not become live within ${timeoutMs} ms at ${this.baseUrl} ` +
+          `(${err.attempts} probes; last: ${(err.last as Error).message}).`,
+      });
     }
   }
 
@@ -244,3 +244,6 @@ function summarise(text: string): string {
   if (trimmed === "") return "(empty body)";
   return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
 }
+
+/** A probe that found the function not live yet: worth another one. */
+class NotLive extends Error {}

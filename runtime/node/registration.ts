@@ -9,7 +9,6 @@
  * The answer carries the market's X25519 key (the node's market key: bids, refusals, the market's commands) and
  * the parent's (their link key: calls for bids between them); see `protocol/endpoint-auth.ts`.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { request, type HttpAnswer } from "../http/client.ts";
 import type { JsonResponse } from "../http/server.ts";
 import { ProtocolError } from "../protocol/errors.ts";
@@ -23,7 +22,7 @@ import { deriveBidKey } from "../protocol/bid-mac.ts";
 import { deriveLinkKey } from "../protocol/endpoint-auth.ts";
 import { parseWith } from "../protocol/validate.ts";
 import { signText, verifyText } from "../protocol/signing.ts";
-import { backoffDelays } from "../util/backoff.ts";
+import { retry, type AttemptInfo } from "../util/retry.ts";
 import { watchNeighbour, type NodeState } from "./node-state.ts";
 import { retryAfterHeader } from "../http/token-bucket.ts";
 
@@ -60,29 +59,31 @@ const REGISTER_BACKOFF = { initialMs: 200, factor: 1.5, maxMs: 5000 };
 
 /** Registers until it works, backing off between attempts, or until the node closes. */
 export async function registerWithRetry(state: NodeState, signal: AbortSignal): Promise<void> {
-  const delays = backoffDelays(REGISTER_BACKOFF);
-  for (let attempt = 1; !signal.aborted; attempt++) {
+  const register = async ({ attempt }: AttemptInfo) => {
     const { url, peer } = upstream(state);
-    try {
-      const answer = await request(url, {
-        method: "POST",
-        body: formatRegistration(ownRegistration(state)),
-        timeoutMs: REGISTER_TIMEOUT_MS,
-        link: state.effects.linkTo(peer),
-        signal,
-      });
-      if (answer.status >= 300) throw new Error(`${url} answered ${answer.status}: ${answer.text().slice(0, 200)}`);
-      acceptAnswer(state, jsonOf(answer));
-      state.registered = true;
-      state.effects.logger.debug(`registered after ${attempt} attempt(s)`);
-      return;
-    } catch (err) {
-      if (signal.aborted) return;
+    const answer = await request(url, {
+      method: "POST",
+      body: formatRegistration(ownRegistration(state)),
+      timeoutMs: REGISTER_TIMEOUT_MS,
+      link: state.effects.linkTo(peer),
+      signal,
+    });
+    if (answer.status >= 300) throw new Error(`${url} answered ${answer.status}: ${answer.text().slice(0, 200)}`);
+    acceptAnswer(state, jsonOf(answer));
+    state.registered = true;
+    state.effects.logger.debug(`registered after ${attempt} attempt(s)`);
+  };
+  await retry(register, {
+    backoff: REGISTER_BACKOFF,
+    signal,
+    onRetry: (err, { attempt }) => {
       if (attempt % 10 === 1)
         state.effects.logger.debug(`registration attempt ${attempt} failed: ${(err as Error).message}`);
-      await sleep(delays.next().value, undefined, { signal }).catch(() => undefined);
-    }
-  }
+    },
+  }).catch((err: unknown) => {
+    // closing the node ends the loop; nothing else does (there is no deadline)
+    if (!signal.aborted) throw err;
+  });
 }
 
 /** Takes the keys of a successful registration's answer: the market key, and the link key with the parent. */

@@ -175,6 +175,16 @@ describe("registration", () => {
       registration(generateNodeKeys(), { nodeId: `f${i}`, parent: "r" }),
     );
 
+    // the machine's own pace first (a loaded CI box answers slower with or without a flood)
+    const quiet: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      await request(`${url}/api/health`, { timeoutMs: 10_000 });
+      quiet.push(performance.now() - t0);
+    }
+    quiet.sort((a, b) => a - b);
+    const quietP99 = quiet[Math.floor(quiet.length * 0.99)]!;
+
     const health: number[] = [];
     let flooding = true;
     const probe = (async () => {
@@ -209,8 +219,13 @@ describe("registration", () => {
     const p99 = health[Math.min(health.length - 1, Math.floor(health.length * 0.99))]!;
     expect(health.length).toBeGreaterThan(5);
     const p50 = health[Math.floor(health.length / 2)]!;
-    // it was 242 ms under the reported flood, 15 ms without; a loaded 2-core machine stays well under 50 ms
-    expect(p99, `health p50 ${p50.toFixed(1)} ms, p99 over ${health.length} probes`).toBeLessThan(50);
+    // it was 242 ms under the reported flood, 15 ms without (×16); allowed: 50 ms, or 4× the quiet p99 when the
+    // machine itself is slower than that (other tests running on a loaded 2-core machine)
+    const bound = Math.max(50, 4 * quietP99);
+    expect(
+      p99,
+      `health p50 ${p50.toFixed(1)} ms, p99 over ${health.length} probes, quiet p99 ${quietP99.toFixed(1)} ms`,
+    ).toBeLessThan(bound);
   }, 120_000);
 
   it("costs the same per registration in a registry of 250 or 2,500 nodes", async () => {

@@ -2,7 +2,7 @@
  * Helpers for tests that drive real processes: poll for a condition instead of sleeping a fixed time, so that the
  * tests pass on a loaded 2-core machine and stay fast on an idle one.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { NotYet, pollUntil, RetryGaveUp } from "../util/retry.ts";
 
 /** Calls `probe` until it returns something other than undefined or false; rejects after `timeoutMs`, naming `what`. */
 export async function waitUntil<T>(
@@ -11,19 +11,16 @@ export async function waitUntil<T>(
   opts: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const deadline = performance.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (performance.now() > deadline) {
-      const why = lastError instanceof Error ? `: ${lastError.message}` : "";
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${why}.`, { cause: lastError });
-    }
-    await sleep(opts.intervalMs ?? 25);
+  const intervalMs = opts.intervalMs ?? 25;
+  try {
+    return await pollUntil(probe, {
+      deadlineMs: timeoutMs,
+      backoff: { initialMs: intervalMs, factor: 1, maxMs: intervalMs },
+    });
+  } catch (err) {
+    if (!(err instanceof RetryGaveUp)) throw err;
+    const lastError = err.last instanceof NotYet ? undefined : err.last;
+    const why = lastError instanceof Error ? `: ${lastError.message}` : "";
+    throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${why}.`, { cause: err });
   }
 }
