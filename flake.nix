@@ -3,10 +3,12 @@
 #   nix develop                             # node 22, chromium, ssh, rsync, parallel, duckdb, jq, git
 #   nix build .#fog-node-qcow2              # the VM image staged on Grid'5000 hosts (result/nixos.qcow2)
 #   nix build .#giraff-ts                   # the repository with its node_modules, as the image runs it
+#   nix build .#function-image-echo         # one function's image, as a script printing a docker archive
 #   nix flake check                         # evaluates every output and builds checks.x86_64-linux (the VM's system)
 #
-# Before the first build, fill `npmDepsHash` in nix/giraff-ts.nix (the command is there) and commit the
-# `flake.lock` that the first `nix flake lock` (or any build) writes. Offline, only parsing is checked (see
+# Before the first build, fill `npmDepsHash` in nix/giraff-ts.nix, of-watchdog's hash in nix/function-images.nix
+# and faas-netes's pin in nix/openfaas/images.json (each file says how), and commit the `flake.lock` that the first
+# `nix flake lock` (or any build) writes. Offline, only parsing is checked (see
 # orchestrator/providers/grid5000/README.md, "Nix").
 {
   description = "GIRAFF-TS: development shell and the NixOS fog-node VM image";
@@ -24,6 +26,9 @@
       system = "x86_64-linux";
       pkgs = nixpkgs.legacyPackages.${system};
       giraff-ts = pkgs.callPackage ./nix/giraff-ts.nix { src = self; };
+      # The function images the VM imports (nix/function-images.nix), also buildable alone: each result is a
+      # script that prints a docker archive (`./result | docker load` on a machine with Docker).
+      functionImages = (pkgs.callPackage ./nix/function-images.nix { inherit giraff-ts; }).images;
       # The one system: what `nix flake check` evaluates and builds is what the image contains.
       fogNode = self.nixosConfigurations.fog-node.config;
     in
@@ -51,7 +56,8 @@
         # nixosConfigurations.fog-node; `result/nixos.qcow2` is uploaded to the NFS home and staged per host.
         fog-node-qcow2 = fogNode.system.build.qcow2;
         default = self.packages.${system}.fog-node-qcow2;
-      };
+      }
+      // nixpkgs.lib.mapAttrs' (folder: image: nixpkgs.lib.nameValuePair "function-image-${folder}" image) functionImages;
 
       # What `nix flake check` builds: the VM's whole system (toplevel: kernel, initrd, units, the packaged
       # repository), which fails on any module assertion (root file system, boot loader, option types). The

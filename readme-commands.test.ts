@@ -111,6 +111,10 @@ const ELSEWHERE: Record<string, Elsewhere> = {
   "npm run runtime -- --topology <file> --strategy <name> --open-registration": { ranBy: "runtime/security/registration.test.ts", entry: "openRegistration", help: "npm run runtime -- --help" },
   "nix flake lock": { ranBy: FLAKE_TEST, entry: "flake.nix", why: NIX_WHY },
   "nix build .#fog-node-qcow2": { ranBy: FLAKE_TEST, entry: "flake.nix", why: NIX_WHY },
+  "nix build .#function-image-echo": { ranBy: FLAKE_TEST, entry: "nix/function-images.nix", why: NIX_WHY },
+  "nix run --inputs-from . nixpkgs#nix-prefetch-github -- openfaas of-watchdog --rev 0.9.15": { ranBy: FLAKE_TEST, entry: "nix-prefetch-github -- openfaas of-watchdog --rev 0.9.15", why: NIX_WHY },
+  "nix run --inputs-from . nixpkgs#nix-prefetch-docker -- --image-name ghcr.io/openfaas/faas-netes --image-tag 0.17.1 --json": { ranBy: FLAKE_TEST, entry: "nix-prefetch-docker -- --image-name", why: NIX_WHY },
+  "nix run --inputs-from . nixpkgs#nix-prefetch-docker -- --image-name ghcr.io/openfaas/gateway --image-tag 0.27.2 --json": { ranBy: FLAKE_TEST, entry: "nix-prefetch-docker -- --image-name", why: NIX_WHY },
 };
 
 // prettier-ignore

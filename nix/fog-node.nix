@@ -29,6 +29,9 @@ let
   };
 in
 {
+  # Every image k3s runs is in the VM image (k3s's own, OpenFaaS's, the functions'): no registry is needed.
+  imports = [ ./offline-images.nix ];
+
   options.giraff = with lib; {
     package = mkOption {
       type = types.package;
@@ -103,21 +106,49 @@ in
       settings.PasswordAuthentication = false;
     };
     users.users.root.openssh.authorizedKeys.keyFiles = lib.optional (cfg.authorizedKeysFile != null) cfg.authorizedKeysFile;
+    # Root's keys as the provider's libvirt domain hands them over (orchestrator/providers/grid5000/vms/domain-xml.ts):
+    # the systemd credential `ssh.authorized_keys.root` from the SMBIOS OEM strings, written by systemd-tmpfiles
+    # early at boot, before sshd, as systemd's own provision.conf does (spelled out here so the image does not
+    # depend on NixOS shipping that file). No credential: nothing is written.
+    systemd.tmpfiles.settings."10-giraff-root-keys" = {
+      "/root/.ssh".d = { mode = "0700"; user = "root"; group = "root"; };
+      "/root/.ssh/authorized_keys"."f^" = {
+        mode = "0600";
+        user = "root";
+        group = "root";
+        argument = "ssh.authorized_keys.root";
+      };
+    };
 
     fileSystems."/nfs" = lib.mkIf (cfg.login != null) {
       device = "nfs:/export/home/${cfg.login}";
       fsType = "nfs";
       options = [ "ro" "nofail" "_netdev" "x-systemd.mount-timeout=60" ];
     };
+    # The NFS home may refuse the VM for a while (the provider grants storage access to the VM's address, maybe
+    # after it booted), and a mount unit that failed once is not retried: so the unit (re)starts the mount itself
+    # and systemd restarts it every 5 s, without a start limit, until the keys are copied.
     systemd.services.giraff-nfs-keys = lib.mkIf (cfg.login != null) {
       description = "Copy root's SSH keys from the NFS home (GIRAFF's key injection)";
-      after = [ "nfs.mount" ];
-      requires = [ "nfs.mount" ];
+      after = [ "network-online.target" ];
+      wants = [ "network-online.target" ];
       wantedBy = [ "multi-user.target" ];
-      serviceConfig.Type = "oneshot";
+      unitConfig.StartLimitIntervalSec = 0;
+      serviceConfig = {
+        Type = "oneshot";
+        Restart = "on-failure";
+        RestartSec = 5;
+      };
       script = ''
+        systemctl start nfs.mount
+        test -s /nfs/.ssh/authorized_keys
         install -d -m 700 /root/.ssh
-        install -m 600 /nfs/.ssh/authorized_keys /root/.ssh/authorized_keys
+        # added to the keys the credential may have written, not in their place
+        keys=$(mktemp)
+        { if [ -f /root/.ssh/authorized_keys ]; then cat /root/.ssh/authorized_keys; fi; cat /nfs/.ssh/authorized_keys; } \
+          | sort -u > "$keys"
+        install -m 600 "$keys" /root/.ssh/authorized_keys
+        rm -f "$keys"
       '';
     };
 
@@ -133,6 +164,7 @@ in
         "--write-kubeconfig-mode=0644"
       ];
     };
+    # Nothing the image runs is pulled (offline-images.nix); the mirrors serve only images a user adds by hand.
     environment.etc."rancher/k3s/registries.yaml".text = ''
       mirrors:
         docker.io:
