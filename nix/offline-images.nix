@@ -13,7 +13,7 @@
 let
   k3s = config.services.k3s.package;
   functionImages = (pkgs.callPackage ./function-images.nix { giraff-ts = config.giraff.package; }).images;
-  openfaasImages = pkgs.callPackage ./openfaas/images.nix { };
+  openfaasImages = (pkgs.callPackage ./openfaas/images.nix { }).images;
 in
 {
   # k3s's airgap archive for its version holds the images of what it deploys itself, pause and coredns

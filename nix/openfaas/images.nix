@@ -28,4 +28,7 @@ let
       # linux/amd64 are pullImage's defaults and the Grid'5000 hosts' (and VMs') architecture.
       dockerTools.pullImage given;
 in
-lib.mapAttrs pull pins
+{
+  # key of images.json -> its archive (an attribute of its own: callPackage adds `override` to the set it returns)
+  images = lib.mapAttrs pull pins;
+}

@@ -213,7 +213,7 @@ function k3sImageProblems(offline: string, fogNode: string): string[] {
     problems.push("k3s's own images (pause, coredns, …) are not in services.k3s.images (k3s.airgap-images)");
   if (!/\blib\.attrValues openfaasImages\b/.test(images))
     problems.push("OpenFaaS's images are not in services.k3s.images");
-  if (!/openfaasImages\s*=\s*pkgs\.callPackage \.\/openfaas\/images\.nix \{ \};/.test(offline))
+  if (!/openfaasImages\s*=\s*\(pkgs\.callPackage \.\/openfaas\/images\.nix \{ \}\)\.images;/.test(offline))
     problems.push("openfaasImages is not every pin of nix/openfaas/images.nix");
   if (!/functionImages\s*=\s*\(pkgs\.callPackage \.\/function-images\.nix \{[^}]*\}\)\.images;/.test(offline))
     problems.push("functionImages is not every image of nix/function-images.nix");
@@ -478,8 +478,8 @@ describe.skipIf(!hasNix)(
             dockerTools.pullImage = args: args;
           };
         in {
-          gateway = { inherit (images.gateway) imageName imageDigest finalImageTag; };
-          faasNetes = (builtins.tryEval images.faas-netes).success;
+          gateway = { inherit (images.images.gateway) imageName imageDigest finalImageTag; };
+          faasNetes = (builtins.tryEval images.images.faas-netes).success;
         }`;
       expect(evalJson(expr)).toEqual({
         gateway: {
@@ -531,7 +531,7 @@ describe.skipIf(!hasNix)(
             callPackage = f: args:
               if baseNameOf f == "function-images.nix"
               then { images.echo = { outPath = "/stream-echo"; reference = "giraff:fn_echo"; }; }
-              else { gateway = "/pulled-gateway"; };
+              else { images.gateway = "/pulled-gateway"; override = "what callPackage adds"; };
             coreutils = "/coreutils";
           };
           config = {
