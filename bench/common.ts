@@ -4,7 +4,8 @@
  */
 import type { AuctionRecord } from "../runtime/market/auction.ts";
 import type { Sla } from "../runtime/protocol/messages.ts";
-import { pathBetween, type Topology } from "../runtime/protocol/topology.ts";
+import { pathBetween } from "../runtime/protocol/path-matrix.ts";
+import type { Topology } from "../runtime/protocol/topology.ts";
 import { REASONS } from "../runtime/strategies/types.ts";
 
 /** A target from the issue, and how the run compares to it. */

@@ -25,7 +25,8 @@ import {
 } from "../runtime/market/auction.ts";
 import { MARKET_RULES, secondPrice, withoutFallback } from "../runtime/market/rules.ts";
 import { slaRequestSchema, type Sla } from "../runtime/protocol/messages.ts";
-import { pathBetween, type Topology } from "../runtime/protocol/topology.ts";
+import { pathBetween } from "../runtime/protocol/path-matrix.ts";
+import type { Topology } from "../runtime/protocol/topology.ts";
 import { parseWith } from "../runtime/protocol/validate.ts";
 import { InMemoryNetwork, type FakeNode } from "../runtime/strategies/testing/in-memory-network.ts";
 import { valuation as valuationByName } from "../runtime/strategies/index.ts";

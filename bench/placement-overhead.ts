@@ -22,7 +22,8 @@
  */
 import type { FogNetwork } from "../runtime/launcher/launch.ts";
 import { launchFogNetwork } from "../runtime/launcher/launch.ts";
-import { pathBetween, type Topology } from "../runtime/protocol/topology.ts";
+import { pathBetween } from "../runtime/protocol/path-matrix.ts";
+import type { Topology } from "../runtime/protocol/topology.ts";
 import { seededRandom } from "../runtime/util/seeded-random.ts";
 import { measureHttpBaseline } from "./http-baseline.ts";
 import {

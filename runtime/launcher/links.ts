@@ -4,7 +4,8 @@
  * next to the root, so its calls are not delayed.
  */
 import type { LinkEmulation } from "../http/client.ts";
-import { pathBetween, type Topology } from "../protocol/topology.ts";
+import { pathBetween } from "../protocol/path-matrix.ts";
+import type { Topology } from "../protocol/topology.ts";
 
 export type LinkLookup = (fromId: string, toId: string) => LinkEmulation | undefined;
 

@@ -22,5 +22,5 @@ export {
   PathMatrix,
   type LossModel,
   type PathEntry,
-} from "./path-matrix.ts";
+} from "../../../runtime/protocol/path-matrix.ts";
 export { loadTopology, saveTopology } from "./save.ts";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchFogNetwork, type FogNetwork } from "../../../runtime/launcher/launch.ts";
 import { metricEventSchema, type EventOf } from "../../../runtime/protocol/events.ts";
-import { pathBetween } from "../../../runtime/protocol/topology.ts";
+import { pathBetween } from "../../../runtime/protocol/path-matrix.ts";
 import { devTopology, getJson } from "../../../runtime/testing/fixtures.ts";
 import { waitUntil } from "../../../runtime/testing/wait.ts";
 import { generatePlan } from "./plan.ts";

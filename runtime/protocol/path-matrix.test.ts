@@ -1,10 +1,8 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../runtime/protocol/errors.ts";
-import { pathBetween } from "../../../runtime/protocol/topology.ts";
-import { generateTopology } from "./generate.ts";
-import { combineLossGiraff, combineLossProbabilistic, IOT_SOURCE_ID, pathMatrix } from "./path-matrix.ts";
-import { tree } from "./testing.ts";
+import { tree, type NodeSpec } from "../testing/topology-tree.ts";
+import { seededRandom } from "../util/seeded-random.ts";
+import { ConfigError } from "./errors.ts";
+import { combineLossGiraff, combineLossProbabilistic, IOT_SOURCE_ID, pathBetween, pathMatrix } from "./path-matrix.ts";
 
 //   root ─10ms,5%─ a ─10ms,10%─ c (iot)
 //     └──2ms,50%─ b ─1ms,1%── d (iot)
@@ -98,38 +96,49 @@ describe("pathMatrix", () => {
     expect(() => m.get(IOT_SOURCE_ID, "a")).toThrow(/No vertex/);
   });
 
-  it("agrees with pathBetween on random pairs of generated topologies", () => {
-    fc.assert(
-      fc.property(
-        fc.integer(),
-        fc.integer({ min: 1, max: 2 }),
-        fc.array(fc.nat(), { minLength: 10, maxLength: 10 }),
-        (seed, sm, picks) => {
-          const t = generateTopology({ preset: "current", sizeMultiplier: sm, seed });
-          const m = pathMatrix(t);
-          for (let i = 0; i + 1 < picks.length; i += 2) {
-            const from = t.nodes[picks[i]! % t.nodes.length]!.id;
-            const to = t.nodes[picks[i + 1]! % t.nodes.length]!.id;
-            const expected = pathBetween(t, from, to);
-            const got = m.get(from, to);
-            expect(got.latencyMs).toBe(expected.latencyMs);
-            expect(got.rateBps).toBe(expected.rateBps);
-            expect(got.lossPct / 100).toBeCloseTo(expected.loss, 12);
-          }
-        },
-      ),
-      { numRuns: 30 },
-    );
+  it("fills the matrix of a 700-node network well under a second", () => {
+    const random = seededRandom("path-matrix");
+    const specs: NodeSpec[] = [["n0", null]];
+    for (let i = 1; i < 700; i++) specs.push([`n${i}`, `n${Math.floor(random() * i)}`, { latencyMs: 1 + (i % 7) }]);
+    const start = performance.now();
+    const m = pathMatrix(tree(specs));
+    const elapsed = performance.now() - start;
+    expect(m.size).toBe(700);
+    expect(elapsed).toBeLessThan(1000);
+  });
+});
+
+describe("pathBetween", () => {
+  //   root ─5 ms, 10 %─ a ─7 ms, 20 %─ b ─11 ms, 50 %─ c
+  const line = () =>
+    tree([
+      ["root", null],
+      ["a", "root", { latencyMs: 5, lossPct: 10, rateBps: 1e9 }],
+      ["b", "a", { latencyMs: 7, lossPct: 20, rateBps: 100e6 }],
+      ["c", "b", { latencyMs: 11, lossPct: 50, rateBps: 500e6 }],
+    ]);
+
+  it("gives loss in percent on a 3-hop path, as the topology's lossPct and the matrix do", () => {
+    const path = pathBetween(line(), "root", "c");
+    // 1 − 0.9 × 0.8 × 0.5 = 0.64, in percent: 64 (a fraction would read 0.64)
+    expect(path.lossPct).toBeCloseTo(64, 10);
+    expect(path).toMatchObject({ latencyMs: 23, rateBps: 100e6 });
+    expect(pathBetween(line(), "c", "root", { loss: "giraff" }).lossPct).toBe(64); // 50, 50 + 20 − 10, 60 + 10 − 6
   });
 
-  it("fills the matrix of a 663-node network well under a second", () => {
-    let seed = 0;
-    let t = generateTopology({ preset: "current", sizeMultiplier: 4, seed });
-    while (t.nodes.length < 663) t = generateTopology({ preset: "current", sizeMultiplier: 4, seed: ++seed });
-    const start = performance.now();
+  it("agrees with the matrix on every pair", () => {
+    const t = tree([
+      ["root", null],
+      ["a", "root", { latencyMs: 10, lossPct: 5, rateBps: 500e6 }],
+      ["b", "root", { latencyMs: 2, lossPct: 50, rateBps: 1e9 }],
+      ["c", "a", { latencyMs: 10, lossPct: 10, rateBps: 100e6 }],
+      ["d", "b", { latencyMs: 1, lossPct: 1, rateBps: 10e6 }],
+    ]);
     const m = pathMatrix(t);
-    const elapsed = performance.now() - start;
-    expect(m.size).toBe(t.nodes.length + 1);
-    expect(elapsed).toBeLessThan(1000);
+    for (const from of m.ids) for (const to of m.ids) expect(pathBetween(t, from, to)).toEqual(m.get(from, to));
+  });
+
+  it("names an unknown node", () => {
+    expect(() => pathBetween(line(), "root", "zz")).toThrow(/No node "zz" in the topology hand-made/);
   });
 });
