@@ -3,11 +3,13 @@
  * with `PORT=0` so that it picks a free port and reports it on stdout as a JSON line `{"listening": <port>}`. The
  * process owns its lifecycle (starting → ready, or failed when it exits unexpectedly or never reports a port) and
  * its stop (SIGTERM, then SIGKILL after a grace period), so the gateway only routes. What it runs as, where and with
- * which environment is decided by the caller (`function-box.ts`).
+ * which environment is decided by the caller (`function-box.ts`). execa starts it: the environment is exactly the
+ * one given (`extendEnv: false`), output is streamed, not buffered, and the process is killed when the gateway's
+ * process exits (`cleanup`; a SIGKILLed gateway cannot do that, see runtime/faas/README.md).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
+import { execaNode, type ResultPromise } from "execa";
 
 export type FunctionProcessStatus = "starting" | "ready" | "failed" | "stopped";
 
@@ -49,7 +51,7 @@ export class FunctionProcess {
   exit: ExitInfo | undefined;
   /** Resolves once the process has exited (or could not be spawned). */
   readonly exited: Promise<ExitInfo>;
-  readonly #child: ChildProcess;
+  readonly #child: ResultPromise;
   #stopping = false;
   #tail = "";
   readonly #startTimer: NodeJS.Timeout;
@@ -57,19 +59,25 @@ export class FunctionProcess {
   private constructor(opts: FunctionProcessOptions) {
     this.name = opts.name;
     this.startedAt = new Date();
-    this.#child = spawn(process.execPath, ["--import", opts.loader, opts.entry], {
+    this.#child = execaNode(opts.entry, [], {
+      nodeOptions: ["--import", opts.loader],
+      ipc: false,
       cwd: opts.cwd,
       env: opts.env,
+      extendEnv: false,
       ...(opts.uid === undefined ? {} : { uid: opts.uid }),
       ...(opts.gid === undefined ? {} : { gid: opts.gid }),
-      stdio: ["ignore", "pipe", "pipe"],
+      stdin: "ignore",
+      buffer: false,
+      reject: false,
+      cleanup: true,
+      // stop() chooses the grace period per call
+      forceKillAfterDelay: false,
     });
-    this.exited = new Promise<ExitInfo>((resolve) => {
-      this.#child.once("exit", (code, signal) => resolve(this.#onExit({ code, signal })));
-      // A failed spawn emits "error" and never "exit".
-      this.#child.on("error", (err) => {
-        if (this.#child.pid === undefined) resolve(this.#onExit({ code: null, signal: null }, err.message));
-      });
+    this.exited = this.#child.then((result) => {
+      // a process that never started (bad uid, missing node) has no pid and no exit code, only a message
+      const spawnError = this.#child.pid === undefined && result.failed ? result.shortMessage : undefined;
+      return this.#onExit({ code: result.exitCode ?? null, signal: result.signal ?? null }, spawnError);
     });
     const stdout = createInterface({ input: this.#child.stdout! });
     stdout.on("line", (line) => this.#onStdoutLine(line, opts.log));
