@@ -23,17 +23,46 @@ function expectNoSecret(...things: unknown[]) {
 }
 
 describe("Grid5000Client error mapping", () => {
-  it("401: bad credentials, named as such, with no secret in the error or the logs", () =>
+  it("401: the proxy's HTML page becomes 'credentials refused', with where they come from and no secret", () =>
     withFake(
       async ({ client, logs }) => {
         const err = await fail(getJob(client, { site: "nancy", uid: 1 }));
         Grid5000Error.assert(err, {
           reason: "unauthorized",
-          message: /rejected the credentials for GET \/sites\/nancy\/jobs\/1 \(401\)/,
+          message:
+            /^Grid'5000 refused the credentials of alice on GET \/sites\/nancy\/jobs\/1 \(401 from the front proxy\): .*They come from G5K_USER and G5K_PASSWORD in the environment, or username: and password: in ~\/.python-grid5000.yaml/,
         });
+        expect((err as Grid5000Error).body).toBe("401 Unauthorized (an HTML page)");
         expectNoSecret(err, ...logs);
+        expect(JSON.stringify(err)).not.toContain("wrong-");
       },
       { auth: { mode: "basic", username: LOGIN, password: "wrong-" + PASSWORD } },
+    ));
+
+  it("401: the credentials' source, when the caller knows it, is the one named", () =>
+    withFake(
+      async ({ client }) => {
+        const err = await fail(getJob(client, { site: "nancy", uid: 1 }));
+        Grid5000Error.assert(err, {
+          reason: "unauthorized",
+          message: /They come from \/home\/alice\/.python-grid5000.yaml; fix them there/,
+        });
+      },
+      {
+        auth: { mode: "basic", username: LOGIN, password: "wrong", source: "/home/alice/.python-grid5000.yaml" },
+      },
+    ));
+
+  it("401 to a client in inside mode: it sends no credentials, and the sentence says so", () =>
+    withFake(
+      async ({ client }) => {
+        const err = await fail(getJob(client, { site: "nancy", uid: 1 }));
+        Grid5000Error.assert(err, {
+          reason: "unauthorized",
+          message: /runs in inside mode \(G5K_INSIDE\) and sends none/,
+        });
+      },
+      { auth: { mode: "inside", username: LOGIN } },
     ));
 
   it("403: a job of someone else cannot be deleted", () =>
@@ -86,10 +115,10 @@ describe("Grid5000Client error mapping", () => {
       fake.clock.advance(60_000);
       const err = await fail(submitJob(client, "nancy", { ...SUBMISSION, reservation: start }));
       if (!isReservationTooEarly(err)) throw err;
-      // bob's job launched at 08:00:05 and holds every gros node for 20 s of launch plus 4 h.
-      expect(err.couldRunAt).toBe("2026-05-01 12:00:25");
-      expect(err.couldRunAtMs).toBe(Date.UTC(2026, 4, 1, 10, 0, 25));
-      expect(err.message).toMatch(/could run at 2026-05-01 12:00:25 \(Europe\/Paris\)/);
+      // bob's job was scheduled at 08:00:05 and holds every gros node for 1 s + 20 s of launch plus 4 h.
+      expect(err.couldRunAt).toBe("2026-05-01 12:00:26");
+      expect(err.couldRunAtMs).toBe(Date.UTC(2026, 4, 1, 10, 0, 26));
+      expect(err.message).toMatch(/could run at 2026-05-01 12:00:26 \(Europe\/Paris\)/);
     }));
 
   it("5xx bursts are retried for GET and DELETE, with the attempts logged", () =>

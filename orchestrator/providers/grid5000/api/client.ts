@@ -9,12 +9,16 @@ import { isRemoteError } from "../../../../runtime/protocol/errors.ts";
 import { backoffDelays, type BackoffOptions } from "../../../../runtime/util/backoff.ts";
 import { defaultGrid5000Effects, type Grid5000Effects, type HttpReply } from "./effects.ts";
 import { Grid5000Error } from "./errors.ts";
-import { mapHttpError } from "./map-error.ts";
+import { mapHttpError, type AuthContext } from "./map-error.ts";
 import { makeRedactor, type Redactor } from "./redact.ts";
 
-/** Outside Grid'5000: HTTP Basic with the G5K login; inside: no credentials, the front proxy identifies the user. */
+/**
+ * Outside Grid'5000: HTTP Basic with the G5K login (`source` says where it came from, for a 401's sentence; never
+ * the password itself); inside: no credentials, the front proxy identifies the user.
+ */
 export type Grid5000Auth =
-  { mode: "basic"; username: string; password: string } | { mode: "inside"; username?: string | undefined };
+  | { mode: "basic"; username: string; password: string; source?: string | undefined }
+  | { mode: "inside"; username?: string | undefined };
 
 export interface Grid5000ClientOptions {
   /**
@@ -64,6 +68,7 @@ export class Grid5000Client {
   readonly redact: Redactor;
   readonly poll: BackoffOptions;
   readonly #authorization: string | undefined;
+  readonly #auth: AuthContext;
   readonly #timeouts: { read: number; write: number };
   readonly #attempts: number;
   readonly #retryBackoff: BackoffOptions;
@@ -81,6 +86,8 @@ export class Grid5000Client {
       throw new Grid5000Error(`The Grid'5000 base URL is refused: ${problem}.`, { reason: "bad-request" });
     this.baseUrl = url.toString().replace(/\/+$/, "");
     this.username = options.auth.username;
+    const source = options.auth.mode === "basic" ? options.auth.source : undefined;
+    this.#auth = { mode: options.auth.mode, login: options.auth.username, source };
     const secrets: string[] = [];
     if (options.auth.mode === "basic") {
       const token = Buffer.from(`${options.auth.username}:${options.auth.password}`).toString("base64");
@@ -125,7 +132,7 @@ export class Grid5000Client {
         await this.#pause(label, attempt, `answered ${reply.status}`, delays.next().value, opts.signal);
         continue;
       }
-      throw mapHttpError(label, reply.status, this.redact(reply.text), attempt);
+      throw mapHttpError(label, reply.status, this.redact(reply.text), attempt, this.#auth);
     }
   }
 

@@ -18,7 +18,11 @@ export type Grid5000Reason =
   | "cancelled"
   | "duplicate-jobs"
   | "job-ended"
+  | "job-deleted"
+  | "job-failed"
   | "walltime-expired"
+  | "not-running"
+  | "refused"
   | "deployment-failed"
   | "submission-lost";
 
@@ -34,6 +38,9 @@ export interface Grid5000ErrorFields {
   deploymentUid?: string | undefined;
   /** Hosts that failed, for a deployment. */
   failedHosts?: string[] | undefined;
+  /** For a refused submission (`refused`): the submission field OAR refused, and OAR's rule in its own words. */
+  field?: string | undefined;
+  rule?: string | undefined;
   cause?: unknown;
 }
 
@@ -46,6 +53,8 @@ export class Grid5000Error extends Error {
   readonly jobUid: number | undefined;
   readonly deploymentUid: string | undefined;
   readonly failedHosts: string[];
+  readonly field: string | undefined;
+  readonly rule: string | undefined;
   readonly timedOut: boolean;
   readonly isCanceled: boolean;
   readonly isUnreachable: boolean;
@@ -59,6 +68,8 @@ export class Grid5000Error extends Error {
     this.jobUid = fields.jobUid;
     this.deploymentUid = fields.deploymentUid;
     this.failedHosts = fields.failedHosts ?? [];
+    this.field = fields.field;
+    this.rule = fields.rule;
     this.timedOut = fields.reason === "timeout";
     this.isCanceled = fields.reason === "cancelled";
     this.isUnreachable = fields.reason === "unreachable";

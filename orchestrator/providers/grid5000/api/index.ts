@@ -32,7 +32,9 @@ export {
   type JobRef,
   type SubmitResult,
 } from "./jobs.ts";
-export { mapHttpError } from "./map-error.ts";
+export { jobEnd, type JobEnd, type JobEndReason } from "./job-end.ts";
+export { DEFAULT_CREDENTIALS_SOURCE, mapHttpError, type AuthContext } from "./map-error.ts";
+export { findOarRefusal, type OarRefusal } from "./oar-refusal.ts";
 export {
   formatOarDate,
   formatWalltime,
@@ -47,5 +49,5 @@ export { makeRedactor, REDACTED, type Redactor } from "./redact.ts";
 export { leaseOf, reserveJob, type Lease, type ReserveOptions, type ReserveOutcome } from "./reserve.ts";
 export { grantHomeAccess, listStorageAccess, storageAccessBody, storageAccessPath } from "./storage.ts";
 export type * from "./types.ts";
-export { ACTIVE_JOB_STATES, FINAL_JOB_STATES } from "./types.ts";
+export { ACTIVE_JOB_STATES, ENDING_JOB_STATES, FINAL_JOB_STATES, PENDING_JOB_STATES } from "./types.ts";
 export { checkJobRunning, waitForJob, type WaitOptions } from "./wait-job.ts";

@@ -90,7 +90,7 @@ describe("jobs", () => {
       const err = await reserveJob(client, "nancy", SUBMISSION, { signal: controller.signal }).catch((e: unknown) => e);
       Grid5000Error.assert(err, { reason: "cancelled", message: /cancelled while it was waiting/ });
       const job = [...fake.jobs.jobs.values()][0]!;
-      expect(job.deleteAt).toBeDefined();
+      expect(job.events.map((e) => e.type)).toEqual(["FRAG_JOB_REQUEST"]);
       expect(fake.requests.filter((r) => r.method === "DELETE")).toHaveLength(1);
     }));
 
@@ -122,15 +122,18 @@ describe("jobs", () => {
       });
     }));
 
-  it("reports a job deleted while waiting as ended", () =>
+  it("reports a job deleted while waiting as deleted, by whom", () =>
     withFake(async ({ fake, client, effects }) => {
       fake.faults.stickJobs();
       const { job } = await submitJob(client, "nancy", SUBMISSION);
       effects.sleep = async (ms) => {
-        if (fake.jobs.get(job.uid).deleteAt === undefined) fake.jobs.delete("alice", job.uid, fake.clock.nowS());
+        if (fake.jobs.get(job.uid).events.length === 0) fake.jobs.delete("alice", job.uid, fake.clock.nowS());
         fake.clock.advance(ms);
       };
       const err = await waitForJob(client, { site: "nancy", uid: job.uid }).catch((e: unknown) => e);
-      Grid5000Error.assert(err, { reason: "job-ended", message: /ended in state error before its walltime/ });
+      Grid5000Error.assert(err, {
+        reason: "job-deleted",
+        message: /was deleted by alice at 2026-05-01 08:00:\d\d \(Europe\/Paris\), before its walltime of 02:00:00/,
+      });
     }));
 });

@@ -4,7 +4,7 @@
  * reservation never leaves a job behind; `dryRun` returns the request without any call.
  */
 import type { Grid5000Client } from "./client.ts";
-import { isGrid5000Error } from "./errors.ts";
+import { Grid5000Error, isGrid5000Error } from "./errors.ts";
 import { deleteJob, findActiveJob, submitJob } from "./jobs.ts";
 import type { Job, JobSubmission } from "./types.ts";
 import { waitForJob, type WaitOptions } from "./wait-job.ts";
@@ -49,7 +49,18 @@ export async function reserveJob(
   }
 }
 
+/**
+ * The lease of a running job. A waiting job's `assigned_nodes` and subnets are OAR's forecast, which changes when
+ * other jobs end early or nodes die, so anything but `running` is refused.
+ */
 export function leaseOf(site: string, job: Job): Lease {
+  if (job.state !== "running") {
+    throw new Grid5000Error(
+      `Job ${job.uid} on ${site} is ${job.state}, not running: its nodes (${(job.assigned_nodes ?? []).length}) are ` +
+        "OAR's forecast, not a lease; wait until it runs.",
+      { reason: "not-running", jobUid: job.uid },
+    );
+  }
   return {
     site,
     jobUid: job.uid,

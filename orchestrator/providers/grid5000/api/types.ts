@@ -18,8 +18,29 @@ export type JobState =
   | "resuming"
   | "finishing";
 
-export const ACTIVE_JOB_STATES = ["waiting", "launching", "running"] as const;
+/** States of a job that holds or will hold resources: what a name-based adoption must find (a held job too). */
+export const ACTIVE_JOB_STATES = ["waiting", "hold", "tolaunch", "toackreservation", "launching", "running"] as const;
+/** States on the way to running: a waiter keeps polling through them (until its deadline). */
+export const PENDING_JOB_STATES: readonly string[] = [
+  "waiting",
+  "hold",
+  "tolaunch",
+  "toackreservation",
+  "launching",
+  "suspended",
+  "resuming",
+];
+/** The job is over or about to be: `finishing` and `toerror` lead to `terminated` or `error` within seconds. */
+export const ENDING_JOB_STATES: readonly string[] = ["finishing", "toerror", "error", "terminated"];
 export const FINAL_JOB_STATES: readonly string[] = ["error", "terminated"];
+
+/** One of OAR's events for the job (`type` is OAR's constant: WALLTIME, FRAG_JOB_REQUEST, PROLOGUE_ERROR, …). */
+export interface JobEvent {
+  uid?: number;
+  created_at?: number;
+  type: string;
+  description?: string;
+}
 
 /** `POST /sites/{site}/jobs`. */
 export interface JobSubmission {
@@ -48,6 +69,8 @@ export interface Job {
   stopped_at?: number;
   exit_code?: number;
   message?: string;
+  events?: JobEvent[];
+  /** For a running job, its nodes; for a waiting one, OAR's *forecast* (it may change): never a lease. */
   assigned_nodes?: string[];
   resources_by_type?: { cores?: string[]; subnets?: string[]; vlans?: string[]; disks?: string[] };
   [key: string]: unknown;

@@ -1,14 +1,18 @@
 /**
- * Waiting for a job to run (grid5000.md §1.4): poll with growing delays through waiting → launching → running,
- * log each state change and the predicted start, and stop with a sentence when the job ends instead (deleted,
- * failed, or its walltime expired). Cancellation comes from the AbortSignal; time from the client's effects.
+ * Waiting for a job to run (grid5000.md §1.4): poll with growing delays through OAR's states before running
+ * (waiting, hold, tolaunch, launching, …), log each state change and the predicted start, say who holds a held
+ * job, and stop with a sentence when the job ends instead: deleted, failed by OAR (a prologue error: it never
+ * ran), or its walltime expired — told apart by OAR's events (job-end.ts), not by the state, which is `error` for
+ * all three. Never forever: a deadline gives up, naming the state. Cancellation comes from the AbortSignal; time
+ * from the client's effects.
  */
 import { backoffDelays } from "../../../../runtime/util/backoff.ts";
 import type { Grid5000Client } from "./client.ts";
 import { Grid5000Error } from "./errors.ts";
+import { jobEnd } from "./job-end.ts";
 import { getJob, type JobRef } from "./jobs.ts";
-import { formatOarDate, formatWalltime } from "./oar-time.ts";
-import { FINAL_JOB_STATES, type Job } from "./types.ts";
+import { formatOarDate } from "./oar-time.ts";
+import { ENDING_JOB_STATES, type Job } from "./types.ts";
 
 export interface WaitOptions {
   signal?: AbortSignal | undefined;
@@ -23,17 +27,17 @@ export async function waitForJob(client: Grid5000Client, ref: JobRef, opts: Wait
     const job = await getJob(client, ref, opts.signal);
     const seen = `${job.state}/${job.scheduled_at ?? ""}`;
     if (seen !== last) {
-      const start = job.scheduled_at === undefined ? "" : `, predicted start ${formatOarDate(job.scheduled_at * 1000)}`;
-      client.log(`Job ${ref.uid} on ${ref.site} is ${job.state}${start}.`);
+      client.log(`Job ${ref.uid} on ${ref.site} ${describeState(job)}.`);
       last = seen;
     }
     if (job.state === "running") return job;
-    if (FINAL_JOB_STATES.includes(job.state)) throw endedError(client, ref, job);
+    if (ENDING_JOB_STATES.includes(job.state)) throw endedError(client, ref, job);
     if (opts.deadlineMs !== undefined && client.effects.now() >= opts.deadlineMs) {
-      throw new Grid5000Error(`Job ${ref.uid} on ${ref.site} was still ${job.state} at the deadline.`, {
-        reason: "timeout",
-        jobUid: ref.uid,
-      });
+      throw new Grid5000Error(
+        `Job ${ref.uid} on ${ref.site} ${describeState(job)} still at the deadline ` +
+          `(${formatOarDate(opts.deadlineMs)}, Europe/Paris); stopped waiting.`,
+        { reason: "timeout", jobUid: ref.uid },
+      );
     }
     try {
       await client.effects.sleep(delays.next().value, opts.signal);
@@ -47,30 +51,31 @@ export async function waitForJob(client: Grid5000Client, ref: JobRef, opts: Wait
   }
 }
 
-/** Resolves with the job while it runs; throws a sentence (`walltime-expired` or `job-ended`) once it has ended. */
+/** Resolves with the job while it runs; throws a sentence (`walltime-expired`, `job-deleted`, …) otherwise. */
 export async function checkJobRunning(client: Grid5000Client, ref: JobRef, signal?: AbortSignal): Promise<Job> {
   const job = await getJob(client, ref, signal);
   if (job.state === "running") return job;
-  if (FINAL_JOB_STATES.includes(job.state)) throw endedError(client, ref, job);
-  throw new Grid5000Error(`Job ${ref.uid} on ${ref.site} is ${job.state}, not running.`, {
+  if (ENDING_JOB_STATES.includes(job.state)) throw endedError(client, ref, job);
+  throw new Grid5000Error(`Job ${ref.uid} on ${ref.site} ${describeState(job)}, not running.`, {
     reason: "job-ended",
     jobUid: ref.uid,
   });
 }
 
-function endedError(client: Grid5000Client, ref: JobRef, job: Job): Grid5000Error {
-  const end = job.started_at === undefined ? undefined : (job.started_at + job.walltime) * 1000;
-  const stopped = job.stopped_at === undefined ? client.effects.now() : job.stopped_at * 1000;
-  if (end !== undefined && stopped >= end) {
-    return new Grid5000Error(
-      `Job ${ref.uid} on ${ref.site} ended (${job.state}): its walltime of ${formatWalltime(job.walltime)} expired at ` +
-        `${formatOarDate(end)} (Europe/Paris).`,
-      { reason: "walltime-expired", jobUid: ref.uid },
-    );
+/** "is waiting, predicted start …", "is held by oar (…)": the state as a user needs to read it. */
+function describeState(job: Job): string {
+  if (job.state === "hold") {
+    const held = [...(job.events ?? [])].reverse().find((e) => e.type.startsWith("HOLD_"));
+    const who = /^User (\S+) launched oarhold/.exec(held?.description ?? "")?.[1];
+    const by = who === undefined ? "" : ` by ${who === "oar" || who === "root" ? `an administrator (${who})` : who}`;
+    return `is held${by} (hold): OAR will not start it until it is resumed (oarresume)`;
   }
-  const why = job.message ? `: ${client.redact(job.message)}` : "";
-  return new Grid5000Error(`Job ${ref.uid} on ${ref.site} ended in state ${job.state} before its walltime${why}.`, {
-    reason: "job-ended",
-    jobUid: ref.uid,
-  });
+  const start =
+    job.scheduled_at === undefined ? "" : `, predicted start ${formatOarDate(job.scheduled_at * 1000)} (Europe/Paris)`;
+  return `is ${job.state}${job.state === "running" ? "" : start}`;
+}
+
+function endedError(client: Grid5000Client, ref: JobRef, job: Job): Grid5000Error {
+  const end = jobEnd(job, client.effects.now(), client.redact);
+  return new Grid5000Error(`Job ${ref.uid} on ${ref.site} ${end.sentence}`, { reason: end.reason, jobUid: ref.uid });
 }

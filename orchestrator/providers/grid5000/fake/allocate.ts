@@ -1,7 +1,8 @@
 /**
  * The fake's gantt, reduced to what tests need: every job holds claims on nodes and subnets over an interval, a
- * request fits at a time if enough of them are unclaimed for its whole duration, and the earliest fitting start is
- * what `scheduled_at` predicts and what a refused reservation "could run at".
+ * request fits at a time if enough usable nodes (alive, and allowed by the job's `properties`) and subnets are
+ * unclaimed for its whole duration, and the earliest fitting start (within the job's day or night slot, if it has
+ * one of those types) is what `scheduled_at` predicts and what a refused reservation "could run at".
  */
 import { fqdn, siteSubnets, type FakeSite } from "./fixtures.ts";
 import type { ResourceRequest } from "./oar-resources.ts";
@@ -19,6 +20,10 @@ export interface Allocation {
   subnets: string[];
 }
 
+/** Which nodes a job may get: the job's properties, minus dead nodes. */
+export type Usable = (host: string, cluster: string) => boolean;
+const ANY: Usable = () => true;
+
 /** Nodes and subnets for `req` over [from, from + duration), or undefined when they are not all free. */
 export function allocate(
   site: FakeSite,
@@ -26,17 +31,21 @@ export function allocate(
   claims: readonly Claim[],
   from: number,
   duration: number,
+  usable: Usable = ANY,
 ): Allocation | undefined {
   const overlapping = claims.filter((c) => c.from < from + duration && from < c.to);
   const busyNodes = new Set(overlapping.flatMap((c) => c.nodes));
   const busySubnets = new Set(overlapping.flatMap((c) => c.subnets));
   const nodes: string[] = [];
   for (const part of req.nodes) {
-    const candidates =
-      part.hosts ??
-      site.clusters
-        .filter((c) => part.cluster === undefined || c.uid === part.cluster)
-        .flatMap((c) => Array.from({ length: c.nodes }, (_, i) => fqdn(c.uid, i + 1, site.uid)));
+    const candidates = site.clusters
+      .filter((c) => part.cluster === undefined || c.uid === part.cluster)
+      .flatMap((c) =>
+        Array.from({ length: c.nodes }, (_, i) => ({ host: fqdn(c.uid, i + 1, site.uid), cluster: c.uid })),
+      )
+      .filter((n) => part.hosts === undefined || part.hosts.includes(n.host))
+      .filter((n) => usable(n.host, n.cluster))
+      .map((n) => n.host);
     const free = candidates.filter((n) => !busyNodes.has(n) && !nodes.includes(n));
     if (free.length < part.count) return undefined;
     nodes.push(...free.slice(0, part.count));
@@ -48,19 +57,24 @@ export function allocate(
   return { nodes, subnets };
 }
 
-/** The earliest start at or after `from` when `req` fits; undefined if it never can (not enough nodes at all). */
+/**
+ * The earliest start at or after `from` when `req` fits; undefined if it never can. `slot` moves a candidate start
+ * to the first one its day/night type allows.
+ */
 export function earliestStart(
   site: FakeSite,
   req: ResourceRequest,
   claims: readonly Claim[],
   from: number,
   duration: number,
+  usable: Usable = ANY,
+  slot: (t: number) => number = (t) => t,
 ): number | undefined {
-  const candidates = [from, ...claims.map((c) => c.to).filter((t) => t > from)].sort((a, b) => a - b);
-  return candidates.find((t) => allocate(site, req, claims, t, duration) !== undefined);
+  const candidates = [from, ...claims.map((c) => c.to).filter((t) => t > from)].map(slot).sort((a, b) => a - b);
+  return candidates.find((t) => allocate(site, req, claims, t, duration, usable) !== undefined);
 }
 
-/** True when the site has enough nodes and subnets for `req` with nothing else running. */
-export function couldEverFit(site: FakeSite, req: ResourceRequest): boolean {
-  return allocate(site, req, [], 0, 1) !== undefined;
+/** True when the site has enough usable nodes and subnets for `req` with nothing else running. */
+export function couldEverFit(site: FakeSite, req: ResourceRequest, usable: Usable = ANY): boolean {
+  return allocate(site, req, [], 0, 1, usable) !== undefined;
 }

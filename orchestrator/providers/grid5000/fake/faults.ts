@@ -1,7 +1,8 @@
 /**
  * Fault injection for the fake (grid5000.md §6.2), driven from tests through this JS API: 5xx bursts on chosen
  * routes (before or after the request took effect, which is how a POST whose answer was lost looks), answers that
- * never come, jobs stuck in waiting, KO nodes in deployments and refused advance reservations.
+ * never come, jobs stuck in waiting, jobs an administrator holds, prologues that fail, dead nodes, KO nodes in
+ * deployments and refused advance reservations. Faults are shared by every site of the fake.
  */
 
 export interface RouteMatch {
@@ -25,10 +26,18 @@ interface ActiveFault extends RouteMatch {
   afterEffect: boolean;
 }
 
+const named = (set: ReadonlySet<string>, name: string | null) => set.has("*") || (name !== null && set.has(name));
+
 export class Faults {
   readonly #active: ActiveFault[] = [];
   /** Names of jobs that never leave `waiting`; `*` sticks every job. */
   readonly stuckJobNames = new Set<string>();
+  /** Names of jobs an administrator (`oar`) holds as soon as they are submitted; `*` holds every job. */
+  readonly heldJobNames = new Set<string>();
+  /** Names of jobs whose prologue fails: they end in `error` (PROLOGUE_ERROR) without running; `*` for all. */
+  readonly prologueFailures = new Set<string>();
+  /** Nodes that are Dead: the scheduler gives them to no job from now on. */
+  readonly deadNodes = new Set<string>();
   /** Hosts every deployment reports `KO`. */
   readonly koHosts = new Set<string>();
   /** When set, every advance reservation is refused with "could run at" this OAR date. */
@@ -55,7 +64,27 @@ export class Faults {
   }
 
   isStuck(name: string | null): boolean {
-    return this.stuckJobNames.has("*") || (name !== null && this.stuckJobNames.has(name));
+    return named(this.stuckJobNames, name);
+  }
+
+  holdJobs(name = "*"): void {
+    this.heldJobNames.add(name);
+  }
+
+  isHeld(name: string | null): boolean {
+    return named(this.heldJobNames, name);
+  }
+
+  failPrologue(name = "*"): void {
+    this.prologueFailures.add(name);
+  }
+
+  prologueFails(name: string | null): boolean {
+    return named(this.prologueFailures, name);
+  }
+
+  killNodes(...hosts: string[]): void {
+    for (const h of hosts) this.deadNodes.add(h);
   }
 
   koNodes(...hosts: string[]): void {

@@ -1,6 +1,8 @@
 /**
- * The fake's reference data (grid5000.md §1.3, §6.2): one site, nancy, with clusters `gros` (36 threads, 96 GiB,
- * as GIRAFF packs against) and `paravance`, and the site's /14 from which /22 subnets are reserved.
+ * The fake's reference data (grid5000.md §1.3, §6.2): two sites, each with its own clusters and its own /14 from
+ * which /22 subnets are reserved, as on the real platform: nancy (`gros`, 36 threads and 96 GiB as GIRAFF packs
+ * against, and `grisou`) in 10.144.0.0/14, rennes (`paravance`, `parasilo`) in 10.156.0.0/14. Cluster sizes are
+ * the real ones, rounded; node names follow `<cluster>-<n>.<site>.grid5000.fr`.
  */
 
 export interface FakeCluster {
@@ -20,15 +22,28 @@ export interface FakeSite {
 }
 
 const GiB = 1024 ** 3;
+const QUEUES = ["admin", "default"];
 
 export const NANCY: FakeSite = {
   uid: "nancy",
   g5ksubnet: { network: "10.144.0.0/14", gateway: "10.147.255.254" },
   clusters: [
-    { uid: "gros", nodes: 124, nbCores: 18, nbThreads: 36, ramBytes: 96 * GiB, queues: ["admin", "default"] },
-    { uid: "paravance", nodes: 72, nbCores: 16, nbThreads: 32, ramBytes: 128 * GiB, queues: ["admin", "default"] },
+    { uid: "gros", nodes: 124, nbCores: 18, nbThreads: 36, ramBytes: 96 * GiB, queues: QUEUES },
+    { uid: "grisou", nodes: 51, nbCores: 16, nbThreads: 32, ramBytes: 128 * GiB, queues: QUEUES },
   ],
 };
+
+export const RENNES: FakeSite = {
+  uid: "rennes",
+  g5ksubnet: { network: "10.156.0.0/14", gateway: "10.159.255.254" },
+  clusters: [
+    { uid: "paravance", nodes: 72, nbCores: 16, nbThreads: 32, ramBytes: 128 * GiB, queues: QUEUES },
+    { uid: "parasilo", nodes: 28, nbCores: 16, nbThreads: 32, ramBytes: 128 * GiB, queues: QUEUES },
+  ],
+};
+
+/** The sites a fake serves unless told otherwise. */
+export const DEFAULT_SITES: readonly FakeSite[] = [NANCY, RENNES];
 
 export const fqdn = (cluster: string, n: number, site: string) => `${cluster}-${n}.${site}.grid5000.fr`;
 

@@ -1,52 +1,72 @@
 /**
- * The fake's OAR: submission validated as the real app does, and the job state machine on the virtual clock
- * (grid5000.md §6.2): waiting → launching (start reached and resources free) → running → terminated at walltime
- * (configurable), or → error a few seconds after DELETE. Stuck jobs never leave waiting.
+ * The fake's OAR for one site: submission validated as the app and oarsub do (submission.ts, admission.ts), and
+ * OAR's job life cycle on the virtual clock, with the events OAR records (names and wording from OAR's sources):
+ *
+ *   waiting ─(scheduled)→ tolaunch → launching ─(prologue ok)→ running ─(command exits)→ finishing → terminated
+ *      │  ↑                              │                        └─(walltime: WALLTIME)→ finishing → error
+ *      ↓  │ resume (RESUME_JOB)          └─(PROLOGUE_ERROR)→ finishing → error   (never ran)
+ *     hold (HOLD_WAITING_JOB)
+ *
+ * DELETE records FRAG_JOB_REQUEST at once; Leon acts a few seconds later: a waiting or held job goes straight to
+ * `error` ("Job killed by Leon directly"), a launched one gets SEND_KILL_JOB, then finishing → `error`. A job
+ * killed at its walltime also ends in `error` (OAR's Leon kills it as for a DELETE, after FRAG_JOB_REQUEST by
+ * `oar` and WALLTIME), so only the events tell the two apart. A `sleep N` command shorter than the walltime ends
+ * by itself (`terminated`, exit code 0); any other command runs until the walltime.
  */
-import { allocate, couldEverFit, earliestStart, type Claim } from "./allocate.ts";
+import { earliestInWindow, NOT_ENOUGH, oarsubRefusal, type AdmissionOptions } from "./admission.ts";
+import { allocate, couldEverFit, earliestStart, type Claim, type Usable } from "./allocate.ts";
 import type { DueSource } from "./clock.ts";
 import type { Faults } from "./faults.ts";
 import type { FakeSite } from "./fixtures.ts";
 import { FakeHttpError, NOT_AUTHORIZED } from "./http-error.ts";
-import type { FakeJob } from "./job-json.ts";
+import { isEnded, type FakeJob } from "./job-json.ts";
 import { couldRunAtText } from "./reservation.ts";
 import { parseSubmission } from "./submission.ts";
 
 export interface FakeTiming {
-  /** From submission to the scheduler's decision. */
+  /** From submission to the scheduler's first decision. */
   schedulingDelayS: number;
-  /** From launching to running. */
+  /** From toLaunch to launching (bipbip picks the job up). */
+  toLaunchS: number;
+  /** From launching to running (the prologue). */
   launchDelayS: number;
-  /** From DELETE to the `error` state. */
+  /** From DELETE (or the walltime's frag) to Leon's kill. */
   deleteDelayS: number;
-  /** What a job becomes when its walltime passes (unverified on the real platform, grid5000.md §6.4). */
-  walltimeEndState: "terminated" | "error";
+  /** From finishing to the final state (the epilogue). */
+  finishingS: number;
 }
 
 export const DEFAULT_TIMING: FakeTiming = {
   schedulingDelayS: 5,
+  toLaunchS: 1,
   launchDelayS: 20,
   deleteDelayS: 3,
-  walltimeEndState: "terminated",
+  finishingS: 2,
 };
+
+const SLEEP = /^\s*(?:\/bin\/|\/usr\/bin\/)?sleep\s+(\d+)\s*$/;
 
 export class JobStore implements DueSource {
   readonly jobs = new Map<number, FakeJob>();
   /** Jobs created by POST: what tests compare with the number of POSTs the client sent. */
   submissions = 0;
-  #nextUid = 4242;
+  #nextUid: number;
+  #nextEvent = 1;
+  readonly #usable = new Map<number, Usable>();
 
   constructor(
     readonly site: FakeSite,
     readonly timing: FakeTiming,
     readonly faults: Faults,
-  ) {}
+    readonly admission: AdmissionOptions = {},
+    firstUid = 4242,
+  ) {
+    this.#nextUid = firstUid;
+  }
 
   submit(user: string, body: unknown, nowS: number): FakeJob {
-    const fields = parseSubmission(body, nowS);
-    if (!couldEverFit(this.site, fields.request)) {
-      throw new FakeHttpError(400, "There are not enough resources for your request.");
-    }
+    const { usable: allowed, ...fields } = parseSubmission(user, body, nowS, this.admission);
+    if (!couldEverFit(this.site, fields.request, allowed)) throw oarsubRefusal([NOT_ENOUGH], -5);
     const job: FakeJob = {
       ...fields,
       uid: this.#nextUid++,
@@ -54,18 +74,26 @@ export class JobStore implements DueSource {
       state: "waiting",
       submittedAt: nowS,
       scheduledAt: undefined,
+      toLaunchAt: undefined,
       launchedAt: undefined,
       startedAt: undefined,
       stoppedAt: undefined,
-      deleteAt: undefined,
+      killAt: undefined,
+      finishAt: undefined,
+      finalState: undefined,
+      exitCode: undefined,
       nodes: [],
       subnets: [],
+      predicted: undefined,
+      events: [],
       message: "FIFO scheduling OK",
     };
+    this.#usable.set(job.uid, (host, cluster) => allowed(host, cluster) && !this.faults.deadNodes.has(host));
     const reservationStart = job.reservationStart;
     if (reservationStart !== undefined) this.#admitReservation(job, reservationStart, nowS);
     this.jobs.set(job.uid, job);
     this.submissions++;
+    if (this.faults.isHeld(job.name)) this.hold(job.uid, "oar", nowS);
     this.#predict(job, nowS);
     return job;
   }
@@ -76,13 +104,30 @@ export class JobStore implements DueSource {
     return job;
   }
 
+  /** `oarhold` on a waiting job, by its owner or an administrator (`oar`): it stays held until resumed. */
+  hold(uid: number, by: string, nowS: number): void {
+    const job = this.get(uid);
+    if (job.state !== "waiting") throw new Error(`Job ${uid} is ${job.state}: only a waiting job can be held.`);
+    this.#event(job, "HOLD_WAITING_JOB", `User ${by} launched oarhold on the job ${uid}`, nowS);
+    Object.assign(job, { state: "hold", scheduledAt: undefined, predicted: undefined });
+  }
+
+  /** `oarresume` on a held job: it waits again. */
+  resume(uid: number, by: string, nowS: number): void {
+    const job = this.get(uid);
+    if (job.state !== "hold") throw new Error(`Job ${uid} is ${job.state}: only a held job can be resumed.`);
+    this.#event(job, "RESUME_JOB", `User ${by} launched oarresume on the job ${uid}`, nowS);
+    job.state = "waiting";
+    this.#predict(job, nowS);
+  }
+
   delete(user: string, uid: number, nowS: number): void {
     const job = this.get(uid);
     if (job.user !== user) throw new FakeHttpError(403, NOT_AUTHORIZED);
-    if (job.state === "error" || job.state === "terminated" || job.deleteAt !== undefined) {
+    if (isEnded(job) || job.state === "finishing" || job.killAt !== undefined) {
       throw new FakeHttpError(400, `This job was already killed (job ${uid}).`);
     }
-    job.deleteAt = nowS + this.timing.deleteDelayS;
+    this.#frag(job, user, nowS + this.timing.deleteDelayS, nowS);
   }
 
   nextDue(nowS: number): number | undefined {
@@ -94,41 +139,107 @@ export class JobStore implements DueSource {
 
   tick(nowS: number): boolean {
     let changed = false;
-    for (const job of this.jobs.values()) changed = this.#step(job, nowS) || changed;
+    for (const job of this.jobs.values()) while (this.#step(job, nowS)) changed = true;
     for (const job of this.jobs.values()) if (job.state === "waiting") this.#predict(job, nowS);
     return changed;
   }
 
   #step(job: FakeJob, nowS: number): boolean {
-    if (job.state === "error" || job.state === "terminated") return false;
-    if (job.deleteAt !== undefined && nowS >= job.deleteAt) return this.#stop(job, "error", job.deleteAt);
     const t = this.timing;
-    if (job.state === "running" && nowS >= job.startedAt! + job.request.walltimeS) {
-      return this.#stop(job, t.walltimeEndState, job.startedAt! + job.request.walltimeS);
-    }
-    if (job.state === "launching" && nowS >= job.launchedAt! + t.launchDelayS) {
-      job.state = "running";
-      job.startedAt = job.launchedAt! + t.launchDelayS;
+    if (isEnded(job)) return false;
+    if (job.state === "finishing") {
+      if (nowS < job.finishAt!) return false;
+      job.state = job.finalState!;
       return true;
     }
-    if (job.state !== "waiting" || this.faults.isStuck(job.name)) return false;
+    if (job.killAt !== undefined && nowS >= job.killAt) return this.#kill(job, job.killAt);
+    if (job.state === "hold") return false;
+    if (job.state === "running") {
+      const end = job.startedAt! + job.request.walltimeS;
+      const exits = this.#commandEnd(job);
+      if (exits !== undefined && exits < end && nowS >= exits) {
+        job.exitCode = 0;
+        this.#event(job, "SWITCH_INTO_TERMINATE_STATE", `[${job.uid}] Ask to change the job state`, exits);
+        return this.#finish(job, "terminated", exits);
+      }
+      if (nowS < end) return false;
+      // Sarko: the walltime is over, so OAR frags the job as user oar, then Leon kills it as for a DELETE.
+      this.#frag(job, "oar", end, end);
+      this.#event(
+        job,
+        "WALLTIME",
+        `Job: ${job.uid} from ${job.startedAt} with ${job.request.walltimeS}; current time=${end} (Elapsed)`,
+        end,
+      );
+      return true;
+    }
+    if (job.state === "launching") {
+      const ready = job.launchedAt! + t.launchDelayS;
+      if (nowS < ready) return false;
+      if (this.faults.prologueFails(job.name)) {
+        this.#event(job, "PROLOGUE_ERROR", `[${job.uid}] error of oarexec prologue`, ready);
+        return this.#finish(job, "error", ready);
+      }
+      Object.assign(job, { state: "running", startedAt: ready });
+      return true;
+    }
+    if (job.state === "tolaunch") {
+      const at = job.toLaunchAt! + t.toLaunchS;
+      if (nowS < at) return false;
+      Object.assign(job, { state: "launching", launchedAt: at });
+      return true;
+    }
+    // waiting
+    if (this.faults.isStuck(job.name)) return false;
     const start = job.reservationStart ?? job.submittedAt + t.schedulingDelayS;
     if (nowS < start) return false;
     if (job.reservationStart === undefined) {
-      const got = allocate(this.site, job.request, this.#claims(job), nowS, this.#duration(job));
+      if (earliestInWindow(job.types, nowS, this.#duration(job)) !== nowS) return false;
+      const got = allocate(this.site, job.request, this.#claims(job), nowS, this.#duration(job), this.#usableOf(job));
       if (got === undefined) return false;
       Object.assign(job, got);
     }
-    job.state = "launching";
-    job.launchedAt = job.reservationStart ?? nowS;
-    job.scheduledAt = job.launchedAt;
+    const at = job.reservationStart ?? nowS;
+    Object.assign(job, { state: "tolaunch", toLaunchAt: at, scheduledAt: at, predicted: undefined });
     return true;
   }
 
-  #stop(job: FakeJob, state: "error" | "terminated", atS: number): boolean {
-    job.state = state;
-    job.stoppedAt = atS;
+  /** oardel (or Sarko at the walltime): FRAG_JOB_REQUEST now, Leon's kill at `killAt`. */
+  #frag(job: FakeJob, by: string, killAt: number, nowS: number): void {
+    this.#event(job, "FRAG_JOB_REQUEST", `User ${by} requested to frag the job ${job.uid}`, nowS);
+    job.killAt = killAt;
+  }
+
+  /** Leon: a job not launched yet goes straight to error; a launched one is signalled, then finishes in error. */
+  #kill(job: FakeJob, atS: number): boolean {
+    job.killAt = undefined;
+    if (job.state === "waiting" || job.state === "hold") {
+      Object.assign(job, { state: "error", message: "Job killed by Leon directly", predicted: undefined });
+      return true;
+    }
+    const head = job.types.includes("deploy") ? `frontend.${this.site.uid}.grid5000.fr` : job.nodes[0];
+    this.#event(job, "SEND_KILL_JOB", `Send the kill signal to oarexec on ${head} for job ${job.uid}`, atS);
+    this.#event(job, "SWITCH_INTO_ERROR_STATE", `[${job.uid}] Ask to change the job state`, atS);
+    return this.#finish(job, "error", atS);
+  }
+
+  #finish(job: FakeJob, state: "error" | "terminated", atS: number): boolean {
+    Object.assign(job, {
+      state: "finishing",
+      stoppedAt: atS,
+      finalState: state,
+      finishAt: atS + this.timing.finishingS,
+    });
     return true;
+  }
+
+  #event(job: FakeJob, type: string, description: string, atS: number): void {
+    job.events.push({ uid: this.#nextEvent++, type, description, createdAt: atS });
+  }
+
+  #commandEnd(job: FakeJob): number | undefined {
+    const m = SLEEP.exec(job.command);
+    return m === null || job.startedAt === undefined ? undefined : job.startedAt + Number(m[1]);
   }
 
   /** OAR assigns an advance reservation's resources when it accepts it, or refuses it with "could run at". */
@@ -137,53 +248,70 @@ export class JobStore implements DueSource {
     const refused = this.faults.refuseReservationsUntil;
     if (refused !== undefined)
       throw new FakeHttpError(400, `Reservation not valid --> KO (This reservation could run at ${refused})`);
-    const got = allocate(this.site, job.request, this.#claims(job), startS, this.#duration(job));
+    const usable = this.#usableOf(job);
+    const got = allocate(this.site, job.request, this.#claims(job), startS, this.#duration(job), usable);
     if (got === undefined) {
-      const at = earliestStart(this.site, job.request, this.#claims(job), startS, this.#duration(job)) ?? startS;
-      throw new FakeHttpError(400, couldRunAtText(at));
+      const at = earliestStart(this.site, job.request, this.#claims(job), startS, this.#duration(job), usable);
+      throw new FakeHttpError(400, couldRunAtText(at ?? startS));
     }
     Object.assign(job, got);
     job.scheduledAt = startS;
   }
 
-  /** `scheduled_at` of a waiting job: its predicted start, unknown while stuck. */
+  /** A waiting job's forecast: `scheduled_at` and the nodes the gantt would give it then; unknown while stuck. */
   #predict(job: FakeJob, nowS: number): void {
     if (job.state !== "waiting" || job.reservationStart !== undefined) return;
     if (this.faults.isStuck(job.name)) {
-      job.scheduledAt = undefined;
+      Object.assign(job, { scheduledAt: undefined, predicted: undefined });
       job.message = "Cannot find enough matching resources for now (stuck by the fake)";
       return;
     }
     const from = Math.max(nowS, job.submittedAt + this.timing.schedulingDelayS);
-    job.scheduledAt = earliestStart(this.site, job.request, this.#claims(job), from, this.#duration(job));
+    const duration = this.#duration(job);
+    const usable = this.#usableOf(job);
+    const claims = this.#claims(job);
+    const slot = (t: number) => earliestInWindow(job.types, t, duration);
+    job.scheduledAt = earliestStart(this.site, job.request, claims, from, duration, usable, slot);
+    job.predicted =
+      job.scheduledAt === undefined
+        ? undefined
+        : allocate(this.site, job.request, claims, job.scheduledAt, duration, usable);
   }
 
   #dueOf(job: FakeJob): number | undefined {
-    if (job.state === "error" || job.state === "terminated") return undefined;
-    if (job.deleteAt !== undefined) return job.deleteAt;
-    if (job.state === "running") return job.startedAt! + job.request.walltimeS;
-    if (job.state === "launching") return job.launchedAt! + this.timing.launchDelayS;
+    const t = this.timing;
+    if (isEnded(job)) return undefined;
+    if (job.state === "finishing") return job.finishAt;
+    if (job.killAt !== undefined) return job.killAt;
+    if (job.state === "hold") return undefined;
+    if (job.state === "running") {
+      const end = job.startedAt! + job.request.walltimeS;
+      return Math.min(end, this.#commandEnd(job) ?? end);
+    }
+    if (job.state === "launching") return job.launchedAt! + t.launchDelayS;
+    if (job.state === "tolaunch") return job.toLaunchAt! + t.toLaunchS;
     if (this.faults.isStuck(job.name)) return undefined;
-    return job.reservationStart ?? job.scheduledAt ?? job.submittedAt + this.timing.schedulingDelayS;
+    return job.reservationStart ?? job.scheduledAt ?? job.submittedAt + t.schedulingDelayS;
+  }
+
+  #usableOf(job: FakeJob): Usable {
+    return this.#usable.get(job.uid) ?? ((host) => !this.faults.deadNodes.has(host));
   }
 
   #duration(job: FakeJob): number {
-    return this.timing.launchDelayS + job.request.walltimeS;
+    return this.timing.toLaunchS + this.timing.launchDelayS + job.request.walltimeS;
   }
 
-  /** What every other live job holds: allocated jobs from launch to end, accepted reservations from their start. */
+  /** What every other live job holds: allocated jobs from toLaunch to their end, reservations from their start. */
   #claims(except: FakeJob): Claim[] {
     return [...this.jobs.values()]
-      .filter((j) => j !== except && j.state !== "error" && j.state !== "terminated" && j.nodes.length > 0)
+      .filter((j) => j !== except && !isEnded(j) && j.nodes.length > 0)
       .map((j) => {
-        const from = j.launchedAt ?? j.reservationStart ?? 0;
-        const end = j.startedAt === undefined ? from + this.#duration(j) : j.startedAt + j.request.walltimeS;
-        return {
-          nodes: j.nodes,
-          subnets: j.subnets,
-          from,
-          to: j.deleteAt === undefined ? end : Math.min(end, j.deleteAt),
-        };
+        const from = j.toLaunchAt ?? j.reservationStart ?? 0;
+        const planned = j.startedAt === undefined ? from + this.#duration(j) : j.startedAt + j.request.walltimeS;
+        const stops = Math.min(planned, this.#commandEnd(j) ?? planned, j.killAt ?? planned);
+        // a finishing job holds its nodes until its epilogue is over
+        return { nodes: j.nodes, subnets: j.subnets, from, to: j.finishAt ?? stops };
       });
   }
 }

@@ -1,52 +1,65 @@
 /**
  * The fake's routes (grid5000.md §6.2): reference listings, jobs, deployments and storage access, each answering
- * the app's shapes and status codes. Handlers get the caller's identity from the server's auth layer.
+ * the app's shapes and status codes. Every path under `/sites/{site}` reaches that site's own state: a job of one
+ * site is unknown to another, as each site runs its own OAR. Handlers get the caller's identity from the server's
+ * auth layer.
  */
 import type { JsonRequest } from "../../../../runtime/http/server.ts";
 import { requireIdentity } from "./auth.ts";
-import type { DeploymentStore } from "./deployments.ts";
-import { clusterJson, nodeJson, siteJson, type FakeSite } from "./fixtures.ts";
+import { clusterJson, nodeJson, siteJson } from "./fixtures.ts";
 import { FakeHttpError } from "./http-error.ts";
 import { jobJson } from "./job-json.ts";
-import type { JobStore } from "./jobs.ts";
 import { collection, json, type FakeRoute } from "./respond.ts";
+import type { SiteState } from "./site-state.ts";
 import { storageRoutes, type StorageRule } from "./storage-routes.ts";
 
 export type { StorageRule };
 
-export function fakeRoutes(
-  site: FakeSite,
-  jobs: JobStore,
-  deployments: DeploymentStore,
-  storage: Map<string, StorageRule>,
-): FakeRoute[] {
+export function fakeRoutes(sites: ReadonlyMap<string, SiteState>): FakeRoute[] {
   const S = "/stable/sites/:site";
-  const checkSite = (req: JsonRequest) => {
-    if (req.params["site"] !== site.uid)
-      throw new FakeHttpError(404, `Couldn't find site with uid=${req.params["site"]}`);
+  const stateOf = (req: JsonRequest): SiteState => {
+    const state = sites.get(req.params["site"] ?? "");
+    if (state === undefined) throw new FakeHttpError(404, `Couldn't find site with uid=${req.params["site"]}`);
+    return state;
   };
   const cluster = (req: JsonRequest) => {
-    checkSite(req);
+    const { site } = stateOf(req);
     const c = site.clusters.find((c) => c.uid === req.params["cluster"]);
     if (c === undefined) throw new FakeHttpError(404, `Couldn't find cluster with uid=${req.params["cluster"]}`);
-    return c;
+    return { site, c };
   };
-  const cores = (host: string) => site.clusters.find((c) => host.startsWith(`${c.uid}-`))?.nbCores ?? 1;
-  const job = (uid: string | undefined) => jobs.get(Number(uid));
+  const coresOf =
+    ({ site }: SiteState) =>
+    (host: string) =>
+      site.clusters.find((c) => host.startsWith(`${c.uid}-`))?.nbCores ?? 1;
   return [
-    { method: "GET", path: "/stable/sites", handler: () => json(collection([siteJson(site)])) },
-    { method: "GET", path: S, handler: (req) => (checkSite(req), json(siteJson(site))) },
+    {
+      method: "GET",
+      path: "/stable/sites",
+      handler: () => json(collection([...sites.values()].map((s) => siteJson(s.site)))),
+    },
+    { method: "GET", path: S, handler: (req) => json(siteJson(stateOf(req).site)) },
     {
       method: "GET",
       path: `${S}/clusters`,
-      handler: (req) => (checkSite(req), json(collection(site.clusters.map((c) => clusterJson(site, c))))),
+      handler: (req) => {
+        const { site } = stateOf(req);
+        return json(collection(site.clusters.map((c) => clusterJson(site, c))));
+      },
     },
-    { method: "GET", path: `${S}/clusters/:cluster`, handler: (req) => json(clusterJson(site, cluster(req))) },
+    {
+      method: "GET",
+      path: `${S}/clusters/:cluster`,
+      handler: (req) => {
+        const { site, c } = cluster(req);
+        return json(clusterJson(site, c));
+      },
+    },
     {
       method: "GET",
       path: `${S}/clusters/:cluster/nodes`,
       handler: (req) => {
-        const c = cluster(req);
+        const { site, c } = cluster(req);
         return json(collection(Array.from({ length: c.nodes }, (_, i) => nodeJson(site, c, i + 1))));
       },
     },
@@ -54,10 +67,10 @@ export function fakeRoutes(
       method: "GET",
       path: `${S}/jobs`,
       handler: (req) => {
-        checkSite(req);
+        const state = stateOf(req);
         const q = req.query;
         const states = q.get("state")?.split(",");
-        const items = [...jobs.jobs.values()]
+        const items = [...state.jobs.jobs.values()]
           .filter((j) => (q.get("user") ?? j.user) === j.user && (q.get("name") ?? j.name) === j.name)
           .filter((j) => (q.get("queue") ?? j.queue) === j.queue && (q.get("project") ?? j.project) === j.project)
           .filter((j) => states === undefined || states.includes(j.state))
@@ -66,7 +79,7 @@ export function fakeRoutes(
         const limit = Math.min(Number(q.get("limit") ?? "50"), 500);
         const page = items
           .slice(offset, offset + limit)
-          .map((j) => jobJson(site, j, q.get("resources") === "yes", cores));
+          .map((j) => jobJson(state.site, j, q.get("resources") === "yes", coresOf(state)));
         return json(collection(page, offset, items.length));
       },
     },
@@ -74,22 +87,25 @@ export function fakeRoutes(
       method: "POST",
       path: `${S}/jobs`,
       handler: (req, user, nowS) => {
-        checkSite(req);
-        const created = jobs.submit(requireIdentity(user), req.body, nowS);
-        const location = `/stable/sites/${site.uid}/jobs/${created.uid}`;
-        return json(jobJson(site, created, true, cores), 201, { location });
+        const state = stateOf(req);
+        const created = state.jobs.submit(requireIdentity(user), req.body, nowS);
+        const location = `/stable/sites/${state.site.uid}/jobs/${created.uid}`;
+        return json(jobJson(state.site, created, true, coresOf(state)), 201, { location });
       },
     },
     {
       method: "GET",
       path: `${S}/jobs/:uid`,
-      handler: (req) => (checkSite(req), json(jobJson(site, job(req.params["uid"]), true, cores))),
+      handler: (req) => {
+        const state = stateOf(req);
+        return json(jobJson(state.site, state.jobs.get(Number(req.params["uid"])), true, coresOf(state)));
+      },
     },
     {
       method: "DELETE",
       path: `${S}/jobs/:uid`,
       handler: (req, user, nowS) => {
-        checkSite(req);
+        const { site, jobs } = stateOf(req);
         jobs.delete(requireIdentity(user), Number(req.params["uid"]), nowS);
         const location = `/stable/sites/${site.uid}/jobs/${req.params["uid"]}`;
         return {
@@ -102,7 +118,7 @@ export function fakeRoutes(
       method: "GET",
       path: `${S}/deployments`,
       handler: (req) => {
-        checkSite(req);
+        const { deployments } = stateOf(req);
         const q = req.query;
         const items = [...deployments.deployments.values()]
           .filter((d) => (q.get("user") ?? d.user) === d.user && (q.get("status") ?? d.status) === d.status)
@@ -114,7 +130,7 @@ export function fakeRoutes(
       method: "POST",
       path: `${S}/deployments`,
       handler: (req, user, nowS) => {
-        checkSite(req);
+        const { site, deployments } = stateOf(req);
         const d = deployments.submit(requireIdentity(user), req.body, nowS);
         return json(deployments.json(d), 201, { location: `/stable/sites/${site.uid}/deployments/${d.uid}` });
       },
@@ -122,17 +138,20 @@ export function fakeRoutes(
     {
       method: "GET",
       path: `${S}/deployments/:uid`,
-      handler: (req) => (checkSite(req), json(deployments.json(deployments.get(req.params["uid"]!)))),
+      handler: (req) => {
+        const { deployments } = stateOf(req);
+        return json(deployments.json(deployments.get(req.params["uid"]!)));
+      },
     },
     {
       method: "DELETE",
       path: `${S}/deployments/:uid`,
       handler: (req, user, nowS) => {
-        checkSite(req);
+        const { site, deployments } = stateOf(req);
         deployments.cancel(requireIdentity(user), req.params["uid"]!, nowS);
         return { status: 202, headers: { location: `/stable/sites/${site.uid}/deployments/${req.params["uid"]}` } };
       },
     },
-    ...storageRoutes(S, site, jobs, storage, checkSite),
+    ...storageRoutes(S, stateOf),
   ];
 }

@@ -1,29 +1,42 @@
 /**
  * A FAKE Grid'5000 API (grid5000.md §6.2) on an ephemeral loopback port, for tests and local development: the
- * routes the client uses, job and deployment state machines on a {@link VirtualClock}, both auth modes, fault
- * injection and a request log. It is a fake of the public contract, not the real service. Like the real API it
- * speaks HTTPS only, with a certificate from a throwaway CA (tls.ts) that clients must be told to trust.
+ * routes the client uses, for several sites (nancy and rennes by default, each with its own clusters, network,
+ * OAR and kadeploy), OAR's job life cycle and kadeploy's on a {@link VirtualClock}, OAR's admission rules, both
+ * auth modes, fault injection and a request log. It is a fake of the public contract, not the real service. Like
+ * the real API it speaks HTTPS only, with a certificate from a throwaway CA (tls.ts) that clients must be told to
+ * trust.
  */
 import type { AddressInfo, Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import type { JsonRequest, JsonResponse } from "../../../../runtime/http/server.ts";
 import { startJsonServer, type RunningServer } from "../../../../runtime/http/server.ts";
-import { identify, type FakeAuth } from "./auth.ts";
+import { withLoopback, type LoopbackMap } from "./addresses.ts";
+import type { AdmissionOptions } from "./admission.ts";
+import { identify, UNAUTHORIZED_HEADERS, type FakeAuth } from "./auth.ts";
 import { VirtualClock } from "./clock.ts";
 import { DeploymentStore } from "./deployments.ts";
 import { Faults } from "./faults.ts";
-import { NANCY, type FakeSite } from "./fixtures.ts";
+import { DEFAULT_SITES, type FakeSite } from "./fixtures.ts";
 import { FakeHttpError } from "./http-error.ts";
 import { DEFAULT_TIMING, JobStore, type FakeTiming } from "./jobs.ts";
 import type { FakeHandler } from "./respond.ts";
 import { fakeRoutes, type StorageRule } from "./routes.ts";
+import type { SiteState } from "./site-state.ts";
 import { fakeTls, type FakeTls } from "./tls.ts";
 
 export interface FakeGrid5000Options {
   auth?: FakeAuth;
   clock?: VirtualClock;
-  site?: FakeSite;
+  /** The sites served, with their real networks; default: nancy and rennes. */
+  sites?: readonly FakeSite[];
+  /**
+   * Sites whose /14 is moved onto loopback, e.g. `{ nancy: "127.140.0.0/14" }`: their subnets and gateway are
+   * reported there, so a test can serve a reserved /22's addresses with real processes on this machine.
+   */
+  loopback?: LoopbackMap;
   timing?: Partial<FakeTiming>;
+  /** OAR admission: whether `project` is required, and each user's projects. */
+  admission?: AdmissionOptions;
   /** Virtual seconds a deployment takes. */
   deploymentS?: number;
   /** The certificate to serve; default: this process's throwaway CA and certificate ({@link fakeTls}). */
@@ -51,6 +64,11 @@ export interface FakeGrid5000 {
   caPath: string;
   clock: VirtualClock;
   faults: Faults;
+  /** The sites as served (after `loopback`). */
+  sites: FakeSite[];
+  /** One site's jobs, deployments and storage rules; throws for a site the fake does not serve. */
+  site(uid: string): SiteState;
+  /** The first site's (nancy's by default) jobs, deployments and storage rules. */
   jobs: JobStore;
   deployments: DeploymentStore;
   storage: Map<string, StorageRule>;
@@ -68,13 +86,20 @@ export const DEFAULT_FAKE_AUTH: FakeAuth = { mode: "outside", users: { alice: "s
 export async function startFakeGrid5000(options: FakeGrid5000Options = {}): Promise<FakeGrid5000> {
   const auth = options.auth ?? DEFAULT_FAKE_AUTH;
   const clock = options.clock ?? new VirtualClock();
-  const site = options.site ?? NANCY;
+  const sites = withLoopback(options.sites ?? DEFAULT_SITES, options.loopback);
+  if (sites.length === 0) throw new Error("Expected `sites` to hold at least one site, got none.");
   const faults = new Faults();
-  const jobs = new JobStore(site, { ...DEFAULT_TIMING, ...options.timing }, faults);
-  const deployments = new DeploymentStore(site, jobs, faults, options.deploymentS);
-  clock.watch(jobs);
-  clock.watch(deployments);
-  const storage = new Map<string, StorageRule>();
+  const timing = { ...DEFAULT_TIMING, ...options.timing };
+  const states = new Map<string, SiteState>();
+  // each site runs its own OAR: job ids are per site, as on the platform (apart by 100000 so they never collide)
+  sites.forEach((site, i) => {
+    const jobs = new JobStore(site, timing, faults, options.admission, 4242 + i * 100_000);
+    const deployments = new DeploymentStore(site, jobs, faults, options.deploymentS);
+    clock.watch(jobs);
+    clock.watch(deployments);
+    states.set(site.uid, { site, jobs, deployments, storage: new Map() });
+  });
+  const first = states.get(sites[0]!.uid)!;
   const requests: LoggedRequest[] = [];
 
   const wrap =
@@ -112,8 +137,7 @@ export async function startFakeGrid5000(options: FakeGrid5000Options = {}): Prom
       return answer;
     } catch (err) {
       if (err instanceof FakeHttpError) {
-        const headers: Record<string, string> =
-          err.status === 401 ? { "www-authenticate": 'Basic realm="Grid5000"' } : {};
+        const headers: Record<string, string> = err.status === 401 ? { ...UNAUTHORIZED_HEADERS } : {};
         return { status: err.status, text: err.message, headers };
       }
       throw err;
@@ -123,7 +147,7 @@ export async function startFakeGrid5000(options: FakeGrid5000Options = {}): Prom
   const server: RunningServer = await startJsonServer({
     host: "127.0.0.1",
     port: 0,
-    routes: fakeRoutes(site, jobs, deployments, storage).map((r) => ({
+    routes: fakeRoutes(states).map((r) => ({
       method: r.method,
       path: r.path,
       handler: wrap(r.handler),
@@ -153,9 +177,15 @@ export async function startFakeGrid5000(options: FakeGrid5000Options = {}): Prom
     caPath: material.caPath,
     clock,
     faults,
-    jobs,
-    deployments,
-    storage,
+    sites,
+    site: (uid) => {
+      const state = states.get(uid);
+      if (state === undefined) throw new Error(`The fake serves ${[...states.keys()].join(", ")}, not ${uid}.`);
+      return state;
+    },
+    jobs: first.jobs,
+    deployments: first.deployments,
+    storage: first.storage,
     requests,
     rawRequestCount: () => raw,
     virtualTime: {

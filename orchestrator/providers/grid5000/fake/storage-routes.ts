@@ -1,13 +1,12 @@
 /**
- * The fake's NFS home access rules (grid5000.md §1.5): only the owner of a home may open it, to a job of theirs on
- * this site; GET returns the rules keyed by id, as the real API does.
+ * The fake's NFS home access rules (grid5000.md §1.5), per site: only the owner of a home may open it, to a job of
+ * theirs on that site; GET returns the rules keyed by id, as the real API does.
  */
 import type { JsonRequest } from "../../../../runtime/http/server.ts";
 import { requireIdentity } from "./auth.ts";
-import type { FakeSite } from "./fixtures.ts";
 import { FakeHttpError, NOT_AUTHORIZED } from "./http-error.ts";
-import type { JobStore } from "./jobs.ts";
 import { json, type FakeRoute } from "./respond.ts";
+import type { SiteState } from "./site-state.ts";
 
 export interface StorageRule {
   ipv4: string[];
@@ -15,29 +14,28 @@ export interface StorageRule {
   nfs_address: string;
 }
 
-export function storageRoutes(
-  S: string,
-  site: FakeSite,
-  jobs: JobStore,
-  storage: Map<string, StorageRule>,
-  checkSite: (req: JsonRequest) => void,
-): FakeRoute[] {
+export function storageRoutes(S: string, stateOf: (req: JsonRequest) => SiteState): FakeRoute[] {
   const owner = (req: JsonRequest, user: string | undefined) => {
-    checkSite(req);
+    const state = stateOf(req);
     if (requireIdentity(user) !== req.params["login"]) throw new FakeHttpError(403, NOT_AUTHORIZED);
+    return state;
   };
-  const rulesOf = (login: string) =>
+  const rulesOf = (storage: Map<string, StorageRule>, login: string) =>
     Object.fromEntries(
       [...storage].filter(([id]) => id.startsWith(`${login}/`)).map(([id, r]) => [id.split("/")[1], r]),
     );
   const path = `${S}/storage/home/:login/access`;
   return [
-    { method: "GET", path, handler: (req, user) => (owner(req, user), json(rulesOf(req.params["login"]!))) },
+    {
+      method: "GET",
+      path,
+      handler: (req, user) => json(rulesOf(owner(req, user).storage, req.params["login"]!)),
+    },
     {
       method: "POST",
       path,
       handler: (req, user) => {
-        owner(req, user);
+        const { site, jobs, storage } = owner(req, user);
         const b = (req.body ?? {}) as { ipv4?: unknown; termination?: { job?: unknown; site?: unknown } };
         const ips = b.ipv4;
         if (
@@ -58,7 +56,7 @@ export function storageRoutes(
           termination: { job: uid, site: site.uid },
           nfs_address: `nfs.${site.uid}.grid5000.fr`,
         });
-        return json(rulesOf(req.params["login"]!), 201);
+        return json(rulesOf(storage, req.params["login"]!), 201);
       },
     },
   ];
