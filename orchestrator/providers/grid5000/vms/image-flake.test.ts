@@ -9,8 +9,8 @@
  *   image (nix/function-images.json), every image the OpenFaaS manifests name is pinned (nix/openfaas/images.json),
  *   k3s's own images come from its airgap archive, and no manifest lets Kubernetes pull. Each check is a function
  *   returning its problems, and is shown to report one when one image is taken away.
- * - **With `nix-instantiate`** (Debian's `nix-bin`; skipped without it, under CI=true too: flake parsing is
- *   optional in CI): the files parse, and the flake's outputs and modules are evaluated against small stubs of
+ * - **With `nix-instantiate`** (Debian's `nix-bin`; skipped without it, a failure under CI=true, where `.ci/run`
+ *   installs it): the files parse, and the flake's outputs and modules are evaluated against small stubs of
  *   nixpkgs (no fetching), which checks their wiring, not nixpkgs' option names.
  */
 import { spawnSync } from "node:child_process";
@@ -31,6 +31,9 @@ const FILES = [
   "nix/openfaas/images.nix",
 ];
 const hasNix = spawnSync("nix-instantiate", ["--version"]).status === 0;
+if (!hasNix && process.env.CI === "true") {
+  throw new Error("nix-instantiate is missing: install the Debian package `nix-bin` (apt-get install -y nix-bin).");
+}
 
 const nix = (...args: string[]) => spawnSync("nix-instantiate", args, { cwd: ROOT, encoding: "utf8" });
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
@@ -329,31 +332,29 @@ describe("the VM image needs no registry", () => {
   });
 });
 
-describe.skipIf(!hasNix)(
-  "flake.nix and nix/*.nix (optional, also in CI: skipped when nix-instantiate is missing)",
-  () => {
-    it.each(FILES)("%s parses", (file) => {
-      const result = nix("--parse", file);
-      expect(result.stderr).toBe("");
-      expect(result.status).toBe(0);
-    });
+describe.skipIf(!hasNix)("flake.nix and nix/*.nix (with nix-instantiate; required under CI=true)", () => {
+  it.each(FILES)("%s parses", (file) => {
+    const result = nix("--parse", file);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
 
-    const evalJson = (expr: string): unknown => {
-      const result = nix("--eval", "--strict", "--json", "-E", expr);
-      expect(result.stderr).toBe("");
-      expect(result.status).toBe(0);
-      return JSON.parse(result.stdout);
-    };
+  const evalJson = (expr: string): unknown => {
+    const result = nix("--eval", "--strict", "--json", "-E", expr);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return JSON.parse(result.stdout);
+  };
 
-    it("declares nixpkgs as its only input and takes it in outputs (evaluated without fetching)", () => {
-      const expr =
-        "let f = import ./flake.nix; in [ (builtins.attrNames f.inputs) f.inputs.nixpkgs.url (builtins.attrNames (builtins.functionArgs f.outputs)) ]";
-      expect(evalJson(expr)).toEqual([["nixpkgs"], "github:NixOS/nixpkgs/nixos-26.05", ["nixpkgs", "self"]]);
-    });
+  it("declares nixpkgs as its only input and takes it in outputs (evaluated without fetching)", () => {
+    const expr =
+      "let f = import ./flake.nix; in [ (builtins.attrNames f.inputs) f.inputs.nixpkgs.url (builtins.attrNames (builtins.functionArgs f.outputs)) ]";
+    expect(evalJson(expr)).toEqual([["nixpkgs"], "github:NixOS/nixpkgs/nixos-26.05", ["nixpkgs", "self"]]);
+  });
 
-    it("wires the outputs: the check and the image come from nixosConfigurations.fog-node (nixpkgs stubbed)", () => {
-      // A stub nixpkgs: nixosSystem hands back its modules, so the wiring is visible without evaluating NixOS.
-      const expr = `
+  it("wires the outputs: the check and the image come from nixosConfigurations.fog-node (nixpkgs stubbed)", () => {
+    // A stub nixpkgs: nixosSystem hands back its modules, so the wiring is visible without evaluating NixOS.
+    const expr = `
         let
           flake = import ./flake.nix;
           nixpkgs = {
@@ -389,32 +390,32 @@ describe.skipIf(!hasNix)(
           });
           inherit config;
         }`;
-      expect(evalJson(expr)).toEqual({
-        checks: { "fog-node-toplevel": "toplevel", "giraff-ts": "giraff-ts" },
-        qcow2: "qcow2",
-        default: "qcow2",
-        functionImage: "image-echo",
-        modules: 3,
-        image: "/dev/vda",
-        node: ["config", "imports", "options"],
-        config: { nixpkgs: { hostPlatform: "x86_64-linux" }, giraff: { package: "giraff-ts" } },
-      });
+    expect(evalJson(expr)).toEqual({
+      checks: { "fog-node-toplevel": "toplevel", "giraff-ts": "giraff-ts" },
+      qcow2: "qcow2",
+      default: "qcow2",
+      functionImage: "image-echo",
+      modules: 3,
+      image: "/dev/vda",
+      node: ["config", "imports", "options"],
+      config: { nixpkgs: { hostPlatform: "x86_64-linux" }, giraff: { package: "giraff-ts" } },
     });
+  });
 
-    it("the image module sets the root file system and GRUB's device (module called with stubs)", () => {
-      const expr = `
+  it("the image module sets the root file system and GRUB's device (module called with stubs)", () => {
+    const expr = `
         let m = import ./nix/fog-node-image.nix { config = {}; lib = {}; pkgs = {}; modulesPath = "/nixos/modules"; };
         in { inherit (m) imports fileSystems; grub = m.boot.loader.grub; growPartition = m.boot.growPartition; }`;
-      expect(evalJson(expr)).toEqual({
-        imports: ["/nixos/modules/profiles/qemu-guest.nix"],
-        fileSystems: { "/": { device: "/dev/disk/by-label/nixos", fsType: "ext4", autoResize: true } },
-        grub: { device: "/dev/vda" },
-        growPartition: true,
-      });
+    expect(evalJson(expr)).toEqual({
+      imports: ["/nixos/modules/profiles/qemu-guest.nix"],
+      fileSystems: { "/": { device: "/dev/disk/by-label/nixos", fsType: "ext4", autoResize: true } },
+      grub: { device: "/dev/vda" },
+      growPartition: true,
     });
+  });
 
-    it("the fog-node module runs Node 22, k3s from services.k3s.package, stateVersion 26.05 (module called with stubs)", () => {
-      const expr = `
+  it("the fog-node module runs Node 22, k3s from services.k3s.package, stateVersion 26.05 (module called with stubs)", () => {
+    const expr = `
         let
           lib = {
             mkOption = o: o;
@@ -438,27 +439,27 @@ describe.skipIf(!hasNix)(
           node = m.systemd.services.giraff-node.serviceConfig.ExecStart;
           applyPath = m.systemd.services.openfaas-apply.path;
         }`;
-      expect(evalJson(expr)).toEqual({
-        stateVersion: "26.05",
-        k3s: {
-          enable: true,
-          role: "server",
-          extraFlags: [
-            "--disable traefik,local-storage,servicelb",
-            "--flannel-backend=host-gw",
-            "--disable-network-policy",
-            "--disable-cloud-controller",
-            "--write-kubeconfig-mode=0644",
-          ],
-        },
-        systemPackages: ["/node22", "/k3s", "/iproute2", "/iputils", "/jq"],
-        node: "/node22/bin/node --import tsx /giraff/lib/giraff-ts/runtime/node/cli.ts",
-        applyPath: ["/k3s", "/coreutils"],
-      });
+    expect(evalJson(expr)).toEqual({
+      stateVersion: "26.05",
+      k3s: {
+        enable: true,
+        role: "server",
+        extraFlags: [
+          "--disable traefik,local-storage,servicelb",
+          "--flannel-backend=host-gw",
+          "--disable-network-policy",
+          "--disable-cloud-controller",
+          "--write-kubeconfig-mode=0644",
+        ],
+      },
+      systemPackages: ["/node22", "/k3s", "/iproute2", "/iputils", "/jq"],
+      node: "/node22/bin/node --import tsx /giraff/lib/giraff-ts/runtime/node/cli.ts",
+      applyPath: ["/k3s", "/coreutils"],
     });
+  });
 
-    // Small stand-ins for the parts of nixpkgs' lib the image files use (the real ones need nixpkgs, not here).
-    const STUB_LIB = `{
+  // Small stand-ins for the parts of nixpkgs' lib the image files use (the real ones need nixpkgs, not here).
+  const STUB_LIB = `{
       importJSON = f: builtins.fromJSON (builtins.readFile f);
       mapAttrs = builtins.mapAttrs;
       attrValues = builtins.attrValues;
@@ -470,8 +471,8 @@ describe.skipIf(!hasNix)(
       fakeHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     }`;
 
-    it("pulls each pinned OpenFaaS image and refuses an unpinned one (nixpkgs stubbed)", () => {
-      const expr = `
+  it("pulls each pinned OpenFaaS image and refuses an unpinned one (nixpkgs stubbed)", () => {
+    const expr = `
         let
           images = import ./nix/openfaas/images.nix {
             lib = ${STUB_LIB};
@@ -481,18 +482,18 @@ describe.skipIf(!hasNix)(
           gateway = { inherit (images.images.gateway) imageName imageDigest finalImageTag; };
           faasNetes = (builtins.tryEval images.images.faas-netes).success;
         }`;
-      expect(evalJson(expr)).toEqual({
-        gateway: {
-          imageName: "ghcr.io/openfaas/gateway",
-          imageDigest: "sha256:82c69e33a2db3d9b3a8bced0e1ee4833bb4277a71097df843741f9540cee343a",
-          finalImageTag: "0.27.2",
-        },
-        faasNetes: false,
-      });
+    expect(evalJson(expr)).toEqual({
+      gateway: {
+        imageName: "ghcr.io/openfaas/gateway",
+        imageDigest: "sha256:82c69e33a2db3d9b3a8bced0e1ee4833bb4277a71097df843741f9540cee343a",
+        finalImageTag: "0.27.2",
+      },
+      faasNetes: false,
     });
+  });
 
-    it("builds one image per function, as functions/Dockerfile does (nixpkgs stubbed)", () => {
-      const expr = `
+  it("builds one image per function, as functions/Dockerfile does (nixpkgs stubbed)", () => {
+    const expr = `
         let
           built = import ./nix/function-images.nix {
             lib = ${STUB_LIB};
@@ -509,23 +510,23 @@ describe.skipIf(!hasNix)(
           fprocess = builtins.head echo.config.Env;
           watchdog = built.watchdog.version;
         }`;
-      expect(evalJson(expr)).toEqual({
-        names: {
-          "busy-spin": "giraff:fn_busy_spin",
-          echo: "giraff:fn_echo",
-          "image-transform": "giraff:fn_image_transform",
-          sentiment: "giraff:fn_sentiment",
-        },
-        Cmd: ["/watchdog/bin/fwatchdog"],
-        User: "1000:1000",
-        WorkingDir: "/giraff/lib/giraff-ts",
-        fprocess: "fprocess=/node22/bin/node --import tsx functions/echo/index.ts",
-        watchdog: "0.9.15",
-      });
+    expect(evalJson(expr)).toEqual({
+      names: {
+        "busy-spin": "giraff:fn_busy_spin",
+        echo: "giraff:fn_echo",
+        "image-transform": "giraff:fn_image_transform",
+        sentiment: "giraff:fn_sentiment",
+      },
+      Cmd: ["/watchdog/bin/fwatchdog"],
+      User: "1000:1000",
+      WorkingDir: "/giraff/lib/giraff-ts",
+      fprocess: "fprocess=/node22/bin/node --import tsx functions/echo/index.ts",
+      watchdog: "0.9.15",
     });
+  });
 
-    it("hands k3s the airgap and OpenFaaS archives and imports the function images (module called with stubs)", () => {
-      const expr = `
+  it("hands k3s the airgap and OpenFaaS archives and imports the function images (module called with stubs)", () => {
+    const expr = `
         let
           pkgs = {
             callPackage = f: args:
@@ -546,11 +547,10 @@ describe.skipIf(!hasNix)(
           imports = builtins.length (builtins.split "/stream-echo [|] k3s ctr --namespace k8s[.]io images import -"
             m.systemd.services.giraff-function-images.script);
         }`;
-      expect(evalJson(expr)).toEqual({
-        images: ["/airgap", "/pulled-gateway"],
-        requires: ["giraff-function-images.service"],
-        imports: 3,
-      });
+    expect(evalJson(expr)).toEqual({
+      images: ["/airgap", "/pulled-gateway"],
+      requires: ["giraff-function-images.service"],
+      imports: 3,
     });
-  },
-);
+  });
+});
