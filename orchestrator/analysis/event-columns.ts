@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { EVENT_KINDS, eventSchemas, type EventKind } from "../../runtime/protocol/events.ts";
-import { quoteIdentifier, snakeCase } from "./sql.ts";
+import { quoteIdentifier, quoteLiteral, snakeCase } from "./sql.ts";
 
 export interface EventColumn {
   /** The field's name in the JSON line (camelCase). */
@@ -88,3 +88,57 @@ export function eventColumns(kind: EventKind): EventColumn[] {
 export const EVENT_COLUMNS: Readonly<Record<EventKind, EventColumn[]>> = Object.fromEntries(
   EVENT_KINDS.map((kind) => [kind, eventColumns(kind)]),
 ) as Record<EventKind, EventColumn[]>;
+
+/** The columns every stored row starts with, whatever its kind: VARCHAR, constant per run and events file. */
+export const ORIGIN_NAMES = ["run_key", "source_format", "source_file"] as const;
+
+/** A list or object field: stored as its JSON text, typed by the kind's view (event-store.ts). */
+export const isNested = (c: EventColumn): boolean => typeof c.structure !== "string";
+
+/** The type a field is stored as in Parquet: its own scalar type, VARCHAR (its JSON text) for a nested one. */
+export const storedType = (c: EventColumn): string => (isNested(c) ? "VARCHAR" : c.type);
+
+/**
+ * Every field of every kind once, with the type DuckDB's `read_json` reads it as: the scalar's own type, `JSON` for
+ * a nested one (kept as text, checked by {@link validEventSql}). No two kinds give one field two types (a test checks).
+ */
+export function readJsonFields(): Map<string, string> {
+  const fields = new Map<string, string>([["kind", "VARCHAR"]]);
+  for (const kind of EVENT_KINDS) {
+    for (const c of EVENT_COLUMNS[kind]) {
+      const type = isNested(c) ? "JSON" : c.type;
+      const other = fields.get(c.field);
+      if (other !== undefined && other !== type) {
+        throw new TypeError(
+          `The event field \`${c.field}\` is ${type} in \`${kind}\` and ${other} elsewhere: one type per field.`,
+        );
+      }
+      fields.set(c.field, type);
+    }
+  }
+  return fields;
+}
+
+/** `read_json`'s `columns = {…}` argument for every field of every kind. */
+export function readJsonColumnsSql(): string {
+  const fields = [...readJsonFields()].map(([field, type]) => `${quoteLiteral(field)}: ${quoteLiteral(type)}`);
+  return `{${fields.join(", ")}}`;
+}
+
+/**
+ * Whether a row read by `read_json` is a valid event, as SQL: a known kind, each required field present and not
+ * null, each nested field a JSON array or object as its schema says. A line DuckDB cannot parse comes as a row of
+ * NULLs (no kind), so it is invalid too.
+ */
+export function validEventSql(): string {
+  const cases = EVENT_KINDS.map((kind) => {
+    const checks = EVENT_COLUMNS[kind].flatMap((c) => {
+      const col = quoteIdentifier(c.field);
+      const nested = !isNested(c) ? [] : [`json_type(${col}) = ${Array.isArray(c.structure) ? "'ARRAY'" : "'OBJECT'"}`];
+      if (c.required) return [`${col} IS NOT NULL`, ...nested];
+      return nested.length === 0 ? [] : [`(${col} IS NULL OR ${nested[0]})`];
+    });
+    return `WHEN ${quoteLiteral(kind)} THEN ${checks.length === 0 ? "true" : checks.join(" AND ")}`;
+  });
+  return `coalesce(CASE kind ${cases.join(" ")} ELSE false END, false)`;
+}

@@ -2,15 +2,15 @@
  * Where a campaign's events live once ingested: Parquet files next to the database, one directory per run,
  *
  *   campaign.duckdb
- *   campaign.parquet/<run key>/<kind>/<process>.parquet     one file per events file and kind
- *   campaign.parquet/_schema/<kind>/empty.parquet            no rows: fixes each kind's column types
+ *   campaign.parquet/<run key>/kind=<kind>/data_0.parquet   the run's events of that kind (read-events.ts)
+ *   campaign.parquet/_schema/kind=<kind>/empty.parquet       no rows: fixes each kind's column types
  *   campaign.parquet/.staging/<run key>/…                    a run being written (renamed into place when complete)
  *
  * and in the database, each kind is a view over its Parquet files plus the native table `imported_<kind>` (rows
  * imported from GIRAFF archives). A nested field (auction_result's bids) is stored as its JSON text and the view
  * gives it its LIST/STRUCT type (`try(json_transform(…))`: NULL where the text does not fit the type). Parquet is
  * what makes ingestion fast: DuckDB's own table storage costs about 3.5 CPU-s per million rows to compress and
- * checkpoint, a Parquet file written by transcode-file.ts far less.
+ * checkpoint, DuckDB writing Parquet far less.
  * The views name their files relative to the database's directory, found through DuckDB's `file_search_path`
  * (connection.ts sets it), so the campaign folder can be moved or bundled as a whole.
  */
@@ -19,9 +19,8 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { EVENT_KINDS, type EventKind } from "../../runtime/protocol/events.ts";
-import { EVENT_COLUMNS } from "./event-columns.ts";
+import { EVENT_COLUMNS, isNested, ORIGIN_NAMES, storedType } from "./event-columns.ts";
 import { quoteIdentifier as q, quoteLiteral as lit } from "./sql.ts";
-import { isNested, ORIGIN_NAMES, storedType } from "./transcode/kind-plans.ts";
 
 const ORIGIN_COLUMNS = ORIGIN_NAMES.map((name) => `${name} VARCHAR`);
 const SCHEMA_DIR = "_schema";
@@ -71,21 +70,21 @@ export async function createEventViews(con: DuckDBConnection, storeDir: string |
   if (storeDir !== undefined) await writeSchemaFiles(con, storeDir);
   for (const kind of EVENT_KINDS) {
     const imported = `SELECT * FROM ${q(importedTable(kind))}`;
-    const files = lit(`${basename(storeDir ?? "")}/*/${kind}/*.parquet`);
+    const files = lit(`${basename(storeDir ?? "")}/*/kind=${kind}/*.parquet`);
     const sql =
       storeDir === undefined
         ? imported
-        : `SELECT ${parquetSelect(kind)} FROM read_parquet(${files}, union_by_name = true) UNION ALL ${imported}`;
+        : `SELECT ${parquetSelect(kind)} FROM read_parquet(${files}, union_by_name = true, hive_partitioning = false) UNION ALL ${imported}`;
     await con.run(`CREATE OR REPLACE VIEW ${q(kind)} AS ${sql}`);
   }
 }
 
 async function writeSchemaFiles(con: DuckDBConnection, storeDir: string): Promise<void> {
   for (const kind of EVENT_KINDS) {
-    const path = join(storeDir, SCHEMA_DIR, kind, "empty.parquet");
+    const path = join(storeDir, SCHEMA_DIR, `kind=${kind}`, "empty.parquet");
     if (existsSync(path)) continue;
     await mkdir(dirname(path), { recursive: true });
-    // the types transcode-file.ts writes: nested fields as their JSON text
+    // the types read-events.ts writes: nested fields as their JSON text
     const select = [
       ...ORIGIN_NAMES.map((name) => `CAST(NULL AS VARCHAR) AS ${name}`),
       ...EVENT_COLUMNS[kind].map((c) => `CAST(NULL AS ${storedType(c)}) AS ${q(c.column)}`),

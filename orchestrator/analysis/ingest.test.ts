@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rows, withConnection } from "./connection.ts";
@@ -184,6 +185,27 @@ describe("ingestCampaign", () => {
       { run_key: "runA", n: 9 },
       { run_key: "runB", n: 2 },
     ]);
+  });
+
+  it("reports a run whose events file changes while it is read, and ingests it once it is complete", async () => {
+    // the size seen after DuckDB's read differs from the one counted before: a run still writing its events
+    const grown = {
+      ...noopAnalysisEffects.fs,
+      stat: async (path: string) => {
+        const s = await stat(path);
+        return path.endsWith("runB/events/iot.jsonl") ? { ...s, size: s.size + 10 } : s;
+      },
+    } as typeof noopAnalysisEffects.fs;
+    const report = await ingestCampaign(campaign, { dbPath: db(), effects: { ...noopAnalysisEffects, fs: grown } });
+    expect(report.skipped).toEqual([
+      {
+        name: "runB",
+        reason: "unreadable",
+        detail: expect.stringMatching(/runB\/events\/iot\.jsonl changed while it was read/),
+      },
+    ]);
+    expect(await count("proxy_hop")).toEqual([{ run_key: "runA", n: 9 }]);
+    expect((await ingest()).added).toEqual(["runB"]);
   });
 
   it("reports half-written, failed, foreign and empty entries run by run and ingests the rest", async () => {

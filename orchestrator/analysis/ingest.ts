@@ -13,7 +13,6 @@ import { defaultAnalysisEffects, type AnalysisEffects } from "./effects.ts";
 import { AnalysisError } from "./errors.ts";
 import { clearStaging, storeDirFor } from "./event-store.ts";
 import { loadRun, type LoadedRun } from "./load-runs.ts";
-import { rowGroupRowsProblem } from "./parquet/writer.ts";
 import { scanCampaign, type RunCandidate, type SkippedEntry } from "./scan-campaign.ts";
 import { createTables } from "./schema.ts";
 import { sharedPool } from "./transcode/pool.ts";
@@ -24,8 +23,8 @@ export interface IngestOptions {
   /** Default `<campaignDir>/campaign.duckdb`. */
   dbPath?: string;
   effects?: Partial<AnalysisEffects>;
-  /** Worker threads transcoding events files; default one per core. */
-  workers?: number;
+  /** Who writes the Parquet files: DuckDB (default) or, for the benchmark's comparison, the old transcoder. */
+  reader?: "duckdb" | "transcoder";
   /** Rows per Parquet row group; default 122 880 (tests make it small to cover several groups). */
   rowGroupRows?: number;
   /** Create or refresh the metric views afterwards (default true; when false, the derived tables are dropped). */
@@ -64,9 +63,12 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
   const effects: AnalysisEffects = { ...defaultAnalysisEffects, ...options.effects };
   const started = effects.clock.now();
   const dbPath = options.dbPath ?? join(campaignDir, "campaign.duckdb");
-  // checked here too (the writers check it in the worker threads), so that a bad size fails once, not every run
-  const problem = options.rowGroupRows === undefined ? undefined : rowGroupRowsProblem(options.rowGroupRows);
-  if (problem !== undefined) throw new AnalysisError(problem, { exitCode: 2 });
+  const groupRows = options.rowGroupRows;
+  if (groupRows !== undefined && !(Number.isSafeInteger(groupRows) && groupRows >= 1)) {
+    throw new AnalysisError(`rowGroupRows is ${groupRows}: it must be a whole number of rows, at least 1.`, {
+      exitCode: 2,
+    });
+  }
   const storeDir = storeDirFor(dbPath);
   if (storeDir === undefined) throw new AnalysisError("Ingestion needs a database file, not an in-memory one.");
   let scan: Awaited<ReturnType<typeof scanCampaign>>;
@@ -78,7 +80,7 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
       cause,
     });
   }
-  fastPathModule(); // the transcoder's WebAssembly: a clear error now rather than every run failing
+  if (options.reader === "transcoder") fastPathModule(); // a clear error now rather than every run failing
   const { instance, con } = await openConnection(dbPath);
   try {
     await createTables(con);
@@ -104,7 +106,7 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
     for (const s of scan.skipped) effects.logger.warn(`Skipped ${s.name} (${s.reason}): ${s.detail}.`);
     effects.onProgress({ type: "scan", runs: scan.runs.length, toIngest: todo.length, skipped: scan.skipped.length });
     await clearStaging(storeDir);
-    const pool = sharedPool(options.workers);
+    const pool = options.reader === "transcoder" ? sharedPool() : undefined;
     let queue: Promise<unknown> = Promise.resolve();
     const withDb = <T>(fn: () => Promise<T>): Promise<T> => {
       const next = queue.then(fn);

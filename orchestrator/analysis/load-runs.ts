@@ -8,8 +8,10 @@ import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { appendRows } from "./append-rows.ts";
 import type { AnalysisEffects } from "./effects.ts";
+import { countLines } from "./count-lines.ts";
 import { commitRun, stagingDir } from "./event-store.ts";
 import type { FileReport } from "./ingest.ts";
+import { readRunEvents, type EventsFile } from "./read-events.ts";
 import { planRows, runRow, topologyRows } from "./run-rows.ts";
 import type { RunCandidate } from "./scan-campaign.ts";
 import { RUN_TABLES, TABLES_WITH_RUN_KEY } from "./schema.ts";
@@ -18,14 +20,16 @@ import type { TranscodePool } from "./transcode/pool.ts";
 
 export interface LoadedRun {
   run: RunCandidate;
-  files: { path: string; rel: string }[];
+  files: EventsFile[];
 }
 
 export interface RunLoader {
   con: DuckDBConnection;
   /** Serialises the statements of runs loaded concurrently on the one connection. */
   withDb: <T>(fn: () => Promise<T>) => Promise<T>;
-  pool: TranscodePool;
+  /** The old transcoder's worker pool: when given, it writes the Parquet files instead of DuckDB (the benchmark's
+   * comparison, until the transcoder is deleted). */
+  pool?: TranscodePool;
   storeDir: string;
   effects: AnalysisEffects;
   /** Rows per Parquet row group (tests make it small). */
@@ -33,31 +37,16 @@ export interface RunLoader {
 }
 
 export async function loadRun(loader: RunLoader, { run, files }: LoadedRun): Promise<FileReport[]> {
-  const { con, withDb, pool, storeDir, effects } = loader;
+  const { con, withDb, storeDir, effects } = loader;
   const documents = {
     topology: await readJson(join(run.dir, "topology.json"), effects),
     plan: await readJson(join(run.dir, "plan.json"), effects),
   };
   const staging = await stagingDir(storeDir, run.key);
-  const stems = uniqueStems(files.map((f) => f.path));
-  const results = await Promise.all(
-    files.map((f, i) =>
-      pool.run({
-        path: f.path,
-        runKey: run.key,
-        sourceFile: f.rel,
-        outDir: staging,
-        stem: stems[i]!,
-        rowGroupRows: loader.rowGroupRows,
-      }),
-    ),
-  );
-  const reports: FileReport[] = results.map((r, i) => {
-    const ingested = r.parquet.reduce((s, p) => s + p.rows, 0);
-    const { bytes, lines, tornLastLine, fastLines } = r;
-    const invalid = lines - ingested;
-    return { runKey: run.key, file: files[i]!.rel, bytes, lines, ingested, invalid, tornLastLine, fastLines };
-  });
+  const reports =
+    loader.pool === undefined
+      ? await stageWithDuckDb(loader, run.key, files, staging)
+      : await stageWithTranscoder(loader, loader.pool, run.key, files, staging);
   return withDb(async () => {
     await commitRun(storeDir, run.key);
     await con.run("BEGIN TRANSACTION");
@@ -83,6 +72,58 @@ export async function loadRun(loader: RunLoader, { run, files }: LoadedRun): Pro
       throw err;
     }
     return reports;
+  });
+}
+
+/**
+ * The run's events files counted (count-lines.ts), then read and written to Parquet by DuckDB (read-events.ts). A
+ * file whose size changed between the two reads is still being written: its counts would not match its rows, so
+ * the run fails (reported, retried by the next ingestion) rather than be stored half.
+ */
+async function stageWithDuckDb(
+  loader: RunLoader,
+  runKey: string,
+  files: readonly EventsFile[],
+  outDir: string,
+): Promise<FileReport[]> {
+  const { fs } = loader.effects;
+  const counts = await Promise.all(files.map((f) => countLines(f.path, fs)));
+  const valid = await loader.withDb(() =>
+    readRunEvents(loader.con, { runKey, files, outDir, rowGroupRows: loader.rowGroupRows }),
+  );
+  return Promise.all(
+    files.map(async (f, i) => {
+      const { bytes, lines, tornLastLine } = counts[i]!;
+      const now = (await fs.stat(f.path)).size;
+      if (now !== bytes) {
+        throw new Error(
+          `${f.rel} changed while it was read (${bytes} then ${now} bytes): is its run still writing it?`,
+        );
+      }
+      const ingested = valid.get(f.path) ?? 0;
+      return { runKey, file: f.rel, bytes, lines, ingested, invalid: lines - ingested, tornLastLine, fastLines: 0 };
+    }),
+  );
+}
+
+async function stageWithTranscoder(
+  loader: RunLoader,
+  pool: TranscodePool,
+  runKey: string,
+  files: readonly EventsFile[],
+  outDir: string,
+): Promise<FileReport[]> {
+  const stems = uniqueStems(files.map((f) => f.path));
+  const results = await Promise.all(
+    files.map((f, i) =>
+      pool.run({ path: f.path, runKey, sourceFile: f.rel, outDir, stem: stems[i]!, rowGroupRows: loader.rowGroupRows }),
+    ),
+  );
+  return results.map((r, i) => {
+    const ingested = r.parquet.reduce((s, p) => s + p.rows, 0);
+    const { bytes, lines, tornLastLine, fastLines } = r;
+    const invalid = lines - ingested;
+    return { runKey, file: files[i]!.rel, bytes, lines, ingested, invalid, tornLastLine, fastLines };
   });
 }
 

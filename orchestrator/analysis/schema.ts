@@ -13,7 +13,7 @@ import { createEventViews, databasePath, importedTable, storeDirFor } from "./ev
 import { quoteIdentifier as q, quoteLiteral as lit } from "./sql.ts";
 
 /** Bumped when the layout changes in a way an old database cannot be read with. */
-export const LAYOUT_VERSION = "2-parquet";
+export const LAYOUT_VERSION = "3-kind-partitions";
 // prettier-ignore
 export const RUN_TABLES: Record<string, string[]> = {
   /** One row per run: the manifest's record, its params flattened where the summaries group by them. */

@@ -218,8 +218,8 @@ class FileTranscoder {
     const plan = this.plans.get(kind);
     if (plan === undefined) return undefined;
     const { job } = this;
-    mkdirSync(join(job.outDir, kind), { recursive: true });
-    const path = join(job.outDir, kind, `${job.stem}.parquet`);
+    mkdirSync(join(job.outDir, `kind=${kind}`), { recursive: true });
+    const path = join(job.outDir, `kind=${kind}`, `${job.stem}.parquet`);
     const writer = new ParquetFileWriter(path, parquetSpecs(plan, job.runKey, job.sourceFile), job.rowGroupRows);
     const name = Buffer.from(kind, "latin1");
     const out: KindOutput = {
