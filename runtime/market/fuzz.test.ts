@@ -5,36 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { request } from "../http/client.ts";
-import { startNode, type RunningNode } from "../node/agent.ts";
-import { generateNodeKeys } from "../protocol/signing.ts";
+import type { RunningNode } from "../node/agent.ts";
 import { slaBody } from "../testing/fixtures.ts";
-import { startMarket, type RunningMarket } from "./market.ts";
+import { startMarketWithRoot, type MarketWithRoot } from "../testing/market-root.ts";
+import type { RunningMarket } from "./market.ts";
 
 let market: RunningMarket;
 let node: RunningNode;
 
+let network: MarketWithRoot;
 beforeAll(async () => {
-  const keys = generateNodeKeys();
-  market = await startMarket({ host: "127.73.0.254", port: 0, pinnedKeys: new Map([["root", keys.publicKey]]) });
-  node = await startNode(
-    {
-      id: "root",
-      name: "root",
-      ip: "127.73.0.1",
-      portHttp: 0,
-      situation: { kind: "market", marketUrl: market.url },
-      reservedCpuMilli: 4000,
-      reservedMemoryBytes: 4 * 2 ** 30,
-      valuationParams: { ratioAA: 0.1, ratioBB: 0.2, electricityPrice: 1 },
-    },
-    { faas: undefined, keys },
-  );
-  await node.registered;
+  network = await startMarketWithRoot({ marketHost: "127.73.0.254", nodeIp: "127.73.0.1" });
+  ({ market, node } = network);
 });
-afterAll(async () => {
-  await node?.close();
-  await market?.close();
-});
+afterAll(() => network?.close());
 
 const quantityLike = fc.oneof(
   fc.string(),

@@ -6,10 +6,8 @@ import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "../http/client.ts";
 import { startJsonServer, type RunningServer } from "../http/server.ts";
-import { startMarket } from "../market/market.ts";
-import { startNode } from "../node/agent.ts";
-import { generateNodeKeys } from "../protocol/signing.ts";
 import { slaBody } from "../testing/fixtures.ts";
+import { startMarketWithRoot } from "../testing/market-root.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -68,30 +66,13 @@ describe("edge limits", () => {
   });
 
   it("answers a rate-limited auction with 429 and Retry-After", async () => {
-    const keys = generateNodeKeys();
-    const market = await startMarket({
-      host: "127.75.0.254",
-      port: 0,
-      pinnedKeys: new Map([["root", keys.publicKey]]),
+    const { market, close } = await startMarketWithRoot({
+      marketHost: "127.75.0.254",
+      nodeIp: "127.75.0.2",
+      // a fixed port (the address is this test's own): the node registers the port the market calls back
+      node: { portHttp: 30_001, maxInFlight: 1 },
     });
-    cleanups.push(() => market.close());
-    const node = await startNode(
-      {
-        id: "root",
-        name: "root",
-        ip: "127.75.0.2",
-        // a fixed port (the address is this test's own): the node registers the port the market calls back
-        portHttp: 30_001,
-        situation: { kind: "market", marketUrl: market.url },
-        reservedCpuMilli: 4000,
-        reservedMemoryBytes: 4 * 2 ** 30,
-        maxInFlight: 1,
-        valuationParams: { ratioAA: 0.1, ratioBB: 0.2, electricityPrice: 1 },
-      },
-      { faas: undefined, keys },
-    );
-    cleanups.push(() => node.close());
-    await node.registered;
+    cleanups.push(close);
     const put = (name: string) =>
       request(`${market.url}/api/function`, {
         method: "PUT",

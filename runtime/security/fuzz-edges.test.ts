@@ -9,12 +9,12 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "../faas/gateway.ts";
-import { startMarket, type RunningMarket } from "../market/market.ts";
-import { startNode, type RunningNode } from "../node/agent.ts";
-import { generateNodeKeys } from "../protocol/signing.ts";
+import type { RunningMarket } from "../market/market.ts";
+import type { RunningNode } from "../node/agent.ts";
 import { nullEventSink } from "../events/writer.ts";
 import { startProxy, type RunningProxy } from "../proxy/proxy.ts";
 import { slaBody } from "../testing/fixtures.ts";
+import { startMarketWithRoot, type MarketWithRoot } from "../testing/market-root.ts";
 import { sendRaw, type RawOutcome, type RawRequest } from "./raw-http.ts";
 
 const FUNCTIONS_DIR = fileURLToPath(new URL("../../functions", import.meta.url));
@@ -26,34 +26,20 @@ let market: RunningMarket;
 let node: RunningNode;
 let gateway: RunningGateway;
 let proxy: RunningProxy;
+let network: MarketWithRoot;
 
 beforeAll(async () => {
-  const keys = generateNodeKeys();
-  market = await startMarket({ host: "127.74.0.254", port: 0, pinnedKeys: new Map([["root", keys.publicKey]]) });
   gateway = await startGateway({ host: "127.74.0.2", port: 0, functionsDir: FUNCTIONS_DIR });
-  node = await startNode(
-    {
-      id: "root",
-      name: "root",
-      ip: "127.74.0.1",
-      portHttp: 0,
-      situation: { kind: "market", marketUrl: market.url },
-      reservedCpuMilli: 4000,
-      reservedMemoryBytes: 4 * 2 ** 30,
-      valuationParams: { ratioAA: 0.1, ratioBB: 0.2, electricityPrice: 1 },
-    },
-    { faas: undefined, keys },
-  );
-  await node.registered;
+  network = await startMarketWithRoot({ marketHost: "127.74.0.254", nodeIp: "127.74.0.1" });
+  ({ market, node } = network);
   // on the gateway's host, as on a fog node: the proxy forwards there directly, not to a peer proxy
   proxy = await startProxy({ host: "127.74.0.2", port: 0, events: nullEventSink });
 }, 60_000);
 
 afterAll(async () => {
   await proxy?.close();
-  await node?.close();
+  await network?.close();
   await gateway?.close();
-  await market?.close();
 });
 
 // ---------------------------------------------------------------------------------------------------------------

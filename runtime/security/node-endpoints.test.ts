@@ -18,6 +18,7 @@ import { generateNodeKeys, type NodeKeys } from "../protocol/signing.ts";
 import { flood } from "../strategies/placement/auction.ts";
 import { REASONS, type PlacementStrategy } from "../strategies/types.ts";
 import { getJson, putFunction, slaBody, type Json } from "../testing/fixtures.ts";
+import { testNodeSpec } from "../testing/market-root.ts";
 import { waitUntil } from "../testing/wait.ts";
 import type { EventSink } from "../events/writer.ts";
 
@@ -54,17 +55,7 @@ const lyingRelay: PlacementStrategy = {
 };
 
 function spec(name: Name, octet: number, situation: NodeConfigSpec["situation"]): NodeConfigSpec {
-  return {
-    id: name,
-    name,
-    ip: ip(octet),
-    portHttp: PORT,
-    situation,
-    reservedCpuMilli: 4000,
-    reservedMemoryBytes: 4 * 2 ** 30,
-    valuationParams: { ratioAA: 0.1, ratioBB: 0.2, electricityPrice: 1 },
-    latency: { warmupRounds: 4, periodMs: 500 },
-  };
+  return testNodeSpec(name, ip(octet), situation, { portHttp: PORT, latency: { warmupRounds: 4, periodMs: 500 } });
 }
 
 const url = (name: Name) => `http://${ip(names.indexOf(name) + 1)}:${PORT}`;

@@ -19,6 +19,7 @@ import type { NodeConfigSpec } from "../node/config.ts";
 import { formatRegistration, registrationSigningText, type NodeRegistration } from "../protocol/messages.ts";
 import { generateNodeKeys, signText, type NodeKeys } from "../protocol/signing.ts";
 import { getJson, putFunction, slaBody, type Json } from "../testing/fixtures.ts";
+import { testNodeSpec } from "../testing/market-root.ts";
 import { waitUntil } from "../testing/wait.ts";
 import { isAlive } from "../util/is-alive.ts";
 
@@ -54,17 +55,7 @@ function registration(keys: NodeKeys, fields: Partial<NodeRegistration> & Pick<N
 }
 
 function spec(id: string, octet: number, situation: NodeConfigSpec["situation"]): NodeConfigSpec {
-  return {
-    id,
-    name: id,
-    ip: ip(octet),
-    portHttp: PORT,
-    situation,
-    reservedCpuMilli: 4000,
-    reservedMemoryBytes: 4 * 2 ** 30,
-    valuationParams: { ratioAA: 0.1, ratioBB: 0.2, electricityPrice: 1 },
-    latency: { warmupRounds: 4, periodMs: 500 },
-  };
+  return testNodeSpec(id, ip(octet), situation, { portHttp: PORT, latency: { warmupRounds: 4, periodMs: 500 } });
 }
 
 const rootUrl = `http://${ip(1)}:${PORT}`;
