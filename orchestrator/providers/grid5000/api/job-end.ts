@@ -5,6 +5,8 @@
  * - `WALLTIME` (Sarko, with FRAG_JOB_REQUEST by `oar`): the walltime expired.
  * - `FRAG_JOB_REQUEST` by a user, no WALLTIME: someone deleted the job (`oardel`, the API's DELETE), maybe us.
  * - `PROLOGUE_ERROR`, `EXTERMINATE_JOB`, `*_ERROR`, …: OAR failed the job; the event's text says how.
+ * - no such event, never started, `toerror`/`error`: OAR could not start it (an advance reservation whose nodes
+ *   died: "This advance reservation cannot run"); the job's message says why.
  * - `SWITCH_INTO_TERMINATE_STATE` / `terminated`: the job's command ended by itself.
  * Jobs of an API without events fall back on the times (stopped at or after start + walltime: walltime).
  */
@@ -56,6 +58,10 @@ export function jobEnd(job: Job, nowMs: number, redact: (text: string) => string
       reason: "job-deleted",
       sentence: `was deleted by ${who}${when}, before its walltime of ${walltime} (OAR: ${quote(frag)}); it is ${job.state}.`,
     };
+  }
+  if (job.started_at === undefined && (job.state === "toerror" || job.state === "error")) {
+    const why = job.message ? `: OAR says ${redact(job.message)}` : "";
+    return { reason: "job-failed", sentence: `could not start (${job.state})${why}.` };
   }
   if (job.state === "terminated" || find("SWITCH_INTO_TERMINATE_STATE") !== undefined) {
     const code = job.exit_code === undefined ? "" : ` with exit code ${job.exit_code}`;

@@ -60,6 +60,19 @@ describe("waiting for an OAR job", () => {
       });
     }));
 
+  it("reports an advance reservation OAR could not start (toerror) with OAR's message", () =>
+    withFake(async ({ fake, client }) => {
+      const { job } = await submitJob(client, "nancy", { ...SUBMISSION, reservation: "2026-05-01 09:00:00" });
+      fake.faults.killNodes("gros-1.nancy.grid5000.fr");
+      const err = await fail(waitForJob(client, { site: "nancy", uid: job.uid }));
+      Grid5000Error.assert(err, {
+        reason: "job-failed",
+        message: new RegExp(
+          `^Job ${job.uid} on nancy could not start \\((toerror|error)\\): OAR says This advance reservation cannot run\\.$`,
+        ),
+      });
+    }));
+
   it("tells a walltime expiry from a deletion, though both end in error", () =>
     withFake(async ({ fake, client }) => {
       const first = await reserveJob(client, "nancy", SUBMISSION);

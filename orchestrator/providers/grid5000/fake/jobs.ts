@@ -6,6 +6,7 @@
  *      │  ↑                              │                        └─(walltime: WALLTIME)→ finishing → error
  *      ↓  │ resume (RESUME_JOB)          └─(PROLOGUE_ERROR)→ finishing → error   (never ran)
  *     hold (HOLD_WAITING_JOB)
+ *   an advance reservation whose nodes died before its start: toerror → error ("This advance reservation cannot run")
  *
  * DELETE records FRAG_JOB_REQUEST at once; Leon acts a few seconds later: a waiting or held job goes straight to
  * `error` ("Job killed by Leon directly"), a launched one gets SEND_KILL_JOB, then finishing → `error`. A job
@@ -14,10 +15,11 @@
  * by itself (`terminated`, exit code 0); any other command runs until the walltime.
  */
 import { earliestInWindow, NOT_ENOUGH, oarsubRefusal, type AdmissionOptions } from "./admission.ts";
-import { allocate, couldEverFit, earliestStart, type Claim, type Usable } from "./allocate.ts";
+import { allocate, couldEverFit, earliestStart, type Usable } from "./allocate.ts";
 import type { DueSource } from "./clock.ts";
 import type { Faults } from "./faults.ts";
 import type { FakeSite } from "./fixtures.ts";
+import { claimsOf, commandEnd, durationOf } from "./gantt.ts";
 import { FakeHttpError, NOT_AUTHORIZED } from "./http-error.ts";
 import { isEnded, type FakeJob } from "./job-json.ts";
 import { couldRunAtText } from "./reservation.ts";
@@ -44,8 +46,6 @@ export const DEFAULT_TIMING: FakeTiming = {
   finishingS: 2,
 };
 
-const SLEEP = /^\s*(?:\/bin\/|\/usr\/bin\/)?sleep\s+(\d+)\s*$/;
-
 export class JobStore implements DueSource {
   readonly jobs = new Map<number, FakeJob>();
   /** Jobs created by POST: what tests compare with the number of POSTs the client sent. */
@@ -53,6 +53,8 @@ export class JobStore implements DueSource {
   #nextUid: number;
   #nextEvent = 1;
   readonly #usable = new Map<number, Usable>();
+  readonly #claims = (job: FakeJob) => claimsOf(this.jobs.values(), job, this.timing);
+  readonly #duration = (job: FakeJob) => durationOf(job, this.timing);
 
   constructor(
     readonly site: FakeSite,
@@ -147,7 +149,7 @@ export class JobStore implements DueSource {
   #step(job: FakeJob, nowS: number): boolean {
     const t = this.timing;
     if (isEnded(job)) return false;
-    if (job.state === "finishing") {
+    if (job.state === "finishing" || job.state === "toerror") {
       if (nowS < job.finishAt!) return false;
       job.state = job.finalState!;
       return true;
@@ -156,7 +158,7 @@ export class JobStore implements DueSource {
     if (job.state === "hold") return false;
     if (job.state === "running") {
       const end = job.startedAt! + job.request.walltimeS;
-      const exits = this.#commandEnd(job);
+      const exits = commandEnd(job);
       if (exits !== undefined && exits < end && nowS >= exits) {
         job.exitCode = 0;
         this.#event(job, "SWITCH_INTO_TERMINATE_STATE", `[${job.uid}] Ask to change the job state`, exits);
@@ -193,6 +195,12 @@ export class JobStore implements DueSource {
     if (this.faults.isStuck(job.name)) return false;
     const start = job.reservationStart ?? job.submittedAt + t.schedulingDelayS;
     if (nowS < start) return false;
+    if (job.reservationStart !== undefined && job.nodes.some((n) => this.faults.deadNodes.has(n))) {
+      // OAR's meta-scheduler: a reservation whose resources are gone cannot run (toError, then Error)
+      const end = { finalState: "error", finishAt: nowS + t.toLaunchS, predicted: undefined };
+      Object.assign(job, { state: "toerror", message: "This advance reservation cannot run", ...end });
+      return true;
+    }
     if (job.reservationStart === undefined) {
       if (earliestInWindow(job.types, nowS, this.#duration(job)) !== nowS) return false;
       const got = allocate(this.site, job.request, this.#claims(job), nowS, this.#duration(job), this.#usableOf(job));
@@ -237,11 +245,6 @@ export class JobStore implements DueSource {
     job.events.push({ uid: this.#nextEvent++, type, description, createdAt: atS });
   }
 
-  #commandEnd(job: FakeJob): number | undefined {
-    const m = SLEEP.exec(job.command);
-    return m === null || job.startedAt === undefined ? undefined : job.startedAt + Number(m[1]);
-  }
-
   /** OAR assigns an advance reservation's resources when it accepts it, or refuses it with "could run at". */
   #admitReservation(job: FakeJob, startS: number, nowS: number): void {
     if (startS < nowS - 60) throw new FakeHttpError(400, "Reservation not valid --> KO (Reservation too old)");
@@ -281,12 +284,12 @@ export class JobStore implements DueSource {
   #dueOf(job: FakeJob): number | undefined {
     const t = this.timing;
     if (isEnded(job)) return undefined;
-    if (job.state === "finishing") return job.finishAt;
+    if (job.state === "finishing" || job.state === "toerror") return job.finishAt;
     if (job.killAt !== undefined) return job.killAt;
     if (job.state === "hold") return undefined;
     if (job.state === "running") {
       const end = job.startedAt! + job.request.walltimeS;
-      return Math.min(end, this.#commandEnd(job) ?? end);
+      return Math.min(end, commandEnd(job) ?? end);
     }
     if (job.state === "launching") return job.launchedAt! + t.launchDelayS;
     if (job.state === "tolaunch") return job.toLaunchAt! + t.toLaunchS;
@@ -296,22 +299,5 @@ export class JobStore implements DueSource {
 
   #usableOf(job: FakeJob): Usable {
     return this.#usable.get(job.uid) ?? ((host) => !this.faults.deadNodes.has(host));
-  }
-
-  #duration(job: FakeJob): number {
-    return this.timing.toLaunchS + this.timing.launchDelayS + job.request.walltimeS;
-  }
-
-  /** What every other live job holds: allocated jobs from toLaunch to their end, reservations from their start. */
-  #claims(except: FakeJob): Claim[] {
-    return [...this.jobs.values()]
-      .filter((j) => j !== except && !isEnded(j) && j.nodes.length > 0)
-      .map((j) => {
-        const from = j.toLaunchAt ?? j.reservationStart ?? 0;
-        const planned = j.startedAt === undefined ? from + this.#duration(j) : j.startedAt + j.request.walltimeS;
-        const stops = Math.min(planned, this.#commandEnd(j) ?? planned, j.killAt ?? planned);
-        // a finishing job holds its nodes until its epilogue is over
-        return { nodes: j.nodes, subnets: j.subnets, from, to: j.finishAt ?? stops };
-      });
   }
 }

@@ -66,6 +66,17 @@ describe("fake OAR: how jobs end", () => {
         expect.objectContaining({ type: "PROLOGUE_ERROR", description: "[4242] error of oarexec prologue" }),
       ]);
     }));
+  it("an advance reservation whose nodes died before its start cannot run: toerror, then error", () =>
+    withServer(async (fake) => {
+      const body = { ...BODY, reservation: "2026-05-01 09:00:00" };
+      const accepted = (await call(fake, "POST", JOBS, body)).json();
+      expect(accepted).toMatchObject({ state: "waiting", scheduled_at: Date.UTC(2026, 4, 1, 7) / 1000 });
+      fake.faults.killNodes("gros-2.nancy.grid5000.fr");
+      fake.clock.advance(3600_000);
+      expect(await job(fake)).toMatchObject({ state: "toerror", message: "This advance reservation cannot run" });
+      fake.clock.advance(1_000);
+      expect((await job(fake))["state"]).toBe("error");
+    }));
 });
 
 describe("fake OAR: holds and forecasts", () => {
