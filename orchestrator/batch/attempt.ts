@@ -72,10 +72,16 @@ export async function runCommand(
   const toLog = (chunk: Buffer) => (written = written.then(() => log.write(chunk)).catch(() => {}));
   try {
     if (ctx.signal.aborted) return stoppedBeforeStart(ctx);
+    // execa starts it; `detached` gives it its own process group, which execa cannot signal, so the stop below
+    // is ours (SIGTERM to the group, SIGKILL after the grace) rather than execa's cancelSignal/forceKillAfterDelay,
+    // which would reach only the group's leader and leave a wrapper script's children running.
     const child = opts.effects.spawn(argv[0]!, argv.slice(1), {
-      stdio: ["ignore", "pipe", "pipe"],
+      stdin: "ignore",
+      buffer: false,
+      reject: false,
       detached: true,
-      env: { ...process.env, ...opts.env },
+      env: opts.env,
+      forceKillAfterDelay: false,
     });
     let receive = 0;
     child.stdout.on("data", (chunk: Buffer) => {
@@ -98,29 +104,26 @@ export async function runCommand(
       killTimer = setTimeout(() => kill(SIGKILL), opts.killGraceMs);
     };
     ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
-      (resolve) => {
-        child.once("error", (error) => resolve({ code: null, signal: null, error }));
-        child.once("close", (code, signal) => resolve({ code, signal }));
-      },
-    );
+    const ended = await child;
     clearTimeout(killTimer);
     ctx.signal.removeEventListener("abort", onAbort);
-    if (ended.error)
+    // a command that could not be spawned (not found, not executable) has no pid; GNU answers 127 for it
+    if (child.pid === undefined)
       return {
         exit: 127,
         signal: 0,
         stopped: false,
-        error: `Could not start \`${argv[0]}\`: ${ended.error.message}`,
+        error: `Could not start \`${argv[0]}\`: ${ended.originalMessage}`,
         receive,
       };
+    const endSignal = ended.signal ? constants.signals[ended.signal] : 0;
     if (sent !== 0) {
       const error = `Stopped (${String(ctx.signal.reason)}) with ${sent === SIGKILL ? "SIGKILL after the grace period" : "SIGTERM"}.`;
-      return { exit: -1, signal: ended.signal ? constants.signals[ended.signal] : sent, stopped: true, error, receive };
+      return { exit: -1, signal: endSignal || sent, stopped: true, error, receive };
     }
-    const signal = ended.signal ? constants.signals[ended.signal] : 0;
-    const error = ended.code === 0 && signal === 0 ? undefined : `Exited with ${ended.signal ?? `code ${ended.code}`}.`;
-    return { exit: ended.code ?? 0, signal, stopped: false, ...(error ? { error } : {}), receive };
+    const exit = ended.exitCode ?? 0;
+    const error = exit === 0 && endSignal === 0 ? undefined : `Exited with ${ended.signal ?? `code ${exit}`}.`;
+    return { exit, signal: endSignal, stopped: false, ...(error ? { error } : {}), receive };
   } finally {
     await written;
     await log.close();

@@ -1,5 +1,5 @@
-/** Production effects for the batch runner: the real clock, file system, console and `child_process.spawn`. */
-import { spawn } from "node:child_process";
+/** Production effects for the batch runner: the real clock, file system, console and execa. */
+import { execa } from "execa";
 import type { BatchEffects } from "./types.ts";
 import defaultFs from "./default-fs.ts";
 
@@ -8,7 +8,7 @@ export const defaultEffects: BatchEffects = {
   fs: defaultFs,
   logger: { info: (m) => console.error(`batch: ${m}`), warn: (m) => console.error(`batch: warning: ${m}`) },
   onProgress: () => {},
-  spawn,
+  spawn: execa,
 };
 
 /** Effects that log nothing, for tests and library callers that read the summary instead. */

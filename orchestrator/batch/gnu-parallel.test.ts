@@ -3,24 +3,30 @@
  * `--retry-failed`, exactly as one that parallel wrote for the same argument list, and we must read parallel's.
  * Needs the Debian package `parallel`. Under CI=true a missing binary fails the suite; locally it is skipped.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { execa, execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { gnuQuote, JOBLOG_HEADER, parseJoblogLine } from "./joblog.ts";
 import { runBatch } from "./run-batch.ts";
 import { fixture, readCampaign, recordingEffects, tempCampaign, workJobs } from "./test-helpers.ts";
 
-const PARALLEL = spawnSync("sh", ["-c", "command -v parallel"], { encoding: "utf8" }).stdout.trim();
+const PARALLEL = execaSync("sh", ["-c", "command -v parallel"], { reject: false }).stdout;
 const KEYS = ["ok-1", "fail-2", "ok-3", "ok-4", "fail-5", "ok-6"];
 const WORK = fixture("work.mjs");
 
 /** Runs GNU parallel; answers its exit code and stdout. */
 function parallel(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(PARALLEL, args, { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, ...env } });
-  let stdout = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout })));
+  return execa(PARALLEL, args, {
+    stdin: "ignore",
+    stderr: "ignore",
+    stripFinalNewline: false,
+    env,
+    reject: false,
+  }).then((r) => ({
+    code: r.exitCode ?? null,
+    stdout: r.stdout,
+  }));
 }
 
 /** The keys that runs of fixtures/work.mjs appended to the marks file, i.e. what actually ran. */

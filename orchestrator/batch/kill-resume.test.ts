@@ -3,10 +3,10 @@
  * once: one joblog line per Seq, one final record per run key, one complete run directory per key, nothing else.
  * The batch runs in a child process (the CLI) so that the kill is a real `kill -9`.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { execaNode } from "execa";
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "../../runtime/testing/wait.ts";
 import { readManifest } from "./manifest.ts";
@@ -19,16 +19,16 @@ function startCli(
   dir: string,
   mode: string,
 ): { exited: Promise<{ code: number | null; signal: string | null; stderr: string }>; kill(): void } {
-  const args = ["--import", "tsx", CLI, "--dir", dir, "--mode", mode, "--jobs", String(N), "--concurrency", "2"];
-  const child = spawn(process.execPath, [...args, "--", "node", fixture("work.mjs"), "{key}", "150"], {
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, MARKS: join(dir, "..", `${dir.split("/").pop()}.marks`) },
+  const args = ["--dir", dir, "--mode", mode, "--jobs", String(N), "--concurrency", "2"];
+  const child = execaNode(CLI, [...args, "--", "node", fixture("work.mjs"), "{key}", "150"], {
+    nodeOptions: ["--import", "tsx"],
+    ipc: false,
+    stdin: "ignore",
+    stdout: "ignore",
+    env: { MARKS: join(dir, "..", `${dir.split("/").pop()}.marks`) },
+    reject: false,
   });
-  let stderr = "";
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
-    child.once("close", (code, signal) => resolve({ code, signal, stderr })),
-  );
+  const exited = child.then((r) => ({ code: r.exitCode ?? null, signal: r.signal ?? null, stderr: r.stderr }));
   return { exited, kill: () => child.kill("SIGKILL") };
 }
 

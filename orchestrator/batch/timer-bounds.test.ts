@@ -2,9 +2,9 @@
  * Delays the runner arms as timers are bounded by what a timer can wait (2^31 − 1 ms): above it node's
  * `setTimeout` fires after 1 ms, and `--timeout-ms 2147484000` killed every run at once.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { execaNode } from "execa";
 import { describe, expect, it } from "vitest";
 import { BatchError } from "./errors.ts";
 import { MAX_TIMER_MS, normalizeBatchOptions } from "./options.ts";
@@ -28,11 +28,14 @@ describe("timer bounds of the batch options", () => {
   it("exits 2 naming --timeout-ms for --timeout-ms 2147484000, before any run starts", async () => {
     const dir = await tempCampaign();
     const marker = join(dir, "ran");
-    const args = ["--import", "tsx", CLI, "--dir", dir, "--jobs", "2", "--timeout-ms", "2147484000"];
-    const child = spawn(process.execPath, [...args, "--", "touch", marker], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const args = ["--dir", dir, "--jobs", "2", "--timeout-ms", "2147484000"];
+    const { exitCode: code, stderr } = await execaNode(CLI, [...args, "--", "touch", marker], {
+      nodeOptions: ["--import", "tsx"],
+      ipc: false,
+      stdin: "ignore",
+      stdout: "ignore",
+      reject: false,
+    });
     expect(code, stderr).toBe(2);
     expect(stderr).toMatch(/`timeoutMs`.*`--timeout-ms`.*got `2147484000`/);
     expect(existsSync(marker)).toBe(false);

@@ -3,7 +3,7 @@
  * (a run record), and what an invocation answers (a summary). Kept in one file so the records written to disk and
  * the events seen by `onProgress` cannot drift apart.
  */
-import type { spawn } from "node:child_process";
+import type { execa } from "execa";
 import type * as fsPromises from "node:fs/promises";
 
 /** How an invocation treats runs already recorded in the campaign directory (GNU parallel's flags, keyed by Seq). */
@@ -79,7 +79,8 @@ export interface BatchEffects {
   fs: Pick<typeof fsPromises, "open" | "readFile" | "writeFile" | "rename" | "rm" | "mkdir" | "readdir" | "stat">;
   logger: { info(message: string): void; warn(message: string): void };
   onProgress: (event: ProgressEvent) => void;
-  spawn: typeof spawn;
+  /** Starts a command run (execa; `attempt.ts` streams its output and signals its process group). */
+  spawn: typeof execa;
 }
 
 /** What one invocation did. Runs skipped by the mode are not counted as failed or succeeded. */
