@@ -2,19 +2,18 @@
  * The `.tar.gz` around a bundle, through the system's GNU tar (no archive library is installed). Creation writes a
  * temporary file next to the target and renames it, so a reader never finds half an archive under the final name.
  */
-import { execFile } from "node:child_process";
 import { rename, rm } from "node:fs/promises";
 import { basename, dirname } from "node:path";
-import { promisify } from "node:util";
+import { execa, ExecaError } from "execa";
 import { BundleError } from "./errors.ts";
 
-const run = promisify(execFile);
-
+/** Runs tar; its failure (execa's error: exit code, stderr) becomes a BundleError quoting tar's stderr. */
 async function tar(args: string[], what: string): Promise<void> {
   try {
-    await run("tar", args, { maxBuffer: 16 * 2 ** 20 });
+    await execa("tar", args, { stdin: "ignore", stdout: "ignore" });
   } catch (cause) {
-    const stderr = String((cause as { stderr?: unknown }).stderr ?? "").trim();
+    if (!(cause instanceof ExecaError)) throw cause;
+    const stderr = String(cause.stderr ?? "").trim();
     throw new BundleError(`tar failed to ${what}${stderr === "" ? "" : `: ${stderr}`}.`, { cause });
   }
 }

@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execaSync } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIGURES } from "../figures/figures.ts";
 import { recordingIo } from "../../runtime/util/cli.ts";
@@ -57,7 +57,7 @@ describe("bundleCampaign", () => {
   it("lists every other file in SHA256SUMS, and no .env file is in the archive", () => {
     const listed = readFileSync(join(root, "SHA256SUMS"), "utf8").trim().split("\n");
     expect(listed).toHaveLength(result.files);
-    const members = execFileSync("tar", ["-tzf", result.archive], { encoding: "utf8" }).split("\n");
+    const members = execaSync("tar", ["-tzf", result.archive], { stripFinalNewline: false }).stdout.split("\n");
     expect(members.filter((m) => /(^|\/)\.env/.test(m))).toEqual([]);
     expect(members.filter((m) => m !== "" && !m.endsWith("/"))).toHaveLength(result.files + 1);
   });

@@ -3,10 +3,10 @@
  * under `campaign/`, plus what pins the software: the repository's `package-lock.json`, its `flake.lock` when there
  * is one, and `ENVIRONMENT.json` (Node version, platform, git commit) for the machine that made the bundle.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync } from "node:fs";
 import { copyFile, cp, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { execaSync } from "execa";
 import { isEnvFile } from "./files.ts";
 
 export const CAMPAIGN_SUBDIR = "campaign";
@@ -42,12 +42,10 @@ export async function copyRepoFiles(repoRoot: string, stage: string): Promise<{ 
   return { flakeLock };
 }
 
+/** git's trimmed output, or null where git is missing or `repoRoot` is no work tree (the bundle then says unknown). */
 function git(repoRoot: string, args: string[]): string | null {
-  try {
-    return execFileSync("git", args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return null;
-  }
+  const result = execaSync("git", args, { cwd: repoRoot, stdin: "ignore", stderr: "ignore", reject: false });
+  return result.failed ? null : result.stdout.trim();
 }
 
 /** What the bundle was made with; `now` comes from the caller's clock. */

@@ -2,9 +2,9 @@
  * A small finished campaign for the bundle tests: the analysis fixture's runs, plus what a real campaign folder
  * holds around them (campaign.json, topology and plan caches, logs, scenario), ingested and drawn.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { execaSync } from "execa";
 import { noopAnalysisEffects } from "../analysis/effects.ts";
 import { ingestCampaign } from "../analysis/ingest.ts";
 import { writeFixtureCampaign } from "../analysis/test-fixtures.ts";
@@ -34,6 +34,6 @@ export async function writeFinishedCampaign(campaign: string): Promise<void> {
 /** Extracts `archive` into a new folder `into` and answers the bundle root inside it. */
 export function extract(archive: string, into: string, name: string): string {
   mkdirSync(into, { recursive: true });
-  execFileSync("tar", ["-xzf", archive, "-C", into]);
+  execaSync("tar", ["-xzf", archive, "-C", into]);
   return join(into, name);
 }
