@@ -34,6 +34,15 @@ describe("waiting for an OAR job", () => {
       expect(logs.at(-1)).toBe(`Job ${job.uid} on nancy is running.`);
     }));
 
+  it("adopts a held job of ours instead of submitting a duplicate next to it", () =>
+    withFake(async ({ fake, client }) => {
+      fake.faults.holdJobs();
+      const first = await submitJob(client, "nancy", SUBMISSION);
+      const again = await submitJob(client, "nancy", SUBMISSION);
+      expect(again).toMatchObject({ adopted: true, job: { uid: first.job.uid, state: "hold" } });
+      expect(fake.jobs.submissions).toBe(1);
+    }));
+
   it("gives up on a job held past its deadline, naming the hold", () =>
     withFake(async ({ fake, client }) => {
       fake.faults.holdJobs();
