@@ -32,8 +32,33 @@ export interface ConnectSettings {
   hostKeyPolicyFor?: ((host: Endpoint) => HostKeyPolicy) | undefined;
   knownHosts: KnownHosts;
   knownHostsFile?: KnownHostsFile | undefined;
+  /** A per-host file overriding `knownHostsFile` (e.g. one per deployment for VMs); undefined keeps the default. */
+  knownHostsFileFor?: ((host: Endpoint) => KnownHostsFile | undefined) | undefined;
   logger?: Logger | undefined;
-  keepaliveIntervalMs: number;
+  keepalive: Keepalive;
+}
+
+/** SSH-level keep-alives (OpenSSH's `ServerAliveInterval`/`ServerAliveCountMax`). */
+export interface Keepalive {
+  intervalMs: number;
+  /** Unanswered keep-alives after which the connection is declared dead and closed. */
+  countMax: number;
+}
+
+/**
+ * A keep-alive every 15 s keeps idle flows open through NAT boxes, firewalls and the access gateway, which forget
+ * idle TCP connections after minutes, and 3 unanswered ones (OpenSSH's default count) declare a black-holed
+ * connection (laptop suspended, network changed, host frozen) dead: ssh2 counts a keep-alive per interval since
+ * the last answer, so a dead path is noticed at most `intervalMs × (countMax + 1)` = 60 s after its last answer.
+ * Shorter would risk closing a run's connections on a gateway that is merely slow; longer would let the replayer
+ * wait longer on requests that cannot come back.
+ */
+export const KEEPALIVE_INTERVAL_MS = 15_000;
+export const KEEPALIVE_COUNT_MAX = 3;
+
+/** How long after its last answer a silent connection is closed: the bound on noticing a black hole. */
+export function deadAfterMs(keepalive: Keepalive): number {
+  return keepalive.intervalMs * (keepalive.countMax + 1);
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -95,7 +120,7 @@ export function connect(
     );
 
     const policy = settings.hostKeyPolicyFor?.(target) ?? settings.hostKeyPolicy;
-    const file = policy === "off" ? undefined : settings.knownHostsFile;
+    const file = policy === "off" ? undefined : (settings.knownHostsFileFor?.(target) ?? settings.knownHostsFile);
     const store = { knownHosts: settings.knownHosts, file, logger: settings.logger };
     let serverHostKey: string[] | undefined;
     try {
@@ -120,7 +145,8 @@ export function connect(
       ...(serverHostKey === undefined ? {} : { algorithms: { serverHostKey: serverHostKey as never } }),
       hostVerifier: hostVerifier(policy, store, target.address, target.port, verdict),
       readyTimeout: opts.timeoutMs,
-      keepaliveInterval: settings.keepaliveIntervalMs,
+      keepaliveInterval: settings.keepalive.intervalMs,
+      keepaliveCountMax: settings.keepalive.countMax,
     };
     const start = (sock?: Duplex) => {
       try {

@@ -21,6 +21,8 @@ export interface RemoteCommandErrorFields {
   isUnreachable?: boolean;
   isAuthFailure?: boolean;
   isHostKeyRejected?: boolean;
+  /** An open connection closed under the work (server gone, reset, keep-alives unanswered); a new one may work. */
+  isConnectionLost?: boolean;
   /** A sentence for a reason the flags do not cover, e.g. "The SFTP server answered: No such file." */
   detail?: string | undefined;
   cause?: unknown;
@@ -42,6 +44,7 @@ export class RemoteCommandError extends Error {
   readonly isUnreachable: boolean;
   readonly isAuthFailure: boolean;
   readonly isHostKeyRejected: boolean;
+  readonly isConnectionLost: boolean;
   readonly timeoutMs: number | undefined;
   readonly detail: string | undefined;
 
@@ -59,6 +62,7 @@ export class RemoteCommandError extends Error {
     this.isUnreachable = fields.isUnreachable ?? false;
     this.isAuthFailure = fields.isAuthFailure ?? false;
     this.isHostKeyRejected = fields.isHostKeyRejected ?? false;
+    this.isConnectionLost = fields.isConnectionLost ?? false;
     this.timeoutMs = fields.timeoutMs;
     this.detail = fields.detail;
   }
@@ -97,6 +101,7 @@ function describe(f: RemoteCommandErrorFields): string {
   if (f.isUnreachable) sentences.push(`${f.host} is unreachable over SSH.`);
   if (f.isAuthFailure) sentences.push(`${f.host} rejected the SSH key.`);
   if (f.isHostKeyRejected) sentences.push(`The host key of ${f.host} was rejected by the host-key policy.`);
+  if (f.isConnectionLost) sentences.push(`The SSH connection to ${f.host} was lost.`);
   if (f.exitCode !== undefined && f.exitCode !== 0) sentences.push(`${what} exited with code ${f.exitCode}.`);
   if (f.signal !== undefined) sentences.push(`${what} was killed by signal ${f.signal}.`);
   if (sentences.length === 0) sentences.push(`${what} failed.`);

@@ -8,7 +8,7 @@
  * (`|1|salt|hash`, Debian's `HashKnownHosts yes`), so `~/.ssh/known_hosts` works as it is.
  */
 import { createHash, createHmac } from "node:crypto";
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { HostKeyPolicy, KnownHosts, Logger } from "./types.ts";
 
@@ -75,6 +75,43 @@ export class KnownHostsFile {
   add(id: string, key: string): void {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     appendFileSync(this.path, `${id} ${key}\n`, { mode: 0o600 });
+  }
+
+  /**
+   * Removes the lines whose only host is `id` (plain or hashed), as `ssh-keygen -R` does, and drops `id` from lines
+   * that list other hosts too; returns how many lines changed. Replaces the file atomically; a missing file is empty.
+   */
+  remove(id: string): number {
+    let text: string;
+    try {
+      text = readFileSync(this.path, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+      throw err;
+    }
+    let changed = 0;
+    const kept: string[] = [];
+    for (const line of text.split("\n")) {
+      const fields = line.trim().split(/\s+/);
+      const patterns = fields[0]?.split(",") ?? [];
+      if (
+        fields.length < 3 ||
+        fields[0]!.startsWith("#") ||
+        fields[0]!.startsWith("@") ||
+        !patterns.some((p) => matches(p, id))
+      ) {
+        kept.push(line);
+        continue;
+      }
+      changed++;
+      const others = patterns.filter((p) => !matches(p, id));
+      if (others.length > 0) kept.push([others.join(","), ...fields.slice(1)].join(" "));
+    }
+    if (changed === 0) return 0;
+    const temp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temp, kept.join("\n"), { mode: 0o600 });
+    renameSync(temp, this.path);
+    return changed;
   }
 }
 

@@ -16,6 +16,12 @@ export interface SshTransportOptions {
    * first use, appended and logged; a changed key is refused. Without it, only the in-memory `knownHosts` map.
    */
   knownHostsFile?: string;
+  /**
+   * A per-host `known_hosts` file overriding `knownHostsFile`, asked at every connection (return undefined to keep
+   * the default), e.g. one file per deployment for VMs, whose keys change with each deployment while their IPs are
+   * reused. The host's policy applies (`off` reads no file).
+   */
+  knownHostsFileFor?: (host: { name: string; address: string; port: number }) => string | undefined;
   /** Shared with the caller, who may persist it. Default: an empty map. */
   knownHosts?: KnownHosts;
   /** Hosts served at once by `execAll` unless it says otherwise. Default 100 (GIRAFF's Ansible forks). */
@@ -28,8 +34,13 @@ export interface SshTransportOptions {
   tailBytes?: number;
   /** Concurrent channels per connection, below sshd's `MaxSessions` 10. Default 8. */
   sessionsPerHost?: number;
-  /** Default 15 s. */
+  /** SSH keep-alive period. Default `KEEPALIVE_INTERVAL_MS` (15 s; connect.ts says why). */
   keepaliveIntervalMs?: number;
+  /**
+   * Unanswered keep-alives before a connection is closed as dead (its tunnels drop, its commands fail). Default
+   * `KEEPALIVE_COUNT_MAX` (3): a dead path is noticed within `keepaliveIntervalMs × (keepaliveCountMax + 1)`.
+   */
+  keepaliveCountMax?: number;
   effects?: Partial<TransportEffects>;
 }
 

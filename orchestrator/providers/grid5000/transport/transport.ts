@@ -3,13 +3,14 @@
  * One pooled connection per host, optionally through the access gateway; bounded fan-out; every call with a time
  * limit and an AbortSignal; every failure a `RemoteCommandError`. `close()` ends every connection.
  */
-import type { Endpoint } from "./connect.ts";
+import { KEEPALIVE_COUNT_MAX, KEEPALIVE_INTERVAL_MS, type Endpoint, type Keepalive } from "./connect.ts";
 import { withDeadline, type StopReason } from "./deadline.ts";
 import { defaultEffects } from "./effects.ts";
+import { ConfigError } from "../../../../runtime/protocol/errors.ts";
 import { RemoteCommandError } from "./errors.ts";
 import { runOnClient } from "./exec.ts";
 import { fanOut, type ExecAllResults } from "./fan-out.ts";
-import { KnownHostsFile } from "./host-keys.ts";
+import { KnownHostsFile, knownHostsKey } from "./host-keys.ts";
 import { loadCredentials, type LoadedCredentials } from "./keys.ts";
 import { ConnectionPool } from "./pool.ts";
 import { rsyncDir, type SyncDirOptions } from "./rsync.ts";
@@ -17,12 +18,15 @@ import { getFile, openSftp, putFile } from "./sftp.ts";
 import type { ExecAllOptions, SshTransportOptions, TransferOptions } from "./options.ts";
 import type { ExecOptions, ExecResult, HostLike, KnownHosts, TransportEffects } from "./types.ts";
 import { waitForSsh, type WaitForSshOptions } from "./wait-for-ssh.ts";
-import { openTunnel, type Tunnel } from "./tunnel.ts";
+import { openTunnel, type Tunnel, type TunnelOptions } from "./tunnel.ts";
 
 export class SshTransport {
   private readonly pool: ConnectionPool;
   private readonly effects: TransportEffects;
   private readonly jump: Endpoint | undefined;
+  private readonly keepalive: Keepalive;
+  private readonly knownHostsFiles = new Map<string, KnownHostsFile>();
+  private readonly tunnels = new Set<Tunnel>();
   readonly knownHosts: KnownHosts;
 
   private constructor(
@@ -32,15 +36,20 @@ export class SshTransport {
     this.effects = { ...defaultEffects, ...options.effects };
     this.knownHosts = options.knownHosts ?? new Map();
     this.jump = options.jump === undefined ? undefined : this.endpoint(options.jump);
+    this.keepalive = {
+      intervalMs: options.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS,
+      countMax: options.keepaliveCountMax ?? KEEPALIVE_COUNT_MAX,
+    };
     this.pool = new ConnectionPool(
       {
         ...keys,
         hostKeyPolicy: options.hostKeyPolicy ?? "accept-new",
         hostKeyPolicyFor: options.hostKeyPolicyFor,
         knownHosts: this.knownHosts,
-        knownHostsFile: options.knownHostsFile === undefined ? undefined : new KnownHostsFile(options.knownHostsFile),
+        knownHostsFile: this.knownHostsFileAt(options.knownHostsFile),
+        knownHostsFileFor: (h) => this.knownHostsFileAt(options.knownHostsFileFor?.(h)),
         logger: this.effects.logger,
-        keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
+        keepalive: this.keepalive,
       },
       this.jump,
       {
@@ -57,6 +66,9 @@ export class SshTransport {
    * failure on every host; ssh2's reasons never quote the key.
    */
   static async create(options: SshTransportOptions): Promise<SshTransport> {
+    // ssh2 reads 0 or less as "no keep-alives", which would bring back the tunnels that hang on a dead path
+    positiveInteger("keepaliveIntervalMs", options.keepaliveIntervalMs);
+    positiveInteger("keepaliveCountMax", options.keepaliveCountMax);
     const logger = { ...defaultEffects, ...options.effects }.logger;
     return new SshTransport(options, await loadCredentials(options.credentials, logger));
   }
@@ -158,20 +170,47 @@ export class SshTransport {
 
   /**
    * Forwards an ephemeral port of this machine's loopback to `remotePort` on `host` (as seen from `host`'s sshd),
-   * OpenSSH's `-L`; the target's sshd must allow TCP forwarding. Close it before `close()`.
+   * OpenSSH's `-L`; the target's sshd must allow TCP forwarding. Connects now (an unreachable host rejects here),
+   * and forwards over that one connection: when it drops, the tunnel resets its connections, refuses new ones and
+   * calls `onDrop` (see tunnel.ts); it never reconnects. `close()` closes the tunnels still open.
    */
-  tunnel(
+  async tunnel(
     host: HostLike,
     remotePort: number,
-    opts: { remoteHost?: string; signal?: AbortSignal } = {},
+    opts: { remoteHost?: string; signal?: AbortSignal } & TunnelOptions = {},
   ): Promise<Tunnel> {
     const target = this.endpoint(host);
-    return openTunnel(
-      async () => (await this.pool.acquire(target, opts.signal)).client,
-      opts.remoteHost ?? "127.0.0.1",
-      remotePort,
-      (err) => this.effects.logger.warn(`tunnel to ${target.name}:${remotePort}: ${err.message}`),
+    const remoteHost = opts.remoteHost ?? "127.0.0.1";
+    const started = performance.now();
+    const { client } = await this.pool.acquire(target, opts.signal).catch((err: unknown) => {
+      const command = `tunnel to ${remoteHost}:${remotePort}`;
+      throw err instanceof RemoteCommandError ? err.withCommand(command, since(started)) : err;
+    });
+    const tunnel: Tunnel = await openTunnel(
+      client,
+      { host: target.name, remoteHost, remotePort },
+      { keepalive: this.keepalive, logger: this.effects.logger, onClose: () => this.tunnels.delete(tunnel) },
+      opts.onDrop === undefined ? {} : { onDrop: opts.onDrop },
     );
+    this.tunnels.add(tunnel);
+    return tunnel;
+  }
+
+  /**
+   * Forgets `host`: ends its pooled connection and removes its key from `knownHosts` and from the known_hosts file
+   * that applies to it (`knownHostsFileFor`, else `knownHostsFile`), like `ssh-keygen -R`, so that a host
+   * reinstalled with a new key (a VM redeployed on a reused IP) is trusted on first use again. Returns the number
+   * of lines removed from the file.
+   */
+  forgetHost(host: HostLike): number {
+    const target = this.endpoint(host);
+    this.pool.evict(target.name);
+    const id = knownHostsKey(target.address, target.port);
+    this.knownHosts.delete(id);
+    const file =
+      this.knownHostsFileAt(this.options.knownHostsFileFor?.(target)) ??
+      this.knownHostsFileAt(this.options.knownHostsFile);
+    return file?.remove(id) ?? 0;
   }
 
   /** Number of open (or opening) target connections. */
@@ -179,9 +218,10 @@ export class SshTransport {
     return this.pool.size;
   }
 
-  /** Ends every connection, the jump host's last. Later calls reconnect. */
-  close(): Promise<void> {
-    return this.pool.close();
+  /** Closes the tunnels still open (they do not report a drop), then ends every connection, the jump host's last. */
+  async close(): Promise<void> {
+    await Promise.all([...this.tunnels].map((t) => t.close()));
+    await this.pool.close();
   }
 
   private async transfer<T>(
@@ -225,6 +265,14 @@ export class SshTransport {
     });
   }
 
+  /** One `KnownHostsFile` per path, so the per-host function may return the same path at every connection. */
+  private knownHostsFileAt(path: string | undefined): KnownHostsFile | undefined {
+    if (path === undefined) return undefined;
+    let file = this.knownHostsFiles.get(path);
+    if (file === undefined) this.knownHostsFiles.set(path, (file = new KnownHostsFile(path)));
+    return file;
+  }
+
   private endpoint(host: HostLike): Endpoint {
     const spec = typeof host === "string" ? { name: host } : host;
     return {
@@ -242,6 +290,11 @@ export class SshTransport {
   private get timeoutMs(): number {
     return this.options.timeoutMs ?? 600_000;
   }
+}
+
+function positiveInteger(field: string, value: number | undefined): void {
+  if (value === undefined || (Number.isInteger(value) && value > 0)) return;
+  throw new ConfigError(field, `\`${field}\` must be a positive integer, got ${String(value)}.`);
 }
 
 function since(started: number): number {
