@@ -1,13 +1,16 @@
 /**
  * How fast ingestion could possibly be on this machine: DuckDB passes over the same files that do less than
- * ingestion, in an in-memory database, timed (wall and process CPU) like ingestion itself.
+ * ingestion, in an in-memory database, timed (wall and process CPU) like ingestion itself; and where one run's
+ * ingestion statement spends its time ({@link explainRunStatement}).
  *
  * - `readLines`: every line read as raw text and counted (I/O and line splitting, no JSON at all);
  * - `readLinesParseKind`: the same plus one yyjson parse per line for its `kind` (the least any ingestion that looks
  *   inside each line must do; ingestion's first step is exactly this, materialised);
  * - `readJsonKind`: DuckDB's own JSON reader for the single column `kind` (the reader the previous design used).
  */
+import { mkdir, rm } from "node:fs/promises";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { copyEventsSql } from "../orchestrator/analysis/read-events.ts";
 import { quoteLiteral } from "../orchestrator/analysis/sql.ts";
 import { round } from "./common.ts";
 
@@ -66,4 +69,49 @@ export async function measureCeilings(paths: readonly string[]): Promise<Record<
     instance.closeSync();
   }
   return out;
+}
+
+/**
+ * Where one run's ingestion statement (read-events.ts) spends its time: the statement itself, the same read and
+ * validity filter with nothing written (a count), and DuckDB's `EXPLAIN ANALYZE` of the statement (operator, time
+ * and rows, as DuckDB prints them).
+ */
+export async function explainRunStatement(
+  files: readonly { path: string; rel: string }[],
+  outDir: string,
+): Promise<Record<string, unknown>> {
+  const sql = copyEventsSql({ runKey: "explained", files, outDir });
+  const readOnly = `SELECT count(*) FROM (${sql.slice("COPY (".length, sql.lastIndexOf(") TO "))})`;
+  const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "false" });
+  const con = await instance.connect();
+  const timed = async (what: string, text: string) => {
+    await rm(outDir, { recursive: true, force: true });
+    await mkdir(outDir, { recursive: true });
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const reader = await con.runAndReadAll(text);
+    const cpu = process.cpuUsage(c0);
+    return { what, wallMs: round(performance.now() - t0, 0), cpuMs: round((cpu.user + cpu.system) / 1000, 0), reader };
+  };
+  try {
+    const copy = await timed("the run's COPY … PARTITION_BY (kind) statement", sql);
+    const read = await timed("the same read_json and validity filter, counted, nothing written", readOnly);
+    const explained = await timed("EXPLAIN ANALYZE of the statement", `EXPLAIN ANALYZE ${sql}`);
+    const plan = String(explained.reader.getRows()[0]?.[1] ?? "");
+    // the operator boxes' name, rows and time lines; the long expressions left out
+    const operators = plan
+      .split("\n")
+      .map((l) => l.replace(/[│┌┐└┘─┬┴├┤]/g, "").trim())
+      .filter((l) => /^[A-Z_]{4,}$|^[\d,]+ rows$|^\d+\.\d+s$|^Total Time/.test(l));
+    return {
+      files: files.length,
+      copy: { what: copy.what, wallMs: copy.wallMs, cpuMs: copy.cpuMs },
+      readOnly: { what: read.what, wallMs: read.wallMs, cpuMs: read.cpuMs },
+      explainAnalyze: operators,
+    };
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+    await rm(outDir, { recursive: true, force: true });
+  }
 }

@@ -28,7 +28,7 @@ import { rows, withConnection } from "../orchestrator/analysis/connection.ts";
 import { noopAnalysisEffects, type IngestProgress } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { LineWriter } from "../orchestrator/analysis/synthetic/line-writer.ts";
-import { measureCeilings } from "./ingest-ceilings.ts";
+import { explainRunStatement, measureCeilings } from "./ingest-ceilings.ts";
 import { VIEW_NAMES } from "../orchestrator/analysis/views.ts";
 import { round, target, type BenchContext, type Benchmark } from "./common.ts";
 
@@ -305,12 +305,19 @@ export const ingestBench: Benchmark = {
       const baselineMs = performance.now() - b0;
       ctx.progress("ceilings: DuckDB passes that do less than ingestion, over the same files");
       const ceilings = await measureCeilings(eventFiles(dir));
+      ctx.progress("EXPLAIN ANALYZE of one run's ingestion statement");
+      const run0 = eventFiles(dir).filter((f) => f.includes("/run000/"));
+      const explainOneRun = await explainRunStatement(
+        run0.map((path) => ({ path, rel: path.slice(dir.length + 1) })),
+        join(dir, "explained"),
+      );
       return {
         params: { events: total, runs: RUNS, quick: ctx.quick, readers: ["duckdb", "transcoder"] },
         figures: now.figures,
         details: {
           ...now.details,
           ceilings,
+          explainOneRun,
           // the previous design, measured in the same run on the same files, after the new one
           transcoder: { figures: before.figures, ...before.details },
         },

@@ -53,13 +53,8 @@ const FIELDS_SQL = [
   ).values(),
 ].join(", ");
 
-/**
- * Reads the run's files once and writes its valid events to `<outDir>/kind=<kind>/*.parquet`; answers the valid
- * rows per file, counted in what was written.
- */
-export async function readRunEvents(con: DuckDBConnection, job: ReadEventsJob): Promise<ValidRows> {
-  const valid: ValidRows = new Map(job.files.map((f) => [f.path, 0]));
-  if (job.files.length === 0) return valid;
+/** The one statement that reads a run's files and writes its valid events, partitioned by kind. */
+export function copyEventsSql(job: ReadEventsJob): string {
   const sourceFile = `CASE filename ${job.files.map((f) => `WHEN ${lit(f.path)} THEN ${lit(f.rel)}`).join(" ")} END`;
   const groupSize = job.rowGroupRows === undefined ? "" : `, ROW_GROUP_SIZE ${job.rowGroupRows}`;
   const read =
@@ -68,9 +63,24 @@ export async function readRunEvents(con: DuckDBConnection, job: ReadEventsJob): 
   const select =
     `SELECT ${lit(job.runKey)} AS run_key, 'giraff-ts' AS source_format, ${sourceFile} AS source_file, ` +
     `${FIELDS_SQL}, kind FROM ${read} WHERE ${VALID_SQL}`;
-  await con.run(
-    `COPY (${select}) TO ${lit(job.outDir)} (FORMAT parquet, PARTITION_BY (kind), OVERWRITE_OR_IGNORE${groupSize})`,
-  );
+  return `COPY (${select}) TO ${lit(job.outDir)} (FORMAT parquet, PARTITION_BY (kind), OVERWRITE_OR_IGNORE${groupSize})`;
+}
+
+/**
+ * Reads the run's files once and writes its valid events to `<outDir>/kind=<kind>/*.parquet`; answers the valid
+ * rows per file, counted in what was written.
+ */
+export async function readRunEvents(con: DuckDBConnection, job: ReadEventsJob): Promise<ValidRows> {
+  const valid: ValidRows = new Map(job.files.map((f) => [f.path, 0]));
+  if (job.files.length === 0) return valid;
+  // rows need not keep their file order (every view orders what it reads), and keeping it makes DuckDB write the
+  // partitions from one thread; only this statement is affected
+  await con.run("SET preserve_insertion_order = false");
+  try {
+    await con.run(copyEventsSql(job));
+  } finally {
+    await con.run("RESET preserve_insertion_order");
+  }
   const written = join(job.outDir, "kind=*", "*.parquet");
   if (!existsSync(job.outDir) || readdirSync(job.outDir).length === 0) return valid;
   const counts = await rows(
