@@ -7,5 +7,6 @@ export { defaultEffects, quietLogger } from "./effects.ts";
 export { fingerprint, knownHostsFile, knownHostsKey } from "./host-keys.ts";
 export type { WaitForSshOptions } from "./wait-for-ssh.ts";
 export type { SyncDirOptions } from "./rsync.ts";
-export type { Tunnel } from "./tunnel.ts";
+export type { Tunnel, TunnelOptions } from "./tunnel.ts";
+export { KEEPALIVE_COUNT_MAX, KEEPALIVE_INTERVAL_MS, deadAfterMs, type Keepalive } from "./connect.ts";
 export type * from "./types.ts";
