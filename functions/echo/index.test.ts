@@ -1,36 +1,10 @@
 // The echo function as a real process on loopback, against the function contract (reference/giraff.md §8).
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { request } from "../../runtime/http/client.ts";
-
-const ENTRY = fileURLToPath(new URL("./index.ts", import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const running: ChildProcess[] = [];
+import { startFunction } from "../lib/testing.ts";
 
 /** Starts the echo function with PORT=0 and resolves with its URL once it reports its port. */
-async function startEcho(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !["NAME", "ID", "PROXY_PORT"].includes(k)),
-  );
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
-    cwd: REPO_ROOT,
-    env: { ...base, ...env, PORT: "0", HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  running.push(child);
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const { listening } = JSON.parse(line) as { listening: number };
-    return { url: `http://127.0.0.1:${listening}`, child };
-  }
-  throw new Error("echo exited before listening");
-}
-
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-});
+const startEcho = (env: Record<string, string>) => startFunction("echo", env);
 
 describe("functions/echo", () => {
   it("echoes POST / at once with the GIRAFF headers and counts arrivals", async () => {
@@ -96,7 +70,7 @@ describe("functions/echo", () => {
   it("exits cleanly on SIGTERM", async () => {
     const { child } = await startEcho({});
     child.kill("SIGTERM");
-    const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+    const { exitCode: code, signal = null } = await child;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
   });
 });

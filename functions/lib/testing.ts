@@ -2,23 +2,40 @@
  * Test helpers for functions as real processes on loopback (principle 12): start one with `PORT=0`, read its
  * `{"listening": port}` line, and check the parts of the function contract every function shares.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { execaNode } from "execa";
 import { afterEach, expect, it } from "vitest";
 import { request } from "../../runtime/http/client.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const running: ChildProcess[] = [];
+const running: FunctionChild[] = [];
 
 afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
 });
 
+/** A function process as execa started it: a promise of how it ended (never rejected), and the process. */
+export type FunctionChild = ReturnType<typeof spawnFunction>;
+
 export interface StartedFunction {
   url: string;
-  child: ChildProcess;
+  child: FunctionChild;
+}
+
+/** What the gateway's function-process.ts does: node with the tsx loader, exactly this environment, output streamed. */
+function spawnFunction(folder: string, env: Record<string, string>) {
+  return execaNode(`functions/${folder}/index.ts`, [], {
+    nodeOptions: ["--import", "tsx"],
+    ipc: false,
+    cwd: REPO_ROOT,
+    env,
+    extendEnv: false,
+    stdin: "ignore",
+    stderr: "inherit",
+    buffer: false,
+    reject: false,
+  });
 }
 
 /** Starts `functions/<folder>/index.ts` as the embedded gateway would, and resolves once it reports its port. */
@@ -26,13 +43,9 @@ export async function startFunction(folder: string, env: Record<string, string> 
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !["NAME", "ID", "PROXY_PORT", "SEED"].includes(k)),
   );
-  const child = spawn(process.execPath, ["--import", "tsx", `functions/${folder}/index.ts`], {
-    cwd: REPO_ROOT,
-    env: { ...base, ...env, PORT: "0", HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawnFunction(folder, { ...base, ...env, PORT: "0", HOST: "127.0.0.1" });
   running.push(child);
-  for await (const line of createInterface({ input: child.stdout! })) {
+  for await (const line of createInterface({ input: child.stdout })) {
     const { listening } = JSON.parse(line) as { listening: number };
     return { url: `http://127.0.0.1:${listening}`, child };
   }
@@ -105,8 +118,8 @@ export function itHonoursTheContract(
   it("exits with code 0 on SIGTERM", async () => {
     const { child } = await startFunction(folder);
     child.kill("SIGTERM");
-    const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
-    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    const { exitCode, signal } = await child;
+    expect({ exitCode, signal }).toEqual({ exitCode: 0, signal: undefined });
   });
 }
 
