@@ -1,31 +1,40 @@
 /**
  * Child processes for the proxy benchmarks: the bare function server of `http-echo.ts` and the proxy of
- * `proxy-node.ts`, each reporting its port over IPC and stopped by disconnecting.
+ * `proxy-node.ts`, each reporting its port over IPC and stopped by disconnecting. execa forks them (JSON messages,
+ * as `fork` sends) and kills them if the benchmark exits without stopping them (`cleanup`).
  */
-import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { execaNode } from "execa";
 
 export interface Child {
   port: number;
   stop(): void;
 }
 
-/** Forks `file` (relative to bench/) with `args`; resolves with the port it reports. */
-export async function startChild(file: string, args: string[]): Promise<Child> {
-  const child: ChildProcess = fork(fileURLToPath(new URL(file, import.meta.url)), args, {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+/** Forks `file` (relative to bench/) with `args`; resolves with the port it reports; `what` names it in errors. */
+export async function startChild(file: string, args: string[], what = file): Promise<Child> {
+  const child = execaNode(fileURLToPath(new URL(file, import.meta.url)), args, {
+    nodeOptions: ["--import", "tsx"],
+    ipc: true,
+    serialization: "json",
+    stdin: "ignore",
+    stdout: "inherit",
+    stderr: "inherit",
+    buffer: false,
+    reject: false,
+    cleanup: true,
   });
   const stop = () => {
     if (child.connected) child.disconnect();
     if (child.exitCode === null) child.kill("SIGTERM");
   };
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once("message", (m: { port: number }) => resolve(m.port));
-      child.once("exit", (code) => reject(new Error(`${file} exited (code ${code}) before listening.`)));
+    // execa rejects the wait once the channel closes, that is when the child exits before reporting its port
+    const message = await child.getOneMessage().catch(async () => {
+      const { exitCode } = await child;
+      throw new Error(`${what} exited (code ${exitCode ?? null}) before listening.`);
     });
-    return { port, stop };
+    return { port: (message as { port: number }).port, stop };
   } catch (err) {
     stop();
     throw err;

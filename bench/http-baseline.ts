@@ -3,14 +3,11 @@
  * request on loopback, between this process and a bare `node:http` server in another process
  * (`http-echo.ts`), with a keep-alive agent. No routing, validation, signing or link emulation.
  */
-import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
-import { fileURLToPath } from "node:url";
 import { formatBidRequest, ZERO_LATENCY } from "../runtime/protocol/messages.ts";
+import { startChild } from "./children.ts";
 import { benchSla, summary } from "./common.ts";
-
-const ECHO = fileURLToPath(new URL("./http-echo.ts", import.meta.url));
 
 export interface HttpBaseline {
   requestBytes: number;
@@ -31,16 +28,9 @@ export async function measureHttpBaseline(host: string, count: number, warmup = 
     bids: [{ nodeId: randomUUID(), id: randomUUID(), bid: 0.123456789, price: 0.123456789, signature: "A".repeat(88) }],
     refusals: [],
   }).length;
-  const child = fork(ECHO, [host, String(answerBytes)], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  const { port, stop } = await startChild("./http-echo.ts", [host, String(answerBytes)], "The HTTP echo server");
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once("message", (m: { port: number }) => resolve(m.port));
-      child.once("exit", (code) => reject(new Error(`The HTTP echo server exited (code ${code}) before listening.`)));
-    });
     const once = () =>
       new Promise<void>((resolve, reject) => {
         const req = request(
@@ -71,7 +61,6 @@ export async function measureHttpBaseline(host: string, count: number, warmup = 
     return { requestBytes: body.length, answerBytes, roundTripMs: summary(times) };
   } finally {
     agent.destroy();
-    if (child.connected) child.disconnect();
-    if (child.exitCode === null) child.kill("SIGTERM");
+    stop();
   }
 }
