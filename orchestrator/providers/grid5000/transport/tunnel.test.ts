@@ -1,7 +1,8 @@
 /**
  * A tunnel whose SSH connection drops fails cleanly and within the keep-alive bound, against a real sshd: an HTTP
  * server on loopback behind it, requests in flight and new ones, and the connection lost three ways (the sshd
- * session killed, the TCP connection reset on the path, the session frozen with SIGSTOP as a black hole). Short
+ * session killed, the TCP connection reset on the path, the session frozen with SIGSTOP as a black hole), and
+ * through a jump host whose session is killed (the laptop case). Short
  * keep-alives (200 ms × 2) keep the black-hole test under a second; nothing sleeps a fixed time.
  */
 import http from "node:http";
@@ -184,6 +185,37 @@ describe.skipIf(skip !== undefined)("a tunnel whose SSH connection drops (real s
       RemoteCommandError.assert(err, { isUnreachable: true, host: "vm-9", command: `tunnel to 127.0.0.1:${webPort}` });
     } finally {
       await transport.close();
+    }
+  });
+
+  test("through a jump host (the laptop case), the gateway's session killed drops the tunnel to the node", async () => {
+    const node = await startSshd({
+      listenAddress: "127.0.0.2",
+      clientKeyPath: sshd.clientKeyPath,
+      allowTcpForwarding: true,
+    });
+    const drops: RemoteCommandError[] = [];
+    const transport = await SshTransport.create({
+      credentials: { privateKeyPath: sshd.clientKeyPath },
+      jump: { name: "access", address: sshd.host, port: sshd.port },
+      keepaliveIntervalMs: KEEPALIVE.intervalMs,
+      keepaliveCountMax: KEEPALIVE.countMax,
+      effects: { logger: new RecordingLogger() },
+    });
+    try {
+      const target = { name: "gros-1.nancy", address: node.host, port: node.port };
+      const tunnel = await transport.tunnel(target, webPort, { onDrop: (err) => drops.push(err) });
+      expect(await get(tunnel.localPort, "/")).toMatchObject({ status: 200 });
+      // the gateway's sessions only: the node's sshd, a child of its own listener, goes on
+      for (const pid of await sessions()) signal(pid, "SIGKILL");
+      await waitUntil("onDrop", () => drops.length > 0);
+      RemoteCommandError.assert(drops[0], { isConnectionLost: true, host: "gros-1.nancy" });
+      expect(drops[0]!.message).toContain(`The tunnel to 127.0.0.1:${webPort} dropped: `);
+      await expectRefused(tunnel);
+      expect(drops).toHaveLength(1);
+    } finally {
+      await transport.close();
+      await node.stop();
     }
   });
 
