@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { execaNode } from "execa";
 import { describe, expect, it } from "vitest";
 import { slaViolations } from "./sla-violations/spec.ts";
 import { normalizeSvg, renumberIds, roundFloats } from "./normalize-svg.ts";
@@ -20,11 +20,12 @@ describe("render", () => {
 
   it("gives the same bytes in a separate process, for every figure", async () => {
     const script = fileURLToPath(new URL("./render-hashes.ts", import.meta.url));
-    const child = execFileSync(process.execPath, ["--import", "tsx", script], {
-      encoding: "utf8",
-      env: { ...process.env, TZ: "UTC" },
+    const { stdout } = await execaNode(script, [], {
+      nodeOptions: ["--import", "tsx"],
+      ipc: false,
+      env: { TZ: "UTC" },
     });
-    expect(child.trim().split("\n")).toEqual(await renderHashes());
+    expect(stdout.trim().split("\n")).toEqual(await renderHashes());
   });
 
   it("uses a fixed size and the figures' font, with no date in the output", async () => {

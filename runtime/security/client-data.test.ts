@@ -4,7 +4,6 @@
  * `npm run runtime` as a user starts it (a real process on loopback), and the operator token is read where its
  * operator reads it: on the launcher's stdout.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "../http/client.ts";
 import { devTopology, idOf, putFunction, slaBody, type Json } from "../testing/fixtures.ts";
+import { startCliProcess, type CliProcess } from "../testing/cli-process.ts";
 import { waitUntil } from "../testing/wait.ts";
 
 const CLI = fileURLToPath(new URL("../launcher/cli.ts", import.meta.url));
@@ -23,7 +23,7 @@ const dev = devTopology();
 const topology = { ...dev, nodes: dev.nodes.filter((n) => ["market", "node_1"].includes(n.name)) };
 const target = idOf(dev, "node_1");
 
-const launcher = { stdout: "", stderr: "", exited: Promise.resolve<number | null>(null), kill: () => {} };
+let launcher: CliProcess;
 let marketUrl: string;
 let operatorToken: string;
 const clients = {
@@ -35,16 +35,12 @@ beforeAll(async () => {
   const file = join(scratch, "topology.json");
   writeFileSync(file, JSON.stringify(topology));
   const args = ["--topology", file, "--subnet", "127.78", "--no-faas", "--in-process"];
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout.on("data", (c: Buffer) => (launcher.stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (launcher.stderr += c.toString()));
-  launcher.exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-  launcher.kill = () => child.kill("SIGTERM");
+  launcher = startCliProcess(CLI, args);
   [marketUrl, operatorToken] = await waitUntil(
     "the market URL and the operator token on the launcher's stdout",
     () => {
-      const url = /^(http:\/\/\S+)$/m.exec(launcher.stdout)?.[1];
-      const token = /^operator token: (\S+)$/m.exec(launcher.stdout)?.[1];
+      const url = /^(http:\/\/\S+)$/m.exec(launcher.out())?.[1];
+      const token = /^operator token: (\S+)$/m.exec(launcher.out())?.[1];
       return url !== undefined && token !== undefined && ([url, token] as const);
     },
     { timeoutMs: 60_000 },
@@ -62,8 +58,8 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  launcher.kill();
-  expect(await launcher.exited, launcher.stderr).toBe(0);
+  launcher.child.kill("SIGTERM");
+  expect((await launcher.exited).code, launcher.err()).toBe(0);
   rmSync(scratch, { recursive: true, force: true });
 });
 

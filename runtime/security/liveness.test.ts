@@ -3,13 +3,13 @@
  * of later placements failed "target node unreachable"), with nothing logged; a launcher that died or was stopped
  * left its workers printing ERR_IPC_CHANNEL_CLOSED stack traces. Real processes on loopback.
  */
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchFogNetwork, type FogNetwork } from "../launcher/launch.ts";
 import { createLogger } from "../log.ts";
 import { DEV_TOPOLOGY_PATH, devTopology, getJson, putFunction, slaBody, type Json } from "../testing/fixtures.ts";
+import { startCliProcess } from "../testing/cli-process.ts";
 import { waitUntil } from "../testing/wait.ts";
 import { isAlive } from "../util/is-alive.ts";
 
@@ -96,24 +96,14 @@ describe("a node worker killed with SIGKILL", () => {
 describe("node workers whose launcher goes away", () => {
   const CLI = fileURLToPath(new URL("../launcher/cli.ts", import.meta.url));
 
-  /** The launcher CLI in a process group of its own; its workers inherit its stderr, so the test reads theirs too. */
-  function startCli(subnet: string) {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", CLI, "--topology", DEV_TOPOLOGY_PATH, "--no-faas", "--processes", "2", "--subnet", subnet],
-      { stdio: ["ignore", "pipe", "pipe"], detached: true },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      child.on("exit", (code, signal) => resolve({ code, signal })),
-    );
-    // closed once every holder of the pipe (the launcher and its workers) has exited
-    const stderrClosed = new Promise<void>((resolve) => child.stderr.on("close", () => resolve()));
-    return { child, exited, stderrClosed, out: () => stdout, err: () => stderr };
-  }
+  /**
+   * The launcher CLI in a process group of its own; its workers inherit its stderr, so the test reads theirs too,
+   * and `exited` settles only once every holder of the pipes (the launcher and its workers) has exited.
+   */
+  const startCli = (subnet: string) =>
+    startCliProcess(CLI, ["--topology", DEV_TOPOLOGY_PATH, "--no-faas", "--processes", "2", "--subnet", subnet], {
+      detached: true,
+    });
 
   const workersOf = (pid: number) =>
     readdirSync("/proc")
@@ -152,9 +142,8 @@ describe("node workers whose launcher goes away", () => {
     const workers = workersOf(cli.child.pid!);
     expect(workers).toHaveLength(2);
     signal(cli.child.pid!);
-    await cli.exited;
     await waitUntil("the workers to exit", () => workers.every(hasExited), { timeoutMs: 20_000 });
-    await cli.stderrClosed;
+    await cli.exited;
     expect(cli.err()).not.toMatch(STACK_TRACE);
   });
 });

@@ -5,11 +5,11 @@
  * relayed, and the child keeps getting its calls for bids; a flood of registrations is answered 429 with
  * Retry-After while health stays fast; and a registration costs the same in a registry of 250 or 2,500 nodes.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execaNode } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "../http/client.ts";
 import { startJsonServer, type RunningServer } from "../http/server.ts";
@@ -33,7 +33,8 @@ let root: RunningNode;
 let child: RunningNode;
 let impostor: RunningServer;
 const impostorCalls: string[] = [];
-const processes: ChildProcess[] = [];
+/** Processes this file started, killed after the tests. */
+const processes: { readonly pid?: number | undefined; kill(signal: "SIGKILL"): unknown }[] = [];
 
 /** A registration signed by `keys` (a stranger's, unless they are pinned). */
 function registration(keys: NodeKeys, fields: Partial<NodeRegistration> & Pick<NodeRegistration, "nodeId">) {
@@ -141,20 +142,18 @@ describe("registration", () => {
   it("answers a registration flood with 429 and Retry-After, and keeps health fast", async () => {
     // the market's own process, open to strangers: the worst case
     const ready = join(scratch, "market.ready");
-    const marketProcess = spawn(
-      process.execPath,
-      ["--import", "tsx", fileURLToPath(new URL("../market/cli.ts", import.meta.url))],
-      {
-        env: {
-          ...process.env,
-          GIRAFF_MARKET_HOST: ip(253),
-          GIRAFF_MARKET_OPEN_REGISTRATION: "true",
-          GIRAFF_READY_FILE: ready,
-          GIRAFF_LOG_LEVEL: "error",
-        },
-        stdio: ["ignore", "ignore", "ignore"],
+    const marketProcess = execaNode(fileURLToPath(new URL("../market/cli.ts", import.meta.url)), [], {
+      nodeOptions: ["--import", "tsx"],
+      ipc: false,
+      env: {
+        GIRAFF_MARKET_HOST: ip(253),
+        GIRAFF_MARKET_OPEN_REGISTRATION: "true",
+        GIRAFF_READY_FILE: ready,
+        GIRAFF_LOG_LEVEL: "error",
       },
-    );
+      stdio: "ignore",
+      reject: false,
+    });
     processes.push(marketProcess);
     await waitUntil("the market process to be ready", () => existsSync(ready), { timeoutMs: 60_000 });
     const url = readFileSync(ready, "utf8").trim();

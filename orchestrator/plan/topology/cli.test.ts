@@ -1,9 +1,9 @@
 /** The topology CLI as a user runs it: a real process and its exit status. */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execaNode } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { recordingIo } from "../../../runtime/util/cli.ts";
 import { main } from "./cli.ts";
@@ -14,13 +14,15 @@ const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "giraff-topology-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { exitCode, stdout, stderr } = await execaNode(CLI, args, {
+    nodeOptions: ["--import", "tsx"],
+    ipc: false,
+    stdin: "ignore",
+    stripFinalNewline: false,
+    reject: false,
+  });
+  return { code: exitCode ?? null, stdout, stderr };
 }
 
 describe("topology CLI", () => {
