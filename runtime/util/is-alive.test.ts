@@ -1,5 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
+import { execa, execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { isAlive } from "./is-alive.ts";
 
@@ -7,12 +6,11 @@ const NOBODY = 65534;
 
 describe("isAlive", () => {
   it("is true for a running process and false once it has exited and been reaped", async () => {
-    const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
-    await once(child, "spawn");
+    const child = execa(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore", reject: false });
     const pid = child.pid!;
     expect(isAlive(pid)).toBe(true);
     child.kill("SIGKILL");
-    await once(child, "exit"); // node reaps the child before emitting exit
+    await child; // settles after node's "exit", and node reaps the child before emitting it
     expect(isAlive(pid)).toBe(false);
   });
 
@@ -23,12 +21,12 @@ describe("isAlive", () => {
       return;
     }
     const probe = `import("./runtime/util/is-alive.ts").then((m) => console.log(m.isAlive(1)))`;
-    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], {
+    const result = execaSync(process.execPath, ["--import", "tsx", "-e", probe], {
       cwd: new URL("../..", import.meta.url),
       uid: NOBODY,
       gid: NOBODY,
-      env: { ...process.env, HOME: "/tmp" },
-      encoding: "utf8",
+      env: { HOME: "/tmp" },
+      reject: false,
     });
     expect(result.stderr).toBe("");
     expect(result.stdout.trim()).toBe("true");
