@@ -2,25 +2,16 @@
  * Ingestion benchmark: N metric events (10 M, or 1 M with --quick) in a realistic mix of kinds, spread over run
  * directories of a temporary campaign, are ingested into a file DuckDB and every view is computed. Reports:
  * - events stored per second: from the call until every event is stored and queryable (the campaign scanned, every
- *   run's events transcoded to Parquet and its rows committed);
+ *   run's events read by DuckDB's read_json and written as Parquet, its rows committed);
  * - the total time with the derived tables (rebuilt by ingestCampaign after the events: function_slas,
  *   hop_in_flight, request_sla, chain_sla, the per-chain metrics…) and the views (each counted once afterwards);
  * - the peak RSS (VmHWM, read before the baseline runs);
  * - the ratio against the plain in-memory approach (JSON.parse of every line into per-kind arrays) on the same files.
  * The process CPU time (DuckDB's threads included) and the load average are reported too: on a shared 2-core
- * machine wall time depends on what else runs, CPU time much less.
+ * machine wall time depends on what else runs, CPU time much less. So are DuckDB passes that do less than ingestion
+ * and DuckDB's EXPLAIN ANALYZE of one run's statement (ingest-ceilings.ts).
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -208,21 +199,8 @@ function parseAll(dir: string): number {
   return n;
 }
 
-type Reader = "duckdb" | "transcoder";
-
-/** Resets the peak RSS (VmHWM) so that each reader's peak is its own; false where the kernel does not allow it. */
-function resetPeakRss(): boolean {
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** One ingestion of the campaign into its own database (`<reader>.duckdb`), then every view counted, timed. */
-async function measure(dir: string, reader: Reader, ctx: BenchContext) {
-  const peakReset = resetPeakRss();
+/** One ingestion of the campaign, then every view counted, timed. */
+async function measure(dir: string, ctx: BenchContext) {
   const loadBefore = round(loadavg()[0]!, 2);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -234,13 +212,11 @@ async function measure(dir: string, reader: Reader, ctx: BenchContext) {
     phases[phase] = round((phases[phase] ?? 0) + now - last, 0)!;
     last = now;
   };
-  const dbPath = join(dir, `${reader}.duckdb`);
-  const effects = { ...noopAnalysisEffects, onProgress };
-  const report = await ingestCampaign(dir, { dbPath, reader, effects });
+  const report = await ingestCampaign(dir, { effects: { ...noopAnalysisEffects, onProgress } });
   const ingestMs = performance.now() - t0;
   phases.closeMs = round(ingestMs - (last - t0), 0)!;
   const ingestCpu = process.cpuUsage(cpu0);
-  ctx.progress(`${reader}: ingested ${report.events} events in ${Math.round(ingestMs)} ms; computing views`);
+  ctx.progress(`ingested ${report.events} events in ${Math.round(ingestMs)} ms; computing views`);
   const viewMs: Record<string, number> = {};
   await withConnection(report.dbPath, async (con) => {
     for (const view of VIEW_NAMES.filter((v) => v !== "t975")) {
@@ -278,7 +254,6 @@ async function measure(dir: string, reader: Reader, ctx: BenchContext) {
       ingestCpuMs: round(ingestCpuMs, 0),
       totalCpuMs: round((totalCpu.user + totalCpu.system) / 1000, 0),
       loadAverage1m: { before: loadBefore, after: round(loadavg()[0]!, 2) },
-      peakRssReset: peakReset,
     },
   };
 }
@@ -295,10 +270,8 @@ export const ingestBench: Benchmark = {
       // on disk before the clock starts, as a finished campaign's files are: otherwise ingestion's first fsync (DuckDB
       // creating its database) waits for gigabytes of freshly written events to be flushed
       syncFiles(dir);
-      ctx.progress("ingesting with DuckDB's read_json");
-      const now = await measure(dir, "duckdb", ctx);
-      ctx.progress("ingesting with the previous transcoder (WebAssembly fast path, our Parquet writer)");
-      const before = await measure(dir, "transcoder", ctx);
+      ctx.progress("ingesting");
+      const now = await measure(dir, ctx);
       ctx.progress("baseline: JSON.parse of every line");
       const b0 = performance.now();
       const parsed = parseAll(dir);
@@ -312,14 +285,12 @@ export const ingestBench: Benchmark = {
         join(dir, "explained"),
       );
       return {
-        params: { events: total, runs: RUNS, quick: ctx.quick, readers: ["duckdb", "transcoder"] },
+        params: { events: total, runs: RUNS, quick: ctx.quick },
         figures: now.figures,
         details: {
           ...now.details,
           ceilings,
           explainOneRun,
-          // the previous design, measured in the same run on the same files, after the new one
-          transcoder: { figures: before.figures, ...before.details },
         },
         targets: [
           target("totalWithViewsMs", "<=", 25_000, "ms", now.totalMs),

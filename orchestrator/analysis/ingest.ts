@@ -1,9 +1,8 @@
 /**
  * `ingestCampaign`: every event of every complete run directory of a campaign into `campaign.duckdb` (one view
  * per kind over the Parquet files of `campaign.parquet/`, event-store.ts), plus `runs`, `topologies` and `plans`,
- * then the metric views. Runs are loaded concurrently: their events files are transcoded by a pool of worker
- * threads, one file per worker at a time, while the main thread does the database work of the runs already
- * transcoded. Incremental: a run whose manifest.json has the SHA-256 recorded in `ingested_runs` is skipped; a
+ * then the metric views. Every run is queued at once: the lines of its events files are counted (count-lines.ts)
+ * while DuckDB reads the runs before it, one statement per run on the one connection (read-events.ts). Incremental: a run whose manifest.json has the SHA-256 recorded in `ingested_runs` is skipped; a
  * changed one has its files and rows replaced. A run that cannot be read is reported and the others go on.
  * Ingestion only reads the campaign's runs; it writes the database and its Parquet directory.
  */
@@ -15,16 +14,12 @@ import { clearStaging, storeDirFor } from "./event-store.ts";
 import { loadRun, type LoadedRun } from "./load-runs.ts";
 import { scanCampaign, type RunCandidate, type SkippedEntry } from "./scan-campaign.ts";
 import { createTables } from "./schema.ts";
-import { sharedPool } from "./transcode/pool.ts";
-import { fastPathModule } from "./transcode/wasm-lines.ts";
 import { createViews, dropDerivedTables } from "./views.ts";
 
 export interface IngestOptions {
   /** Default `<campaignDir>/campaign.duckdb`. */
   dbPath?: string;
   effects?: Partial<AnalysisEffects>;
-  /** Who writes the Parquet files: DuckDB (default) or, for the benchmark's comparison, the old transcoder. */
-  reader?: "duckdb" | "transcoder";
   /** Rows per Parquet row group; default 122 880 (tests make it small to cover several groups). */
   rowGroupRows?: number;
   /** Create or refresh the metric views afterwards (default true; when false, the derived tables are dropped). */
@@ -41,8 +36,6 @@ export interface FileReport {
   /** Lines that were not valid events (unparseable, unknown kind, missing or mistyped required field, blank). */
   invalid: number;
   tornLastLine: boolean;
-  /** Lines the transcoder's fast path took (transcode/transcode-file.ts); the rest took its general path. */
-  fastLines: number;
 }
 
 export interface IngestReport {
@@ -80,7 +73,6 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
       cause,
     });
   }
-  if (options.reader === "transcoder") fastPathModule(); // a clear error now rather than every run failing
   const { instance, con } = await openConnection(dbPath);
   try {
     await createTables(con);
@@ -106,14 +98,13 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
     for (const s of scan.skipped) effects.logger.warn(`Skipped ${s.name} (${s.reason}): ${s.detail}.`);
     effects.onProgress({ type: "scan", runs: scan.runs.length, toIngest: todo.length, skipped: scan.skipped.length });
     await clearStaging(storeDir);
-    const pool = options.reader === "transcoder" ? sharedPool() : undefined;
     let queue: Promise<unknown> = Promise.resolve();
     const withDb = <T>(fn: () => Promise<T>): Promise<T> => {
       const next = queue.then(fn);
       queue = next.catch(() => undefined);
       return next;
     };
-    const loader = { con, withDb, pool, storeDir, effects, rowGroupRows: options.rowGroupRows };
+    const loader = { con, withDb, storeDir, effects, rowGroupRows: options.rowGroupRows };
     let done = 0;
     const failed = new Set<string>();
     try {

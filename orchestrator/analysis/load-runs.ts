@@ -1,7 +1,7 @@
 /**
- * Loads one run: its events files are transcoded to Parquet in the worker pool (transcode/), into the run's
- * staging directory; the staged directory replaces the run's old one (event-store.ts); then one transaction replaces its `runs`, `topologies`, `plans`, `ingest_files` and
- * `ingested_runs` rows. A crash anywhere leaves the run's manifest hash unrecorded, so the next ingestion does it
+ * Loads one run: its events files are counted, then read and written to Parquet by DuckDB into the run's staging
+ * directory; the staged directory replaces the run's old one (event-store.ts); then one transaction replaces its
+ * `runs`, `topologies`, `plans`, `ingest_files` and `ingested_runs` rows. A crash anywhere leaves the run's manifest hash unrecorded, so the next ingestion does it
  * again; the raw files are only read.
  */
 import { join } from "node:path";
@@ -16,7 +16,6 @@ import { planRows, runRow, topologyRows } from "./run-rows.ts";
 import type { RunCandidate } from "./scan-campaign.ts";
 import { RUN_TABLES, TABLES_WITH_RUN_KEY } from "./schema.ts";
 import { quoteIdentifier as q, quoteLiteral as lit } from "./sql.ts";
-import type { TranscodePool } from "./transcode/pool.ts";
 
 export interface LoadedRun {
   run: RunCandidate;
@@ -27,9 +26,6 @@ export interface RunLoader {
   con: DuckDBConnection;
   /** Serialises the statements of runs loaded concurrently on the one connection. */
   withDb: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** The old transcoder's worker pool: when given, it writes the Parquet files instead of DuckDB (the benchmark's
-   * comparison, until the transcoder is deleted). */
-  pool?: TranscodePool;
   storeDir: string;
   effects: AnalysisEffects;
   /** Rows per Parquet row group (tests make it small). */
@@ -43,10 +39,7 @@ export async function loadRun(loader: RunLoader, { run, files }: LoadedRun): Pro
     plan: await readJson(join(run.dir, "plan.json"), effects),
   };
   const staging = await stagingDir(storeDir, run.key);
-  const reports =
-    loader.pool === undefined
-      ? await stageWithDuckDb(loader, run.key, files, staging)
-      : await stageWithTranscoder(loader, loader.pool, run.key, files, staging);
+  const reports = await stageEvents(loader, run.key, files, staging);
   return withDb(async () => {
     await commitRun(storeDir, run.key);
     await con.run("BEGIN TRANSACTION");
@@ -80,7 +73,7 @@ export async function loadRun(loader: RunLoader, { run, files }: LoadedRun): Pro
  * file whose size changed between the two reads is still being written: its counts would not match its rows, so
  * the run fails (reported, retried by the next ingestion) rather than be stored half.
  */
-async function stageWithDuckDb(
+async function stageEvents(
   loader: RunLoader,
   runKey: string,
   files: readonly EventsFile[],
@@ -101,42 +94,9 @@ async function stageWithDuckDb(
         );
       }
       const ingested = valid.get(f.path) ?? 0;
-      return { runKey, file: f.rel, bytes, lines, ingested, invalid: lines - ingested, tornLastLine, fastLines: 0 };
+      return { runKey, file: f.rel, bytes, lines, ingested, invalid: lines - ingested, tornLastLine };
     }),
   );
-}
-
-async function stageWithTranscoder(
-  loader: RunLoader,
-  pool: TranscodePool,
-  runKey: string,
-  files: readonly EventsFile[],
-  outDir: string,
-): Promise<FileReport[]> {
-  const stems = uniqueStems(files.map((f) => f.path));
-  const results = await Promise.all(
-    files.map((f, i) =>
-      pool.run({ path: f.path, runKey, sourceFile: f.rel, outDir, stem: stems[i]!, rowGroupRows: loader.rowGroupRows }),
-    ),
-  );
-  return results.map((r, i) => {
-    const ingested = r.parquet.reduce((s, p) => s + p.rows, 0);
-    const { bytes, lines, tornLastLine, fastLines } = r;
-    const invalid = lines - ingested;
-    return { runKey, file: files[i]!.rel, bytes, lines, ingested, invalid, tornLastLine, fastLines };
-  });
-}
-
-/** A file name per events file: its process name, made safe, with a suffix where two would collide. */
-function uniqueStems(paths: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return paths.map((path) => {
-    const base = (path.split("/").pop() ?? "events").replace(/\.jsonl$/, "").replace(/[^A-Za-z0-9._-]/g, "_");
-    let stem = base;
-    for (let i = 2; seen.has(stem); i++) stem = `${base}-${i}`;
-    seen.add(stem);
-    return stem;
-  });
 }
 
 /** A run's optional JSON document; undefined when absent, a warning when unreadable. */
