@@ -9,12 +9,12 @@
  * loader output newer than the loader, which would otherwise be another campaign's data. Builds of the same checkout
  * therefore take turns (build-lock.ts).
  */
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { cp, mkdir, rename, rm, rmdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
+import { execa } from "execa";
+import { CliError, consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
 import { withBuildLock } from "./build-lock.ts";
 import { CAMPAIGN_ENV } from "./lib/campaign-db.ts";
 
@@ -60,31 +60,23 @@ export const VERSION_ONLY_NPM_NAMES = [
   "vega-lite-api",
 ];
 
-/** A refusal to build, with the sentence to print; the CLI exits with `exitCode`. */
-export class ReportError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
-
 /** Checks the arguments and the campaign before anything is built; returns the absolute campaign directory. */
 export function checkCampaign(arg: string | undefined, cwd = process.cwd()): string {
   if (arg === undefined || arg === "" || arg.startsWith("-")) {
-    throw new ReportError("Usage: npm run report -- <campaignDir> (for example metrics-arks/<campaign>).", 2);
+    throw new CliError("Usage: npm run report -- <campaignDir> (for example metrics-arks/<campaign>).", {
+      exitCode: 2,
+    });
   }
   const dir = resolve(cwd, arg);
   const ingest = `npx tsx orchestrator/analysis/cli.ts ingest ${arg}`;
   if (!existsSync(dir)) {
-    throw new ReportError(
+    throw new CliError(
       `The campaign directory ${dir} does not exist; run the campaign, then the ingestion: ${ingest}.`,
-      2,
+      { exitCode: 2 },
     );
   }
   if (!existsSync(join(dir, "campaign.duckdb"))) {
-    throw new ReportError(`${dir} has no campaign.duckdb; run the ingestion first: ${ingest}.`, 2);
+    throw new CliError(`${dir} has no campaign.duckdb; run the ingestion first: ${ingest}.`, { exitCode: 2 });
   }
   return dir;
 }
@@ -101,13 +93,19 @@ export interface BuildOptions {
   stdout?: "inherit" | "stderr";
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, options: BuildOptions): Promise<number> {
-  return new Promise((done, fail) => {
-    const stdout = options.stdout === "stderr" ? 2 : "inherit";
-    const child = spawn(command, args, { cwd: NOTEBOOKS_DIR, env, stdio: ["ignore", stdout, "inherit"] });
-    child.on("error", fail);
-    child.on("close", (code, signal) => done(code ?? (signal === null ? 1 : 128)));
+/** Runs `observable build` with our stdin closed and its output on ours; answers its exit code (128 for a signal). */
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv, options: BuildOptions): Promise<number> {
+  const result = await execa(command, args, {
+    cwd: NOTEBOOKS_DIR,
+    env,
+    stdin: "ignore",
+    stdout: options.stdout === "stderr" ? 2 : "inherit",
+    stderr: "inherit",
+    reject: false,
   });
+  // a build that could not start at all (no node_modules/.bin/observable) is execa's error, as it was spawn's
+  if (result.failed && result.exitCode === undefined && result.signal === undefined) throw result;
+  return result.exitCode ?? 128;
 }
 
 /** Each loader `src/data/<name>.json.ts` must have produced `_file/data/<name>.<hash>.json`; else its page is broken. */
@@ -138,10 +136,11 @@ async function buildUnlocked(campaignDir: string, options: BuildOptions): Promis
   };
   try {
     const code = await run(join(REPO_DIR, "node_modules", ".bin", "observable"), ["build"], env, options);
-    if (code !== 0) throw new ReportError(`observable build failed (exit ${code}); see its output above.`, 1);
+    if (code !== 0)
+      throw new CliError(`observable build failed (exit ${code}); see its output above.`, { exitCode: 1 });
     const missing = missingData(staging);
     if (missing.length > 0) {
-      throw new ReportError(`The data loaders for ${missing.join(", ")} failed; see their errors above.`, 1);
+      throw new CliError(`The data loaders for ${missing.join(", ")} failed; see their errors above.`, { exitCode: 1 });
     }
     const report = join(campaignDir, "report");
     const temp = join(campaignDir, `report.tmp-${process.pid}`);
@@ -168,20 +167,15 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
   return runCommandLine(argv, USAGE, config, io, async ({ values, positionals }) => {
     if (positionals.length !== 1) throw new UsageError(`Expected one campaign directory, got ${positionals.length}.`);
     const arg = positionals[0]!;
-    try {
-      const dir = checkCampaign(arg);
-      if (values["dry-run"]) {
-        io.out(`Dry run: would build the report of ${dir} into ${join(dir, "report")}; nothing was built.`);
-        return 0;
-      }
-      const report = await buildReport(dir);
-      io.out(`Report written to ${report}; serve it with: npm run report:serve -- ${arg}`);
+    // a refusal to build is a CliError: runCommandLine prints its sentence and exits with its code
+    const dir = checkCampaign(arg);
+    if (values["dry-run"]) {
+      io.out(`Dry run: would build the report of ${dir} into ${join(dir, "report")}; nothing was built.`);
       return 0;
-    } catch (err) {
-      if (!(err instanceof ReportError)) throw err;
-      io.err(err.message);
-      return err.exitCode;
     }
+    const report = await buildReport(dir);
+    io.out(`Report written to ${report}; serve it with: npm run report:serve -- ${arg}`);
+    return 0;
   });
 }
 

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
-import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
+import { CliError, consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
 import { NOTEBOOKS_DIR } from "./build.ts";
 import { startReportServer } from "./serve.ts";
 import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from "./testing/browser.ts";
@@ -78,8 +78,9 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
     }
     const dir = resolve(positionals[0]!);
     if (!existsSync(join(dir, "report", "index.html"))) {
-      io.err(`${dir} has no built report; build it first: npm run report -- ${positionals[0]}`);
-      return 2;
+      throw new CliError(`${dir} has no built report; build it first: npm run report -- ${positionals[0]}`, {
+        exitCode: 2,
+      });
     }
     await takeScreenshots(dir, { out: resolve(values.out ?? join(NOTEBOOKS_DIR, "screenshots")), width }, io);
     return 0;

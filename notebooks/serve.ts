@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readCampaignProgress } from "../orchestrator/campaign/run/campaign-progress.ts";
-import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
+import { CliError, consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -140,8 +140,7 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
     }
     const dir = resolve(arg);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      io.err(`report:serve: ${arg} is not a campaign directory (it does not exist).`);
-      return 2;
+      throw new CliError(`report:serve: ${arg} is not a campaign directory (it does not exist).`, { exitCode: 2 });
     }
     const root = join(dir, "report");
     let server;
@@ -149,12 +148,11 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
       server = await startReportServer(root, port, { campaignDir: dir });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      io.err(
+      const message =
         code === "EADDRINUSE"
           ? `report:serve: port ${port} is in use; choose another with --port <n> (0: any free port).`
-          : `report:serve: could not listen on port ${port}: ${(err as Error).message}`,
-      );
-      return 2;
+          : `report:serve: could not listen on port ${port}: ${(err as Error).message}`;
+      throw new CliError(message, { exitCode: 2, cause: err });
     }
     if (existsSync(join(root, "index.html"))) io.out(`Serving ${root} at ${server.url} (Ctrl-C to stop)`);
     else io.out(`No report is built yet in ${root} (build it with: npm run report -- ${arg}).`);

@@ -9,6 +9,7 @@
  * (GNU's "other error": a locked folder, an existing joblog in fresh mode).
  */
 import {
+  CliError,
   consoleIo,
   isMain,
   runCommandLine,
@@ -71,8 +72,7 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
         if (!isBatchError(err)) throw err;
         // a BatchError naming an option is a bad command line
         if (err.field !== "") throw new UsageError(err.message);
-        io.err(`batch: ${err.message}`);
-        return 255;
+        throw new CliError(`batch: ${err.message}`, { exitCode: 255, cause: err });
       }
     },
   );

@@ -2,9 +2,8 @@
  * `npm run bundle -- <campaignDir> [--out file]`: writes the campaign's reproduction bundle. Exit 0 on success;
  * 2 with a sentence for bad arguments, a missing campaign, or a `.env` secret found in a file; 1 otherwise.
  */
-import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
+import { CliError, consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
 import { bundleCampaign } from "./bundle.ts";
-import { reportFailure } from "./errors.ts";
 
 const USAGE = `Usage: npm run bundle -- <campaignDir> [--out file.tar.gz]
 
@@ -22,7 +21,8 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
       if (!result.flakeLock) io.out("The repository has no flake.lock; the bundle's README says so.");
       return 0;
     } catch (err) {
-      return reportFailure(err, io.err);
+      // a BundleError or AnalysisError ends with its own sentence and code; anything else `Failed: …`, exit 1
+      throw CliError.from(err);
     }
   });
 }

@@ -3,8 +3,7 @@
  * the raw events. Exit 0 with a summary when everything matches; 1 naming every checksum mismatch, or the first
  * figure that differs; 2 with a sentence for bad arguments or something that is not a bundle.
  */
-import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
-import { reportFailure } from "./errors.ts";
+import { CliError, consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
 import { verifyBundle } from "./verify.ts";
 
 const USAGE = `Usage: npm run verify -- <bundle.tar.gz | bundle dir>
@@ -25,7 +24,8 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
       );
       return 0;
     } catch (err) {
-      return reportFailure(err, io.err);
+      // a BundleError or AnalysisError ends with its own sentence and code; anything else `Failed: …`, exit 1
+      throw CliError.from(err);
     }
   });
 }

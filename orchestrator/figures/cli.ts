@@ -3,8 +3,7 @@
  * writes the paper figures of an ingested campaign to `<campaignDir>/figures/`. Exit 0 on success, 2 with a
  * sentence for bad arguments or a campaign that was never ingested, 1 for anything else.
  */
-import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
-import { AnalysisError } from "../analysis/errors.ts";
+import { CliError, consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
 import { FIGURES } from "./figures.ts";
 import { writeFigures } from "./write-figures.ts";
 
@@ -33,8 +32,8 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
       io.out(`Wrote ${written.length} figure(s).`);
       return 0;
     } catch (err) {
-      io.err(AnalysisError.is(err) ? err.message : `Failed: ${(err as Error).message}`);
-      return AnalysisError.is(err) ? err.exitCode : 1;
+      // an AnalysisError ends with its own sentence and code; anything else `Failed: …`, exit 1
+      throw CliError.from(err);
     }
   });
 }

@@ -14,6 +14,7 @@ import {
   isMain,
   runCommandLine,
   untilStopSignal,
+  CliError,
   UsageError,
   type CliIo,
   type ParsedCommandLine,
@@ -92,10 +93,8 @@ async function launch(values: Values, io: CliIo): Promise<number> {
     );
     network = await launchFogNetwork(topology, options, { onProgress: (m) => io.err(m) });
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof ProtocolError) {
-      io.err(err.message);
-      return 2;
-    }
+    if (err instanceof ConfigError || err instanceof ProtocolError)
+      throw new CliError(err.message, { exitCode: 2, cause: err });
     throw err;
   }
   io.err(

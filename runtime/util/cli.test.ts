@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { recordingIo, runCommandLine, UsageError } from "./cli.ts";
+import { CliError, recordingIo, runCommandLine, UsageError } from "./cli.ts";
 
 const USAGE = "Usage: demo <dir> [--out <file>]";
 const CONFIG = { options: { out: { type: "string" } }, allowPositionals: true } as const;
@@ -41,6 +41,41 @@ describe("runCommandLine", () => {
 
   it("exits 2 with the usage for a UsageError thrown by the body", async () => {
     expect(await demo([])).toEqual({ code: 2, out: "", err: `Expected one directory, got 0.\n\n${USAGE}` });
+  });
+});
+
+describe("CliError", () => {
+  it("ends a command line with its sentence on stderr and its exit code, without the usage", async () => {
+    const io = recordingIo();
+    const fail = () => {
+      throw new CliError("The campaign has no events; ingest it first.", { exitCode: 3 });
+    };
+    expect(await runCommandLine(["d"], USAGE, CONFIG, io, fail)).toBe(3);
+    expect(io.stderr).toEqual(["The campaign has no events; ingest it first."]);
+    expect(io.stdout).toEqual([]);
+  });
+
+  it("is a UsageError's base, with exit code 2", () => {
+    CliError.assert(new UsageError("Expected one directory, got 0."), { message: /one directory/, exitCode: 2 });
+    expect(() => CliError.assert(new CliError("x"), { exitCode: 2 })).toThrow(/Expected exit code 2, got 1/);
+    expect(() => CliError.assert(new Error("x"), {})).toThrow(/Expected a CliError/);
+  });
+
+  it("wraps a domain error that knows its exit code, and anything else as `Failed: …`, exit 1", () => {
+    const domain = Object.assign(new Error("No run matches --run x."), { exitCode: 2 });
+    const wrapped = CliError.from(domain);
+    CliError.assert(wrapped, { message: /^No run matches --run x\.$/, exitCode: 2 });
+    expect(wrapped.cause).toBe(domain);
+    CliError.assert(CliError.from(new Error("disk full")), { message: /^Failed: disk full$/, exitCode: 1 });
+    const own = new CliError("as is", { exitCode: 5 });
+    expect(CliError.from(own)).toBe(own);
+  });
+
+  it("lets an error that is not a CliError propagate", async () => {
+    const boom = () => {
+      throw new TypeError("a bug");
+    };
+    await expect(runCommandLine(["d"], USAGE, CONFIG, recordingIo(), boom)).rejects.toThrow(TypeError);
   });
 });
 

@@ -2,7 +2,8 @@
  * The command-line shell every CLI of the repository shares: `node:util` `parseArgs` (strict) plus `--help`, and
  * one exit-status rule. `--help` prints the usage on stdout and exits 0; a bad command line (an unknown option, a
  * missing or malformed value, a wrong number of arguments) prints one sentence naming the option or argument and
- * its value, then the usage, on stderr, and exits 2.
+ * its value, then the usage, on stderr, and exits 2. Any other failure the CLI foresees is a {@link CliError}: its
+ * sentence on stderr, and its exit code.
  *
  *   export async function main(argv: readonly string[], io = consoleIo): Promise<number> {
  *     return runCommandLine(argv, USAGE, { options: { out: { type: "string" } }, allowPositionals: true }, io,
@@ -23,9 +24,53 @@ export interface CliIo {
 
 export const consoleIo: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
-/** A command line the CLI cannot accept; its message is one sentence naming the option or argument and its value. */
-export class UsageError extends Error {
+/**
+ * A failure a CLI reports as one sentence on stderr and ends with `exitCode` (1 unless said; 2 is bad usage or bad
+ * input). Throw it from a {@link runCommandLine} body; a domain error stays in `cause`.
+ */
+export class CliError extends Error {
+  override name = "CliError";
+  readonly exitCode: number;
+
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.exitCode = options.exitCode ?? 1;
+  }
+
+  static is(err: unknown): err is CliError {
+    return err instanceof CliError;
+  }
+
+  /**
+   * `err` as a CliError: itself; an Error that carries an integer `exitCode` (a domain error that knows how a CLI
+   * ends, e.g. `AnalysisError`), with its message and code; anything else as `Failed: <message>`, exit 1.
+   */
+  static from(err: unknown): CliError {
+    if (CliError.is(err)) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    const exitCode = (err as { exitCode?: unknown } | null)?.exitCode;
+    if (err instanceof Error && Number.isInteger(exitCode))
+      return new CliError(message, { exitCode: exitCode as number, cause: err });
+    return new CliError(`Failed: ${message}`, { exitCode: 1, cause: err });
+  }
+
+  /** Test helper: throws unless `err` is a CliError whose message matches and whose exit code is the one given. */
+  static assert(err: unknown, expected: { message?: RegExp; exitCode?: number }): asserts err is CliError {
+    if (!CliError.is(err)) throw new Error(`Expected a CliError, got ${String(err)}.`);
+    if (expected.message !== undefined && !expected.message.test(err.message))
+      throw new Error(`Expected the message to match ${expected.message}, got "${err.message}".`);
+    if (expected.exitCode !== undefined && err.exitCode !== expected.exitCode)
+      throw new Error(`Expected exit code ${expected.exitCode}, got ${err.exitCode}.`);
+  }
+}
+
+/** A command line the CLI cannot accept (exit 2, then the usage); one sentence naming the option or argument and its value. */
+export class UsageError extends CliError {
   override name = "UsageError";
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { exitCode: 2, cause: options.cause });
+  }
 }
 
 /** What a CLI declares: its options and whether it takes positional arguments (`--help` is always added). */
@@ -45,7 +90,8 @@ export type ParsedCommandLine<C extends CommandLineConfig> = ReturnType<
 
 /**
  * Parses `argv` strictly against `config` and runs `body` with the result. Returns 0 after `--help`, 2 after a bad
- * command line (a `parseArgs` error, or a {@link UsageError} thrown by `body`), else `body`'s exit status.
+ * command line (a `parseArgs` error, or a {@link UsageError} thrown by `body`), the exit code of a {@link CliError}
+ * thrown by `body` after printing its message, else `body`'s exit status. Other errors propagate.
  */
 export async function runCommandLine<C extends CommandLineConfig>(
   argv: readonly string[],
@@ -73,7 +119,9 @@ export async function runCommandLine<C extends CommandLineConfig>(
     return await body(args);
   } catch (err) {
     if (err instanceof UsageError) return badCommandLine(io, usage, err.message);
-    throw err;
+    if (!CliError.is(err)) throw err;
+    io.err(err.message);
+    return err.exitCode;
   }
 }
 

@@ -8,7 +8,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigError, ProtocolError } from "../protocol/errors.ts";
-import { consoleIo, runCommandLine, untilStopSignal } from "./cli.ts";
+import { CliError, consoleIo, runCommandLine, untilStopSignal } from "./cli.ts";
 import type { Env } from "./env-vars.ts";
 
 export interface Service {
@@ -38,10 +38,8 @@ async function serve(name: string, start: (env: Env) => Promise<Service>, env: E
   try {
     service = await start(env);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof ProtocolError) {
-      console.error(`${name}: ${err.message}`);
-      return 2;
-    }
+    if (err instanceof ConfigError || err instanceof ProtocolError)
+      throw new CliError(`${name}: ${err.message}`, { exitCode: 2, cause: err });
     throw err;
   }
   const stop = untilStopSignal();

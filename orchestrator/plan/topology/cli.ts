@@ -10,6 +10,7 @@ import {
   consoleIo,
   isMain,
   runCommandLine,
+  CliError,
   UsageError,
   type CliIo,
   type ParsedCommandLine,
@@ -67,14 +68,15 @@ export async function main(args: readonly string[], io: CliIo = consoleIo): Prom
       if (e instanceof ConfigError) {
         const flag = FLAG_OF[e.field];
         const named = `\`${e.field}\``;
-        if (flag === undefined) io.err(e.message);
-        else io.err(e.message.includes(named) ? e.message.replaceAll(named, flag) : `${flag}: ${e.message}`);
-        return 2;
+        const message =
+          flag === undefined
+            ? e.message
+            : e.message.includes(named)
+              ? e.message.replaceAll(named, flag)
+              : `${flag}: ${e.message}`;
+        throw new CliError(message, { exitCode: 2, cause: e });
       }
-      if (isTopologyCheckError(e)) {
-        io.err(e.message);
-        return e.exitCode;
-      }
+      if (isTopologyCheckError(e)) throw CliError.from(e); // 122 or 123, GIRAFF's codes
       throw e;
     }
   });
