@@ -1,5 +1,4 @@
 /** The `npm run runtime` command as a user runs it: a real process, real signals, real exit codes. */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { request } from "../http/client.ts";
 import { DEV_TOPOLOGY_PATH, getJson } from "../testing/fixtures.ts";
+import { startCliProcess } from "../testing/cli-process.ts";
 import { waitUntil } from "../testing/wait.ts";
 import { isAlive } from "../util/is-alive.ts";
 
@@ -14,17 +14,7 @@ const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "giraff-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function runCli(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+const runCli = (args: string[]) => startCliProcess(CLI, args);
 
 const childrenOf = async (pid: number) => {
   return readdirSync("/proc")

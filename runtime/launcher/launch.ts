@@ -5,10 +5,10 @@
  *
  *   launchFogNetwork ──► market (this process) ◄──register── workers ──► nodes (+ gateways) on 127.A.x.y
  */
-import { fork, type ChildProcess } from "node:child_process";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execaNode, type Message } from "execa";
 import { fileEventWriter, nullEventSink } from "../events/writer.ts";
 import { createLogger, type Logger } from "../log.ts";
 import type { GatewayAuth } from "../faas/gateway.ts";
@@ -126,7 +126,7 @@ export async function launchFogNetwork(
     endpointAuth: endpointAuth.name,
   });
 
-  const workers: ChildProcess[] = [];
+  const workers: Worker[] = [];
   const workerInfo: FogNetwork["workers"] = [];
   const nodes: FogNetwork["nodes"] = [];
   const names = new Map(topology.nodes.map((n) => [n.id, n.name]));
@@ -165,21 +165,13 @@ export async function launchFogNetwork(
     }
     await Promise.all(
       (options.inProcess ? [] : partitions).map(async (nodeIds, worker) => {
-        const child = fork(WORKER, [], {
-          // GIRAFF_WORKER_NODE_OPTIONS: extra Node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
-          execArgv: [
-            "--import",
-            "tsx",
-            ...(process.env.GIRAFF_WORKER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? []),
-          ],
-          stdio: ["ignore", "inherit", "inherit", "ipc"],
-        });
+        const child = startWorker();
         workers.push(child);
         workerInfo.push({ pid: child.pid!, nodeIds });
         // a worker that dies takes its nodes with it: the market must stop counting, calling and paying them
-        child.once("exit", (code, signal) => {
+        void child.then(({ exitCode, signal }) => {
           if (stopping) return;
-          const how = signal === null ? `with code ${code}` : `on signal ${signal}`;
+          const how = signal === undefined ? `with code ${exitCode}` : `on signal ${signal}`;
           market.liveness.markDown(nodeIds, `its worker process ${child.pid} exited ${how}`, market.opts.now());
           const shown = nodeIds.slice(0, 10).map((n) => names.get(n) ?? n);
           logger.error(
@@ -241,46 +233,74 @@ export async function launchFogNetwork(
   };
 }
 
-function send(child: ChildProcess, message: ToWorker): void {
-  child.send(message);
-}
-
-function waitFor<T extends FromWorker["type"]>(
-  child: ChildProcess,
-  type: T,
-  timeoutMs = 120_000,
-): Promise<Extract<FromWorker, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => done(new Error(`A node worker did not report "${type}" within ${timeoutMs} ms.`)),
-      timeoutMs,
-    );
-    const onMessage = (m: FromWorker) => {
-      if (m.type === type) done(undefined, m as Extract<FromWorker, { type: T }>);
-      else if (m.type === "failed") done(new Error(`A node worker failed: ${m.message}`));
-    };
-    const onExit = (code: number | null, signal: string | null) =>
-      done(new Error(`A node worker exited (code ${code}, signal ${signal}) before reporting "${type}".`));
-    const done = (err: Error | undefined, value?: Extract<FromWorker, { type: T }>) => {
-      clearTimeout(timer);
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      if (err) reject(err);
-      else resolve(value!);
-    };
-    child.on("message", onMessage);
-    child.on("exit", onExit);
+/**
+ * Forks a node worker through execa with the IPC channel; JSON serialization, as fork's, keeps the message protocol,
+ * and `cleanup` kills the worker if this process exits without stopping it.
+ */
+function startWorker() {
+  return execaNode(WORKER, [], {
+    // GIRAFF_WORKER_NODE_OPTIONS: extra Node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+    nodeOptions: ["--import", "tsx", ...(process.env.GIRAFF_WORKER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [])],
+    ipc: true,
+    serialization: "json",
+    stdin: "ignore",
+    stdout: "inherit",
+    stderr: "inherit",
+    buffer: false,
+    reject: false,
+    cleanup: true,
   });
 }
 
+/** A node worker as execa started it: a promise of how it ended, with the IPC methods. */
+type Worker = ReturnType<typeof startWorker>;
+
+function send(child: Worker, message: ToWorker): void {
+  // ToWorker is plain JSON data (types.ts), which TypeScript cannot prove of its interfaces; a worker that cannot
+  // take the message has exited or is exiting, and waitFor reports that with its exit code
+  child.sendMessage(message as unknown as Message<"json">).catch(() => {});
+}
+
+function waitFor<T extends FromWorker["type"]>(
+  child: Worker,
+  type: T,
+  timeoutMs = 120_000,
+): Promise<Extract<FromWorker, { type: T }>> {
+  const message = child
+    .getOneMessage({ filter: (m) => (m as FromWorker).type === type || (m as FromWorker).type === "failed" })
+    .then(
+      (m) => {
+        const got = m as FromWorker;
+        if (got.type === "failed") throw new Error(`A node worker failed: ${got.message}`);
+        return got as Extract<FromWorker, { type: T }>;
+      },
+      // execa rejects once the channel closes, that is when the worker exits: say how it exited
+      async () => {
+        const { exitCode, signal } = await child;
+        throw new Error(
+          `A node worker exited (code ${exitCode ?? null}, signal ${signal ?? null}) before reporting "${type}".`,
+        );
+      },
+    );
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`A node worker did not report "${type}" within ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
+  });
+  // after a timeout, the wait for the message still ends (when the worker is stopped) and must not go unhandled
+  message.catch(() => {});
+  return Promise.race([message, timedOut]).finally(() => clearTimeout(timer));
+}
+
 /** Asks a worker to stop its nodes, then kills it if it has not exited within 10 s. */
-async function stopWorker(child: ChildProcess): Promise<void> {
+async function stopWorker(child: Worker): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   // Ctrl-C signals the workers too: one may be exiting already, and the write fails (EPIPE); its exit ends the wait
-  if (child.connected) child.send({ type: "stop" } satisfies ToWorker, () => {});
+  if (child.connected) send(child, { type: "stop" });
   else child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
+  await child;
   clearTimeout(timer);
 }
