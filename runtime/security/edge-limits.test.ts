@@ -8,6 +8,7 @@ import { request } from "../http/client.ts";
 import { startJsonServer, type RunningServer } from "../http/server.ts";
 import { slaBody } from "../testing/fixtures.ts";
 import { startMarketWithRoot } from "../testing/market-root.ts";
+import { waitUntil } from "../testing/wait.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,6 +24,11 @@ async function echoServer(limits: { requestTimeoutMs?: number; maxConnections?: 
   });
   cleanups.push(() => server.close());
   return server;
+}
+
+/** The connections the server holds open (a connection refused at the cap is never counted). */
+function connectionCount(server: RunningServer): Promise<number> {
+  return new Promise((resolve, reject) => server.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
 }
 
 function open(server: RunningServer): Promise<Socket> {
@@ -60,7 +66,8 @@ describe("edge limits", () => {
     });
     expect(dropped).toBe(true);
     sockets[0]!.destroy();
-    await new Promise((r) => setTimeout(r, 100));
+    // a place under the cap frees once the server has seen that socket close, not when the client destroys it
+    await waitUntil("the server to count the closed connection out", () => connectionCount(server).then((n) => n < 4));
     const ok = await request(`${server.url}/echo`, { method: "POST", body: { a: 1 }, timeoutMs: 5_000 });
     expect(ok.status).toBe(200);
   });
