@@ -30,9 +30,9 @@ export async function startChild(file: string, args: string[], what = file): Pro
   };
   try {
     // execa rejects the wait once the channel closes, that is when the child exits before reporting its port
-    const message = await child.getOneMessage().catch(async () => {
+    const message = await child.getOneMessage().catch(async (cause: unknown) => {
       const { exitCode } = await child;
-      throw new Error(`${what} exited (code ${exitCode ?? null}) before listening.`);
+      throw new Error(`${what} exited (code ${exitCode ?? null}) before listening.`, { cause });
     });
     return { port: (message as { port: number }).port, stop };
   } catch (err) {

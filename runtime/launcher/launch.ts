@@ -275,10 +275,11 @@ function waitFor<T extends FromWorker["type"]>(
         return got as Extract<FromWorker, { type: T }>;
       },
       // execa rejects once the channel closes, that is when the worker exits: say how it exited
-      async () => {
+      async (cause: unknown) => {
         const { exitCode, signal } = await child;
         throw new Error(
           `A node worker exited (code ${exitCode ?? null}, signal ${signal ?? null}) before reporting "${type}".`,
+          { cause },
         );
       },
     );
