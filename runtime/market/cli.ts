@@ -8,9 +8,13 @@
  *   GIRAFF_OPERATOR_TOKEN_FILE (the operator token, `access.ts`; unset: a random one, printed on stderr at start)
  *   GIRAFF_MARKET_PINNED_KEYS_FILE (JSON {node id: Ed25519 public key}: the only nodes that may register)
  *   GIRAFF_MARKET_OPEN_REGISTRATION (false; true also lets nodes whose key is not pinned join)
+ *   GIRAFF_MARKET_AGREEMENT_KEY_FILE (the market's X25519 key, PKCS#8 PEM, whose public half the nodes pin;
+ *     unset: a fresh one)
  */
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createLogger } from "../log.ts";
+import type { AgreementKeys } from "../protocol/bid-mac.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { strategy as strategyByName } from "../strategies/index.ts";
 import type { MarketRuleName } from "../strategies/types.ts";
@@ -30,6 +34,7 @@ export interface MarketSettings {
   operatorTokenFile: string | undefined;
   pinnedKeysFile: string | undefined;
   openRegistration: boolean;
+  agreementKeyFile: string | undefined;
 }
 
 export function marketSettings(env: Env): MarketSettings {
@@ -44,6 +49,7 @@ export function marketSettings(env: Env): MarketSettings {
     operatorTokenFile: maybeVar(env, "GIRAFF_OPERATOR_TOKEN_FILE"),
     pinnedKeysFile: maybeVar(env, "GIRAFF_MARKET_PINNED_KEYS_FILE"),
     openRegistration: booleanVar(env, "GIRAFF_MARKET_OPEN_REGISTRATION", false),
+    agreementKeyFile: maybeVar(env, "GIRAFF_MARKET_AGREEMENT_KEY_FILE"),
   };
 }
 
@@ -81,6 +87,22 @@ export function readPinnedKeys(file: string): Map<string, string> {
   return keys;
 }
 
+/** The X25519 key in `GIRAFF_MARKET_AGREEMENT_KEY_FILE` (the Grid'5000 provider writes it, owner only). */
+function readAgreementKey(file: string): AgreementKeys {
+  try {
+    const privateKey = createPrivateKey(readFileSync(file, "utf8"));
+    if (privateKey.asymmetricKeyType !== "x25519") throw new Error(`a ${privateKey.asymmetricKeyType} key`);
+    const publicKey = createPublicKey(privateKey).export({ type: "spki", format: "der" }).toString("base64");
+    return { publicKey, privateKey };
+  } catch (err) {
+    throw new ConfigError(
+      "GIRAFF_MARKET_AGREEMENT_KEY_FILE",
+      `\`GIRAFF_MARKET_AGREEMENT_KEY_FILE\` is not a readable X25519 PKCS#8 PEM key: ${file}.`,
+      { cause: err },
+    );
+  }
+}
+
 export async function startMarketFromEnv(env: Env): Promise<Service> {
   const s = marketSettings(env);
   const events = eventSinkFromEnv(env, "market");
@@ -93,6 +115,7 @@ export async function startMarketFromEnv(env: Env): Promise<Service> {
     ...(s.operatorTokenFile === undefined ? {} : { operatorToken: readOperatorToken(s.operatorTokenFile) }),
     ...(s.pinnedKeysFile === undefined ? {} : { pinnedKeys: readPinnedKeys(s.pinnedKeysFile) }),
     openRegistration: s.openRegistration,
+    ...(s.agreementKeyFile === undefined ? {} : { agreement: readAgreementKey(s.agreementKeyFile) }),
     events,
     logger: createLogger("market"),
   });
@@ -118,6 +141,7 @@ Configured by the environment (defaults in parentheses):
   GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE
   GIRAFF_OPERATOR_TOKEN_FILE      the operator token (unset: a random one, printed on stderr)
   GIRAFF_MARKET_PINNED_KEYS_FILE  JSON {node id: public key}: the nodes that may register
-  GIRAFF_MARKET_OPEN_REGISTRATION (false; true also lets nodes whose key is not pinned join)`;
+  GIRAFF_MARKET_OPEN_REGISTRATION (false; true also lets nodes whose key is not pinned join)
+  GIRAFF_MARKET_AGREEMENT_KEY_FILE the market's X25519 key, PKCS#8 PEM (unset: a fresh one)`;
 
 if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("market", startMarketFromEnv, { usage: USAGE });

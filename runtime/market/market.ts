@@ -49,6 +49,8 @@ export interface MarketOptions {
   pinnedKeys?: ReadonlyMap<string, string>;
   /** Also let nodes whose key is not pinned join (an open market; default false). */
   openRegistration?: boolean;
+  /** The market's X25519 keys, when its starter drew them and pins the public half at the nodes (default: fresh). */
+  agreement?: AgreementKeys;
   /** The most nodes the market holds (default 100,000). */
   maxNodes?: number;
   /**
@@ -88,7 +90,7 @@ export interface MarketOptions {
   operatorToken?: string;
 }
 
-export type ResolvedMarketOptions = Required<Omit<MarketOptions, "pinnedKeys" | "linkTo" | "peers">> &
+export type ResolvedMarketOptions = Required<Omit<MarketOptions, "pinnedKeys" | "linkTo" | "peers" | "agreement">> &
   Pick<MarketOptions, "pinnedKeys" | "linkTo" | "peers">;
 
 const REGISTRATION_RATE = 100;
@@ -161,7 +163,7 @@ export function resolveMarketOptions(opts: MarketOptions): ResolvedMarketOptions
 
 export async function startMarket(options: MarketOptions = {}): Promise<RunningMarket> {
   const opts = resolveMarketOptions(options);
-  const agreement = generateAgreementKeys();
+  const agreement = options.agreement ?? generateAgreementKeys();
   const registry = new FogRegistry({
     requireSignatures: opts.requireSignatures,
     pinnedKeys: opts.pinnedKeys,

@@ -12,7 +12,8 @@
  *                | embedded (start the embedded gateway on GIRAFF_NODE_IP:GIRAFF_FAAS_PORT) | none
  *   GIRAFF_PROXY_PORT (3128, told to functions)  GIRAFF_LOGS_DIR (function logs)  GIRAFF_EVENTS  GIRAFF_RUN
  *   GIRAFF_READY_FILE  GIRAFF_NODE_KEY_FILE (the node's Ed25519 key, PKCS#8 PEM; unset: a fresh one, which only an
- *   open market takes)
+ *   open market takes)  GIRAFF_MARKET_KEY (the market's X25519 public key, SPKI DER base64: a registration answer
+ *   carrying another is refused; unset: the answer's key is taken)
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -73,6 +74,8 @@ export function nodeCliSettings(env: Env): NodeCliSettings {
     valuation: maybeVar(env, "GIRAFF_VALUATION") ?? "quadratic",
     reduction: booleanVar(env, "GIRAFF_REDUCTION", false),
     latencyModel: maybeVar(env, "GIRAFF_LATENCY_MODEL") ?? "tcp",
+    // the market's X25519 public key, pinned by whoever started the market (launcher, Grid'5000 provider)
+    marketKey: maybeVar(env, "GIRAFF_MARKET_KEY"),
   };
   resolveNodeConfig(spec); // unknown strategy, valuation or model names fail here, naming the field
   const keys = nodeKeys(maybeVar(env, "GIRAFF_NODE_KEY_FILE"));
@@ -176,6 +179,7 @@ Configured by the environment (defaults in parentheses):
   GIRAFF_FAAS_URL, GIRAFF_FAAS_USER, GIRAFF_FAAS_PASSWORD_FILE   the OpenFaaS gateway
   GIRAFF_PROXY_PORT           told to functions (3128)
   GIRAFF_LOGS_DIR, GIRAFF_EVENTS, GIRAFF_RUN, GIRAFF_READY_FILE
-  GIRAFF_NODE_KEY_FILE        the node's Ed25519 key, PKCS#8 PEM (unset: a fresh one, for an open market)`;
+  GIRAFF_NODE_KEY_FILE        the node's Ed25519 key, PKCS#8 PEM (unset: a fresh one, for an open market)
+  GIRAFF_MARKET_KEY           the market's X25519 public key to pin (unset: the one its registration answer carries)`;
 
 if (isMain(import.meta.url)) process.exitCode = await serveUntilSignal("node", startNodeFromEnv, { usage: USAGE });

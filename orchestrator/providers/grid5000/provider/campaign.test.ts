@@ -1,11 +1,18 @@
 /**
- * A campaign with `--provider grid5000`, as a user runs it, against the **fake** Grid'5000 API (on a virtual clock
- * driven 50× faster than real time) and a real OpenSSH sshd on loopback. The "VMs" are loopback addresses of the
- * reserved subnet (the fake's site network is 127.140.0.0/14), each served by the sshd: the real runtime entry
- * points run there, started over SSH, reached through SSH tunnels, and their events are collected over SFTP.
- * Only what cannot run here is simulated: libvirt, qemu-img, tc, ping and reboots go to a transcript
- * (`G5K_SIMULATE_HOSTS`), which the test reads. Every ending — success, failure, SIGINT, SIGTERM, an abort at each
- * step — must leave no job alive in the fake API, and the password must appear nowhere.
+ * A campaign with `--provider grid5000`, as a user runs it, against the **fake** Grid'5000 API (HTTPS, on a virtual
+ * clock driven 50× faster than real time) and a real OpenSSH sshd on loopback, which plays two kinds of machines:
+ *
+ * - the **hosts** of the job (gros-1… mapped to 127.139.0.1… by G5K_SSH_RESOLVE), as in a job without the `deploy`
+ *   type: the Grid'5000 login logs in, root is refused until a `sudo-g5k` stand-in has appended the login's keys
+ *   to that host's root keys (provider/testing/g5k-hosts.ts);
+ * - the **VMs**, loopback addresses of the reserved subnet (the fake's nancy /14 moved to 127.140.0.0/14): the real
+ *   runtime entry points run there, started over SSH, reached through SSH tunnels, their events collected over
+ *   SFTP, their host keys trusted on first use in the deployment's own known_hosts.
+ *
+ * Only what cannot run here is simulated: libvirt, qemu-img, mount, tc, ping and reboots go to a transcript
+ * (`G5K_SIMULATE_HOSTS`), where the commands that really ran over SSH on the hosts (sudo-g5k, the root check) are
+ * recorded too, in order. Every ending — success, failure, SIGINT, SIGTERM, an abort at each step — must leave no
+ * job alive in the fake API, and the password must appear nowhere.
  */
 import {
   mkdtempSync,
@@ -23,7 +30,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../../../../runtime/testing/wait.ts";
 import { runCampaign } from "../../../campaign/run/run-campaign.ts";
 import { startFakeGrid5000, type FakeGrid5000 } from "../fake/index.ts";
+import { SshTransport } from "../transport/index.ts";
 import { sshdSkipReason, startSshd, type Sshd } from "../transport/testing/sshd.ts";
+import { prepareG5kHosts, type G5kHosts } from "./testing/g5k-hosts.ts";
 import { REPO_ROOT, startCampaignCli } from "../../../campaign/run/testing.ts";
 
 const ROOT = REPO_ROOT;
@@ -34,6 +43,12 @@ const scratch = mkdtempSync(join(tmpdir(), "giraff-g5k-campaign-"));
 
 let fake: FakeGrid5000;
 let sshd: Sshd;
+let hosts: G5kHosts;
+/** gros-1… of the fake's nancy, each at its own loopback address of the same sshd (which listens on 16 at most). */
+const HOSTS = Array.from({ length: 6 }, (_, i) => ({
+  name: `gros-${i + 1}.nancy.grid5000.fr`,
+  address: `127.139.0.${i + 1}`,
+}));
 let ticker: NodeJS.Timeout | undefined;
 /** The fake's clock follows real time 50× faster while `ticking`: jobs start in half a second. */
 const tick = (on: boolean) => {
@@ -50,12 +65,20 @@ beforeAll(async () => {
   });
   // VM addresses: 127.140.0.2 and up (network, first host skipped)
   const vms = Array.from({ length: 8 }, (_, i) => `ListenAddress 127.140.0.${i + 2}`);
-  sshd = await startSshd({ listenAddress: "127.140.0.1", allowTcpForwarding: true, extraConfig: vms });
+  hosts = await prepareG5kHosts({ login: "alice", addresses: HOSTS.map((h) => h.address) });
+  sshd = await startSshd({
+    listenAddress: "127.140.0.1",
+    allowTcpForwarding: true,
+    extraConfig: [...vms, ...hosts.extraConfig],
+  });
+  // the login's NFS home holds the key the campaign uses, as on Grid'5000
+  await hosts.authorizeLogin(sshd.clientKeyPath);
 }, 60_000);
 
 afterAll(async () => {
   tick(false);
   await sshd?.stop();
+  await hosts?.close();
   await fake?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -99,6 +122,9 @@ function campaignFolder(name: string, extra: string[] = []): string {
       "G5K_FAAS=embedded",
       "G5K_POLL_S=0.1",
       `G5K_SIMULATE_HOSTS=${join(scratch, name, "hosts.transcript")}`,
+      `G5K_SSH_RESOLVE=${HOSTS.map((h) => `${h.name}=${h.address}:${sshd.port}`).join(",")}`,
+      // never the user's own ~/.ssh/known_hosts: this sshd's host key is new at every test run
+      `G5K_KNOWN_HOSTS=${join(scratch, name, "known_hosts")}`,
       ...extra,
     ].join("\n"),
   );
@@ -147,10 +173,86 @@ function expectNoSecret(texts: string[], dirs: string[]) {
   }
 }
 
+/** What `id -u` prints as root on a host address, or why the login failed. */
+async function rootLogsIn(address: string): Promise<string> {
+  return runAs("root", address, "id -u");
+}
+
+async function loginLogsIn(address: string): Promise<string> {
+  return runAs("alice", address, "id -un");
+}
+
+async function runAs(user: string, address: string, command: string): Promise<string> {
+  const ssh = await SshTransport.create({ credentials: { privateKeyPath: sshd.clientKeyPath }, hostKeyPolicy: "off" });
+  try {
+    const r = await ssh.exec({ name: `${user}@${address}`, address, port: sshd.port, user }, command);
+    return r.stdoutTail.trim();
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await ssh.close();
+  }
+}
+
+/** Transcript blocks in order: `{ who, command }` where who is `<host>` (simulated) or `<user>@<host>` (over SSH). */
+function blocks(transcript: string): { who: string; command: string }[] {
+  return transcript
+    .split(/^\$ /m)
+    .filter((b) => b !== "")
+    .map((b) => ({ who: b.slice(0, b.indexOf("\n")), command: b.slice(b.indexOf("\n") + 1).trimEnd() }));
+}
+
+/** On every host with a libvirt command: sudo-g5k as the login, then root logs in, and only then libvirt. */
+function expectRootBeforeLibvirt(transcript: string) {
+  const all = blocks(transcript);
+  const libvirtHosts = [...new Set(all.filter((b) => /^virsh /m.test(b.command)).map((b) => b.who))];
+  expect(libvirtHosts.length).toBeGreaterThan(0);
+  for (const host of libvirtHosts) {
+    const sudo = all.findIndex(
+      (b) => b.who === `alice@${host}` && /\| sudo-g5k tee -a \/root\/\.ssh\/authorized_keys/.test(b.command),
+    );
+    const root = all.findIndex((b) => b.who === `root@${host}` && b.command === "id -u");
+    const firstVirsh = all.findIndex((b) => b.who === host && /^virsh /m.test(b.command));
+    const mount = all.findIndex((b) => b.who === host && b.command.includes("mount --bind /tmp/giraff-vms"));
+    expect(sudo, `sudo-g5k on ${host}`).toBeGreaterThan(-1);
+    expect([sudo < root, root < mount, mount < firstVirsh], host).toEqual([true, true, true]);
+  }
+}
+
+/** Every domain started carries root's keys (the campaign's key) as an SMBIOS credential, written before create. */
+function expectKeysInDomains(transcript: string, publicKey: string) {
+  const all = blocks(transcript);
+  const creates = all.flatMap((b, i) => (b.command.startsWith("virsh create ") ? [i] : []));
+  for (const i of creates) {
+    const vm = /\/([^/]+)\.xml$/.exec(all[i]!.command)![1]!;
+    const domain = all
+      .slice(0, i)
+      .findLast((b) => b.who === all[i]!.who && b.command.startsWith(`cat > /tmp/giraff-vms/${vm}.xml`));
+    const entry = /io\.systemd\.credential\.binary:ssh\.authorized_keys\.root=([A-Za-z0-9+/=]+)/.exec(domain!.command);
+    expect(Buffer.from(entry![1]!, "base64").toString(), vm).toContain(publicKey.trim());
+  }
+}
+
+/** The VMs took their addresses from the lease's subnet(s), VM i from subnet floor(i / 1021), as the log says. */
+function expectSubnetsOfLease(out: string, log: string) {
+  const stateFile = filesUnder(out).find((f) => f.endsWith("grid5000-state.json"))!;
+  const state = JSON.parse(readFileSync(stateFile, "utf8"));
+  const subnets: string[] = state.lease.subnets;
+  expect(log).toContain(`addresses from ${subnets[0]}`);
+  state.vms.forEach((vm: { ip: string }, i: number) => {
+    const [base, bits] = subnets[Math.floor(i / 1021)]!.split("/");
+    const toInt = (ip: string) => ip.split(".").reduce((a, b) => a * 256 + Number(b), 0);
+    expect(Math.floor(toInt(vm.ip) / 2 ** (32 - Number(bits))), vm.ip).toBe(toInt(base!) / 2 ** (32 - Number(bits)));
+  });
+}
+
 describe.skipIf(skip !== undefined)("a campaign on the grid5000 provider (fake API, real sshd)", () => {
   it(
-    "reserves one job, runs both strategies on it, collects the VMs' events and deletes the job",
+    "reserves one job, gets root on its hosts through sudo-g5k, runs both strategies, collects and deletes the job",
     async () => {
+      // as on Grid'5000 in a job without the deploy type: the login gets in, root does not
+      expect(await rootLogsIn(HOSTS[0]!.address)).toMatch(/refused|authentication/i);
+      expect(await loginLogsIn(HOSTS[0]!.address)).toBe("alice");
       tick(true);
       const before = fake.requests.length;
       const folder = campaignFolder("ok");
@@ -184,14 +286,33 @@ describe.skipIf(skip !== undefined)("a campaign on the grid5000 provider (fake A
         .filter((r) => r.method === "POST" && r.path === "/sites/nancy/jobs");
       expect(submitted).toHaveLength(1);
       expect(aliveJobs()).toEqual([]);
-      // libvirt and tc were only simulated: their transcript shows what would have run
+      // libvirt and tc were only simulated: their transcript shows what would have run, after what ran for real
       const transcript = readFileSync(join(folder, "hosts.transcript"), "utf8");
       expect(transcript.match(/^virsh create /gm)).toHaveLength(4);
-      expect(transcript).toMatch(/qemu-img create -f qcow2 -F qcow2 -b \/tmp\/giraff-vms\/base.qcow2/);
+      expectRootBeforeLibvirt(transcript);
+      expectKeysInDomains(transcript, readFileSync(`${sshd.clientKeyPath}.pub`, "utf8"));
+      expect(transcript).toMatch(
+        /qemu-img create -f qcow2 -F qcow2 -b \/var\/lib\/libvirt\/images\/giraff-vms\/base.qcow2/,
+      );
+      expectSubnetsOfLease(out, c.err());
+      // the NFS home access for the VMs' addresses was granted before any VM started
+      const log = c.err();
+      expect(log.indexOf("boot: NFS home access granted")).toBeGreaterThan(-1);
+      expect(log.indexOf("boot: NFS home access granted")).toBeLessThan(log.indexOf("boot: starting 4 VMs"));
+      // the VMs' host keys were trusted on first use in the deployment's own file, not the user's
+      expect(log).toMatch(
+        /first contact with \[127\.140\.0\.\d+\]:\d+: its key SHA256:\S+ is now trusted in \S+vm_known_hosts/,
+      );
       expect(transcript).toMatch(/tc qdisc add dev eth0 parent 1:1 handle 10: netem delay/);
       expect(transcript).toMatch(/^\$ 127\.140\.0\.\d\nping -n -q -c 10 -i 0.2 -w 20 127\.140\.0\.\d$/m);
       expect(transcript.match(/systemctl reboot/g)).toHaveLength(4 * 2);
       expectNoSecret([c.out(), c.err()], [out, join(folder, "vms")]);
+      // root was given on the hosts of the job, and only there
+      const used = HOSTS.filter((h) => transcript.includes(`$ alice@${h.name}\n`));
+      expect(used.length).toBeGreaterThan(0);
+      for (const h of used) expect(await rootLogsIn(h.address)).toBe("0");
+      const unused = HOSTS.find((h) => !used.includes(h))!;
+      expect(await rootLogsIn(unused.address)).toMatch(/refused|authentication/i);
     },
     LONG,
   );

@@ -16,10 +16,26 @@ describe("grid5000Settings", () => {
       image: { path: "/home/alice/giraff/nixos.qcow2", sha256: SHA },
       vmSshPort: 22,
       vmRepo: "/opt/giraff-ts",
-      faas: "openfaas",
+      // embedded until a run on Grid'5000 has shown OpenFaaS works with the images built into the VM image
+      faas: "embedded",
       pollInitialMs: 5000,
       simulateHosts: undefined,
     });
+    expect(s.sshResolve.size).toBe(0);
+  });
+
+  it("reads G5K_SSH_RESOLVE as name=address[:port] pairs, and names the variable and the entry when one is not", () => {
+    const env = {
+      G5K_IMAGE_SHA256: SHA,
+      G5K_SSH_RESOLVE: "gros-1.nancy.grid5000.fr=127.139.0.1:2222, gros-2.nancy.grid5000.fr=127.139.0.2",
+    };
+    expect([...grid5000Settings(env, "gros", alice).sshResolve]).toEqual([
+      ["gros-1.nancy.grid5000.fr", { address: "127.139.0.1", port: 2222 }],
+      ["gros-2.nancy.grid5000.fr", { address: "127.139.0.2", port: 22 }],
+    ]);
+    expect(() => grid5000Settings({ ...env, G5K_SSH_RESOLVE: "gros-1=localhost" }, "gros", alice)).toThrow(
+      /`G5K_SSH_RESOLVE` entries as <name>=<IP address>\[:<port>\], got "gros-1=localhost"/,
+    );
   });
 
   it("takes the key's passphrase and the ssh-agent from the process environment only", () => {

@@ -21,9 +21,10 @@
  * | `G5K_VM_SSH_PORT` | 22 | sshd port of the VMs |
  * | `G5K_VM_REPO` | /opt/giraff-ts | the repository on the VMs (the image links it there) |
  * | `G5K_VM_WORKDIR` | /var/lib/giraff | per-VM env files, logs, events and pids on the VMs |
- * | `G5K_FAAS` | openfaas | how fog nodes run functions: openfaas (K3s), embedded, none |
+ * | `G5K_FAAS` | embedded | how fog nodes run functions: embedded, openfaas (K3s), none; embedded until a run on Grid'5000 has shown OpenFaaS works with the images built into the VM image (nothing to pull) |
  * | `G5K_POLL_S` | 5 | first delay between job polls (grows ×1.5) |
  * | `G5K_SIMULATE_HOSTS` | unset | transcript path: host and VM system commands are recorded and simulated |
+ * | `G5K_SSH_RESOLVE` | unset | `<name>=<address>[:<port>]`, comma-separated: where SSH reaches these host names (rehearsals on loopback, as curl's `--resolve`) |
  */
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -59,6 +60,8 @@ export interface Grid5000Settings {
   faas: (typeof FAAS_MODES)[number];
   pollInitialMs: number;
   simulateHosts: string | undefined;
+  /** `G5K_SSH_RESOLVE`: host name → where SSH connects instead of resolving the name. */
+  sshResolve: ReadonlyMap<string, { address: string; port: number }>;
 }
 
 /** Grid'5000 sites of the clusters GIRAFF used (giraff.md §11.1). */
@@ -136,10 +139,30 @@ export function grid5000Settings(
     vmSshPort: portVar(env, "G5K_VM_SSH_PORT", 22),
     vmRepo: maybeVar(env, "G5K_VM_REPO") ?? "/opt/giraff-ts",
     vmWorkDir: maybeVar(env, "G5K_VM_WORKDIR") ?? "/var/lib/giraff",
-    faas: oneOfVar(env, "G5K_FAAS", FAAS_MODES, "openfaas"),
+    // embedded until a run on Grid'5000 has shown OpenFaaS works with the images built into the VM image
+    faas: oneOfVar(env, "G5K_FAAS", FAAS_MODES, "embedded"),
     pollInitialMs: poll * 1000,
     simulateHosts: maybeVar(env, "G5K_SIMULATE_HOSTS"),
+    sshResolve: parseSshResolve(maybeVar(env, "G5K_SSH_RESOLVE")),
   };
+}
+
+/** `G5K_SSH_RESOLVE`: `gros-1.nancy.grid5000.fr=127.139.0.1:2222,…`; the port defaults to 22. */
+function parseSshResolve(value: string | undefined): Map<string, { address: string; port: number }> {
+  const out = new Map<string, { address: string; port: number }>();
+  for (const entry of (value ?? "").split(",").map((e) => e.trim())) {
+    if (entry === "") continue;
+    const m = /^([^=\s]+)=([0-9.]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?$/.exec(entry);
+    const port = Number(m?.[3] ?? "22");
+    if (m === null || port < 1 || port > 65535) {
+      throw new ConfigError(
+        "G5K_SSH_RESOLVE",
+        `Expected \`G5K_SSH_RESOLVE\` entries as <name>=<IP address>[:<port>], got ${JSON.stringify(entry)}.`,
+      );
+    }
+    out.set(m[1]!, { address: m[2]!.replace(/^\[|\]$/g, ""), port });
+  }
+  return out;
 }
 
 /** The PEM certificates of `G5K_API_CA`, read at the boundary so a wrong path fails before anything is reserved. */

@@ -11,6 +11,10 @@
  * - `tc` scripts are parsed into per-VM rules (destination → netem delay), and `ping` answers with the RTT those
  *   rules would give: the delay from the VM to the destination plus the delay back;
  * - anything else succeeds with no output.
+ *
+ * Commands that really run over SSH on the hosts during a rehearsal (sudo-g5k as the login, the root check) are
+ * appended to the same transcript by {@link recordedExec}, as `$ <user>@<host>`, so the transcript shows what ran
+ * on each host in order.
  */
 import { appendFileSync, mkdirSync } from "node:fs";
 import { randomUUID } from "node:crypto";
@@ -101,4 +105,15 @@ export class SimulatedHosts implements RemoteExec {
       "",
     ].join("\n");
   }
+}
+
+/** `exec`, with each command appended to the transcript as `$ <prefix><host>` before it runs. */
+export function recordedExec(transcriptPath: string, prefix: string, exec: RemoteExec): RemoteExec {
+  mkdirSync(dirname(transcriptPath), { recursive: true });
+  return {
+    exec(host, command, options) {
+      appendFileSync(transcriptPath, `$ ${prefix}${host}\n${command}\n\n`);
+      return exec.exec(host, command, options);
+    },
+  };
 }

@@ -36,6 +36,10 @@ export const operatorTokenFile = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick
 export const pinnedKeysFile = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement, "name">) =>
   `${vmDir(o, vm)}/pinned-keys.json`;
 
+/** Where the market reads its X25519 private key (PKCS#8 PEM), drawn by the provider for each deployment (owner only). */
+export const marketKeyFile = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement, "name">) =>
+  `${vmDir(o, vm)}/market-key.pem`;
+
 /** Where a fog node reads its private key, made by the provider for each deployment (owner only). */
 export const nodeKeyFile = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPlacement, "name">) =>
   `${vmDir(o, vm)}/node-key.pem`;
@@ -43,12 +47,16 @@ export const nodeKeyFile = (o: Pick<VmRuntimeOptions, "workDir">, vm: Pick<VmPla
 /** Where the fog-node image keeps its OpenFaaS gateway password (root only). */
 export const OPENFAAS_PASSWORD_FILE = "/etc/giraff/openfaas-password";
 
-/** Every VM's processes, in start order within the VM (the market before the root node). */
+/**
+ * Every VM's processes, in start order within the VM (the market before the root node). With `keys`, the market
+ * reads its X25519 key from {@link marketKeyFile} and every node pins its public half.
+ */
 export function vmProcesses(
   topology: Topology,
   vms: readonly VmPlacement[],
   runtime: RuntimeSpec,
   o: VmRuntimeOptions,
+  keys?: { marketPublicKey: string },
 ): Map<string, VmProcess[]> {
   const ipOf = new Map(vms.map((v) => [v.vm, v.ip!]));
   const root = topology.nodes.find((n) => n.parent === null)!;
@@ -78,6 +86,7 @@ export function vmProcesses(
           GIRAFF_MARKET_HOST: vm.ip!,
           GIRAFF_OPERATOR_TOKEN_FILE: operatorTokenFile(o, vm),
           GIRAFF_MARKET_PINNED_KEYS_FILE: pinnedKeysFile(o, vm),
+          ...(keys === undefined ? {} : { GIRAFF_MARKET_AGREEMENT_KEY_FILE: marketKeyFile(o, vm) }),
           GIRAFF_STRATEGY: runtime.strategy,
           ...(runtime.marketRule === undefined ? {} : { GIRAFF_MARKET_RULE: runtime.marketRule }),
         },
@@ -91,6 +100,7 @@ export function vmProcesses(
         GIRAFF_NODE_ID: node.id,
         GIRAFF_NODE_IP: vm.ip!,
         GIRAFF_NODE_KEY_FILE: nodeKeyFile(o, vm),
+        ...(keys === undefined ? {} : { GIRAFF_MARKET_KEY: keys.marketPublicKey }),
         ...(node.parent === null
           ? { GIRAFF_MARKET_URL: marketUrl }
           : { GIRAFF_PARENT_URL: `http://${ipOf.get(node.parent)}:${PORTS.node}` }),

@@ -9,7 +9,8 @@ export type VmErrorReason =
   | "command-failed" // a command exited non-zero
   | "unexpected-state" // a domain is neither running nor paused
   | "reset-timeout" // the boot id did not change in time
-  | "reset-failed"; // some VMs of a fan-out could not be reset
+  | "reset-failed" // some VMs of a fan-out could not be reset
+  | "no-root"; // root cannot log in to a host after sudo-g5k
 
 export class VmError extends Error {
   override name = "VmError";

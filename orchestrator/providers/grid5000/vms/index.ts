@@ -3,8 +3,12 @@ export { execOverTransport, type ExecOutcome, type ExecTransport, type RemoteExe
 export { isVmError, VmError, type VmErrorReason } from "./errors.ts";
 export {
   ALREADY_STAGED,
+  GRANT_ROOT_COMMAND,
   LIST_COMMAND,
+  READ_LOGIN_KEYS_COMMAND,
+  ROOT_CHECK_COMMAND,
   STAGED,
+  libvirtDirCommand,
   cleanupCommand,
   createCommand,
   destroyCommand,
@@ -14,7 +18,8 @@ export {
   stageImageCommand,
   type ImageSource,
 } from "./commands.ts";
-export { domainXml, writeDomainCommand } from "./domain-xml.ts";
+export { ROOT_KEYS_CREDENTIAL, domainXml, writeDomainCommand } from "./domain-xml.ts";
+export { grantRootOnHosts, type RootAccessEffects, type RootAccessOptions } from "./root-access.ts";
 export { startVms, stopVms, type LaunchOptions, type StartReport } from "./launcher.ts";
 export { BOOT_ID_COMMAND, REBOOT_COMMAND, resetVm, resetVms, type ResetOptions, type ResetResult } from "./reset.ts";
 export { DEFAULT_LAYOUT, byHost, vmSpecsOf, type HostLayout, type VmSpec } from "./spec.ts";

@@ -10,6 +10,7 @@ import { DEFAULT_LAYOUT, vmSpecsOf } from "./spec.ts";
 import { IMAGE, smallPlan } from "./testing.ts";
 
 const GOLDEN = join(import.meta.dirname, "golden");
+const ROOT_KEYS = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE3lz7Xr0M8JQ1pX6mS3m1bLrP2yJcO0n1cD4r5h6wYv alice@frontend\n";
 const vms = vmSpecsOf(smallPlan().vms);
 
 /** A fake host world: `virsh list` prints what the fake believes runs on each host; create/destroy update it. */
@@ -86,12 +87,25 @@ describe("startVms / stopVms", () => {
 });
 
 describe("domainXml", () => {
-  it("matches the golden domain of the market VM (vCPUs, memory, overlay, bridge, MAC)", () => {
-    const xml = domainXml(vms[0]!, DEFAULT_LAYOUT);
+  it("matches the golden domain of the market VM (vCPUs, memory, overlay, bridge, MAC, root's keys)", () => {
+    const xml = domainXml({ ...vms[0]!, rootKeys: ROOT_KEYS }, DEFAULT_LAYOUT);
     expectGoldenText(join(GOLDEN, "market.domain.xml"), xml);
     expect(xml).toContain("<vcpu>4</vcpu>");
     expect(xml).toContain("<memory unit='KiB'>4194304</memory>");
     expect(xml).toContain("<mac address='00:16:3e:90:04:02'/>");
+    // the disk as libvirt opens it, through the bind mount of the working directory
+    expect(xml).toContain("<source file='/var/lib/libvirt/images/giraff-vms/market.qcow2'/>");
+  });
+
+  it("hands root's keys to the VM as a systemd credential in the SMBIOS OEM strings, only when given", () => {
+    const xml = domainXml({ ...vms[0]!, rootKeys: ROOT_KEYS }, DEFAULT_LAYOUT);
+    expect(xml).toMatch(/<os>[^]*<smbios mode='sysinfo'\/>[^]*<\/os>/);
+    const entry = /<entry>io\.systemd\.credential\.binary:ssh\.authorized_keys\.root=([A-Za-z0-9+/=]+)<\/entry>/.exec(
+      xml,
+    );
+    expect(Buffer.from(entry![1]!, "base64").toString()).toBe(ROOT_KEYS);
+    const without = domainXml(vms[0]!, DEFAULT_LAYOUT);
+    expect(without).not.toMatch(/smbios|sysinfo|credential/);
   });
 
   it("escapes names", () => {
