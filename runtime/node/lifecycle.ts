@@ -45,11 +45,14 @@ function authenticateCommand(
   });
 }
 
-/** `POST /api/accept/{slaId}`: the market pays this node; re-check capacity, commit, schedule the expiry. */
-export function acceptPayment(state: NodeState, slaId: string, body: AcceptRequest): AcceptAck {
-  const { config, effects } = state;
-  authenticateCommand(state, "payment", slaId, body);
-  const now = effects.now();
+/** The node's record of the SLA a command names, once authenticated; a bid id other than this node's is a 409. */
+function commandedRecord(
+  state: NodeState,
+  what: "payment" | "provisioning",
+  slaId: string,
+  body: AcceptRequest,
+): FunctionRecord {
+  authenticateCommand(state, what, slaId, body);
   const record = state.table.require(slaId);
   if (body.bidId !== undefined && body.bidId !== record.bidId) {
     throw new ProtocolError({
@@ -59,6 +62,14 @@ export function acceptPayment(state: NodeState, slaId: string, body: AcceptReque
       status: 409,
     });
   }
+  return record;
+}
+
+/** `POST /api/accept/{slaId}`: the market pays this node; re-check capacity, commit, schedule the expiry. */
+export function acceptPayment(state: NodeState, slaId: string, body: AcceptRequest): AcceptAck {
+  const { config, effects } = state;
+  const record = commandedRecord(state, "payment", slaId, body);
+  const now = effects.now();
   if (record.state !== "Proposed") {
     throw new ProtocolError({
       field: "slaId",
@@ -114,16 +125,7 @@ export async function provisionFunction(
   body: ProvisionRequest,
 ): Promise<Record<string, unknown>> {
   const { config, effects } = state;
-  authenticateCommand(state, "provisioning", slaId, body);
-  const paid = state.table.require(slaId);
-  if (body.bidId !== undefined && body.bidId !== paid.bidId) {
-    throw new ProtocolError({
-      field: "bidId",
-      rule: `the id of this node's bid for SLA ${slaId}`,
-      value: body.bidId,
-      status: 409,
-    });
-  }
+  commandedRecord(state, "provisioning", slaId, body);
   const record = state.table.provision(slaId, effects.now());
   const sla = record.sla;
   const answer = { functionName: record.faasName, ip: config.ip, port: String(config.portFaas) };

@@ -97,7 +97,7 @@ describe("messages", () => {
   });
 
   it("keeps GIRAFF's registration quirk: camelCase variants, snake_case fields", () => {
-    const reg = parseWith(registerNodeSchema, {
+    const wire = {
       node: {
         parent: "p",
         node_id: "c",
@@ -107,7 +107,8 @@ describe("messages", () => {
         tags: ["node_to_node", "c"],
         advertised_bandwidth: "1000000000 b/s",
       },
-    });
+    };
+    const reg = parseWith(registerNodeSchema, structuredClone(wire));
     expect(reg).toMatchObject({
       kind: "node",
       parent: "p",
@@ -115,17 +116,7 @@ describe("messages", () => {
       portHttp: "30003",
       advertisedBandwidthBps: 1e9,
     });
-    expect(formatRegistration(reg)).toEqual({
-      node: {
-        parent: "p",
-        node_id: "c",
-        ip: "10.0.0.2",
-        port_http: "30003",
-        port_faas: "31112",
-        tags: ["node_to_node", "c"],
-        advertised_bandwidth: "1000000000 b/s",
-      },
-    });
+    expect(formatRegistration(reg)).toEqual(wire);
   });
 
   it("signatures bind a bid to its SLA and a registration to its fields", () => {
