@@ -47,14 +47,19 @@ export function strategyDomain(rows: readonly { strategy: string }[]): string[] 
     : names;
 }
 
-/** The colour encoding of a strategy, with a domain fixed by the data rather than by encounter order. */
-export function strategyColor(domain: readonly string[]) {
+/** A strategy encoding: the strategies of `domain`, in order, get the values of `range`, reused when there are more. */
+function strategyEncoding(domain: readonly string[], range: readonly string[]) {
   return {
     field: "strategy",
     type: "nominal" as const,
     title: "Placement method",
-    scale: { domain: [...domain], range: domain.map((_, i) => PALETTE[i % PALETTE.length]!) },
+    scale: { domain: [...domain], range: domain.map((_, i) => range[i % range.length]!) },
   };
+}
+
+/** The colour encoding of a strategy, with a domain fixed by the data rather than by encounter order. */
+export function strategyColor(domain: readonly string[]) {
+  return strategyEncoding(domain, PALETTE);
 }
 
 /**
@@ -74,12 +79,7 @@ export const SHAPES = [
 
 /** The shape encoding of a strategy, the same domain as {@link strategyColor} so both share one legend. */
 export function strategyShape(domain: readonly string[]) {
-  return {
-    field: "strategy",
-    type: "nominal" as const,
-    title: "Placement method",
-    scale: { domain: [...domain], range: domain.map((_, i) => SHAPES[i % SHAPES.length]!) },
-  };
+  return strategyEncoding(domain, SHAPES);
 }
 
 const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);

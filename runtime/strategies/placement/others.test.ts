@@ -3,7 +3,7 @@ import { devTree } from "../testing/dev-tree.ts";
 import { makeSla } from "../testing/fixtures.ts";
 import { InMemoryNetwork } from "../testing/in-memory-network.ts";
 import { bidders, refusalsByNode } from "../testing/inspect.ts";
-import { REASONS } from "../types.ts";
+import { REASONS, type PlacementStrategy } from "../types.ts";
 import { cloudOnly } from "./cloud-only.ts";
 import { maxCpu } from "./max-cpu.ts";
 import { mincpurandom, mincpurandomWalk } from "./mincpurandom.ts";
@@ -26,16 +26,22 @@ describe("mincpurandom on the dev tree", () => {
     expect(picks.size).toBeGreaterThan(1);
   });
 
+  /** node_2 full, asked by node_1 for one proposal for SLA `s<i>`. */
+  async function askFullNode2(strategy: PlacementStrategy, i: number) {
+    const net = new InMemoryNetwork(devTree({ node_2: { cpuFreeMilli: 0 } }), strategy);
+    const answer = await net.handle("node_2", {
+      nodeOrigin: "node_1",
+      sla: makeSla({ id: `s${i}` }),
+      accumulatedLatency: { medianMs: 2, averageMs: 2, uncertaintyMs: 0, packetLoss: 0, bandwidthBps: 1e9 },
+      nbPropositionsRequired: 1,
+    });
+    return { net, answer };
+  }
+
   it("never spends a slot on the sender (fix)", async () => {
-    // node_2 full, asked by node_1 for one proposal: it must forward to a child, whatever the seed.
+    // node_2 must forward to a child, whatever the seed.
     for (let i = 0; i < 40; i++) {
-      const net = new InMemoryNetwork(devTree({ node_2: { cpuFreeMilli: 0 } }), mincpurandom);
-      const answer = await net.handle("node_2", {
-        nodeOrigin: "node_1",
-        sla: makeSla({ id: `s${i}` }),
-        accumulatedLatency: { medianMs: 2, averageMs: 2, uncertaintyMs: 0, packetLoss: 0, bandwidthBps: 1e9 },
-        nbPropositionsRequired: 1,
-      });
+      const { net, answer } = await askFullNode2(mincpurandom, i);
       expect(answer.bids).toHaveLength(1);
       expect(net.visited()).not.toContain("node_1");
     }
@@ -47,13 +53,7 @@ describe("mincpurandom on the dev tree", () => {
     const giraff = mincpurandomWalk({ senderTakesSlot: true }, "mincpurandom-giraff");
     const empty: string[] = [];
     for (let i = 0; i < 40; i++) {
-      const net = new InMemoryNetwork(devTree({ node_2: { cpuFreeMilli: 0 } }), giraff);
-      const answer = await net.handle("node_2", {
-        nodeOrigin: "node_1",
-        sla: makeSla({ id: `s${i}` }),
-        accumulatedLatency: { medianMs: 2, averageMs: 2, uncertaintyMs: 0, packetLoss: 0, bandwidthBps: 1e9 },
-        nbPropositionsRequired: 1,
-      });
+      const { net, answer } = await askFullNode2(giraff, i);
       expect(net.visited()).not.toContain("node_1");
       if (answer.bids.length === 0) empty.push(`s${i}`);
     }
