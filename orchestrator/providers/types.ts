@@ -41,11 +41,17 @@ export interface DeploymentSpec {
   cluster?: string | undefined;
 }
 
-/** What `plan` returns: what would be reserved, for `--dry-run` and for the reservation itself. */
+/**
+ * What `plan` returns: what would be reserved, for `--dry-run`, for the campaign's capacity check and for the
+ * reservation itself. Planning makes no call and writes nothing. A plan the testbed cannot hold is still a plan:
+ * `problems` says why, so the dry run can print it before the campaign refuses it (exit 2).
+ */
 export interface ProviderPlan {
   provider: ProviderName;
   /** Machines to reserve (1 for `local`: this one). */
   hosts: number;
+  /** Why this plan cannot be reserved (more hosts than the cluster has, …); empty when it can. */
+  problems: string[];
   /** Human-readable lines for `--dry-run`. */
   summary: string[];
   /** Exact bodies of the calls that reserving would make (Grid'5000 API bodies), for `--dry-run`. */

@@ -103,6 +103,27 @@ describe("run-campaign.mjs on the local provider", () => {
   );
 
   it(
+    "stops at once on a second Ctrl-C, exiting 130, where the first waits for the deploy under way",
+    async () => {
+      const c = campaign(["experiments/default", "--out", join(scratch, "forced")], SHORT);
+      // a local deploy does not stop half-way (seconds): a graceful stop waits for it, a forced one does not
+      await waitUntil("the first run to be deploying", () => /^\s+\S+: deploy$/m.test(c.err()), {
+        timeoutMs: 60_000,
+      });
+      c.child.kill("SIGINT");
+      // Ctrl-C again, as a person does, until it counts (the copy of the first, within a second, does not)
+      await waitUntil(
+        "the forced stop",
+        () => /SIGINT again: stopping now/.test(c.err()) || (c.child.kill("SIGINT"), false),
+        { intervalMs: 250, timeoutMs: 15_000 },
+      );
+      expect(await c.exited, c.err()).toBe(130);
+      expect(c.out()).toContain("Stopped before the runs ended; machines released.");
+    },
+    LONG,
+  );
+
+  it(
     "prints the plan on --dry-run and changes nothing",
     async () => {
       const dry = join(scratch, "dry");

@@ -1,19 +1,16 @@
 /**
- * `npx zx run-campaign.mjs [experiments/<name>] [--provider local|grid5000] [--resume | --resume-failed |
- * --retry-failed | --fresh] [--jobs N] [--retries N] [--halt <rule>] [--out <dir>] [--dry-run]`.
- * Exit status: the number of failed runs (at most 101), 2 for a bad campaign or bad options (before anything
- * starts), 130 when interrupted.
+ * The command line of `run-campaign.mjs`: its options, its signals and its exit codes, around the pipeline the
+ * script spells out. Exit status: the number of failed runs (at most 101), 2 for a bad campaign or bad options
+ * (before anything starts), 130 when interrupted.
  */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { isBatchError, type BatchMode } from "../../batch/index.ts";
-import { isCampaignConfigError, loadCampaign } from "../config/index.ts";
+import { providerNames } from "../../providers/index.ts";
+import { isCampaignConfigError } from "../config/index.ts";
 import { ConfigError, ProtocolError } from "../../../runtime/protocol/errors.ts";
-import {
-  consoleIo,
-  runCommandLine,
-  UsageError,
-  type CliIo,
-  type ParsedCommandLine,
-} from "../../../runtime/util/cli.ts";
+import { consoleIo, runCommandLine, UsageError, type CliIo } from "../../../runtime/util/cli.ts";
+import { processSignals, stopOnSignals, type SignalEffects, type StopSignals } from "./stop-signals.ts";
 
 export const USAGE = `Usage: npx zx run-campaign.mjs [experiments/<name>] [options]
 
@@ -27,7 +24,11 @@ export const USAGE = `Usage: npx zx run-campaign.mjs [experiments/<name>] [optio
   --halt RULE                 GNU-style halt rule, e.g. soon,fail=1 (default never)
   --out DIR                   results folder (default metrics-arks/<campaign>)
   --dry-run                   print the runs, topologies and what would be reserved; change nothing
-  --help                      this text`;
+  --report                    build the report (<out>/report/, about 25 s) after the figures
+  --help                      this text
+
+Ctrl-C stops the running runs (--resume reruns them) and releases the machines; a second Ctrl-C stops at once,
+still releasing them.`;
 
 const OPTIONS = {
   provider: { type: "string" },
@@ -40,26 +41,79 @@ const OPTIONS = {
   halt: { type: "string" },
   out: { type: "string" },
   "dry-run": { type: "boolean" },
+  report: { type: "boolean" },
 } as const;
 
-export async function main(args: readonly string[], io: CliIo = consoleIo): Promise<number> {
-  const config = { options: OPTIONS, allowPositionals: true } as const;
-  return runCommandLine(args, USAGE, config, io, (parsed) => run(parsed, io));
+/** The command line, checked: what the pipeline steps read. */
+export interface CampaignOptions {
+  folder: string;
+  /** `--provider`; undefined: the campaign's PROVIDER. */
+  provider: string | undefined;
+  mode: BatchMode;
+  /** Start fresh over existing results (moved to `archive/` by the batch runner). */
+  force: boolean;
+  jobs: number | undefined;
+  retries: number;
+  halt: string;
+  out: string | undefined;
+  dryRun: boolean;
+  report: boolean;
 }
 
-async function run(
-  { values, positionals }: ParsedCommandLine<{ options: typeof OPTIONS; allowPositionals: true }>,
-  io: CliIo,
+/** What the pipeline gets besides its options: where lines go, and the stop signals. */
+export interface CampaignShell {
+  /** Results (stdout). */
+  print: (line: string) => void;
+  /** Progress, warnings, errors (stderr). */
+  log: (line: string) => void;
+  stop: Pick<StopSignals, "graceful" | "force">;
+}
+
+/**
+ * Runs `pipeline` with the options after the script's own path in `argv` (however it was started: `npx zx
+ * run-campaign.mjs`, `./run-campaign.mjs`, `node run-campaign.mjs`). Returns the exit status; after a forced stop
+ * it exits the process (runs still winding down would keep it alive).
+ */
+export async function campaignCommand(
+  argv: readonly string[],
+  scriptUrl: string,
+  pipeline: (options: CampaignOptions, shell: CampaignShell) => Promise<number>,
+  io: CliIo = consoleIo,
+  signals: SignalEffects = processSignals,
 ): Promise<number> {
-  const fail = (message: string) => (io.err(message), 2);
+  const config = { options: OPTIONS, allowPositionals: true } as const;
+  return runCommandLine(argumentsAfter(argv, scriptUrl), USAGE, config, io, async ({ values, positionals }) => {
+    const options = campaignOptions(values, positionals);
+    const stop = stopOnSignals(io.err, signals);
+    let code: number;
+    try {
+      code = await pipeline(options, { print: io.out, log: io.err, stop });
+    } catch (err) {
+      if (!isBadInput(err)) throw err;
+      io.err(err.message);
+      code = 2;
+    } finally {
+      stop.dispose();
+    }
+    if (stop.force.aborted) signals.exit(code);
+    return code;
+  });
+}
+
+function campaignOptions(
+  values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "string" ? string : boolean },
+  positionals: string[],
+): CampaignOptions {
   if (positionals.length > 1)
     throw new UsageError(`Expected at most one campaign folder, got ${positionals.join(", ")}.`);
   const modes = (["resume", "resume-failed", "retry-failed", "fresh"] as const).filter((m) => values[m]);
   if (modes.length > 1)
     throw new UsageError(`The options --${modes.join(" and --")} contradict each other: choose one.`);
-  const mode: BatchMode = modes[0] === undefined || modes[0] === "fresh" ? "fresh" : modes[0];
-  if (values.provider !== undefined && values.provider !== "local" && values.provider !== "grid5000") {
-    throw new UsageError(`Expected --provider to be local or grid5000, got ${JSON.stringify(values.provider)}.`);
+  const known = providerNames();
+  if (values.provider !== undefined && !(known as string[]).includes(values.provider)) {
+    throw new UsageError(
+      `Expected --provider to be one of the registered providers (${known.join(", ")}), got ${JSON.stringify(values.provider)}.`,
+    );
   }
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
@@ -67,53 +121,37 @@ async function run(
   const retries = values.retries === undefined ? 1 : Number(values.retries);
   if (!(Number.isInteger(retries) && retries >= 1))
     throw new UsageError(`Expected --retries to be a positive integer, got ${JSON.stringify(values.retries)}.`);
-
-  const folder = positionals[0] ?? "experiments/default";
-  // a bad campaign exits 2 before the runner's modules (providers, analysis, figures: a second of loading) load
-  try {
-    await loadCampaign(folder);
-  } catch (err) {
-    if (isCampaignConfigError(err)) return fail(err.message);
-    throw err;
-  }
-  const { runCampaign, UnavailableProviderError } = await import("./run-campaign.ts");
-
-  const controller = new AbortController();
-  const onSignal = (signal: string) => {
-    io.err(`\n${signal}: stopping the running runs; they are recorded as cancelled and --resume reruns them.`);
-    controller.abort(new Error(signal));
+  return {
+    folder: positionals[0] ?? "experiments/default",
+    provider: values.provider,
+    mode: modes[0] === undefined || modes[0] === "fresh" ? "fresh" : modes[0],
+    force: values.fresh ?? false,
+    jobs,
+    retries,
+    halt: values.halt ?? "never",
+    out: values.out,
+    dryRun: values["dry-run"] ?? false,
+    report: values.report ?? false,
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+}
+
+/** Errors that mean bad input (a campaign value, a provider setting, an infeasible size): exit 2, one sentence. */
+function isBadInput(err: unknown): err is Error {
+  return isCampaignConfigError(err) || err instanceof ConfigError || err instanceof ProtocolError || isBatchError(err);
+}
+
+/** The arguments after the script's own path. */
+function argumentsAfter(argv: readonly string[], scriptUrl: string): string[] {
+  const self = realpathSync(fileURLToPath(scriptUrl));
+  const at = argv.findIndex((arg, i) => i > 0 && isPath(arg, self));
+  if (at === -1) throw new Error(`Cannot find ${self} among the process arguments ${JSON.stringify(argv)}.`);
+  return argv.slice(at + 1);
+}
+
+function isPath(arg: string, real: string): boolean {
   try {
-    const { exitCode } = await runCampaign({
-      folder,
-      out: values.out,
-      provider: values.provider,
-      mode,
-      force: values.fresh ?? false,
-      jobs,
-      retries,
-      halt: values.halt ?? "never",
-      dryRun: values["dry-run"] ?? false,
-      signal: controller.signal,
-      print: io.out,
-      log: io.err,
-    });
-    return exitCode;
-  } catch (err) {
-    if (
-      isCampaignConfigError(err) ||
-      err instanceof ConfigError ||
-      err instanceof ProtocolError ||
-      err instanceof UnavailableProviderError
-    ) {
-      return fail(err.message);
-    }
-    if (isBatchError(err)) return fail(err.message);
-    throw err;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    return realpathSync(arg) === real;
+  } catch {
+    return false;
   }
 }

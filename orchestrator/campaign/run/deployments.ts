@@ -3,7 +3,7 @@
  * deployment, with a reset in between; how long a deployment lives is the provider's trade-off:
  *
  * - `perRunDeployments` (local): each run reserves, boots and releases its own, in parallel (a loopback /16 is
- *   free and instant).
+ *   free and instant); `releaseAll` releases those still held (a forced stop does not wait for their runs).
  * - `sharedDeployments` (grid5000): one deployment per topology, reserved by the first run that needs it and
  *   reused by the next ones after a reset; its runs take turns. It is released when a run of another topology
  *   needs machines while it is idle (campaigns list a topology's runs together), when a run is aborted
@@ -14,6 +14,7 @@
  *                                                                            aborted or last ─► release
  */
 import { join } from "node:path";
+import type { SelectedProvider } from "../../providers/index.ts";
 import type { DeploymentSpec, Provider, ProviderState, StepContext } from "../../providers/types.ts";
 
 /** Measures a step (reserve, boot, reset) for the run's timings. */
@@ -38,25 +39,52 @@ export interface Deployments {
   releaseAll(log: (line: string) => void): Promise<void>;
 }
 
-export function perRunDeployments(make: (seq: number) => Provider, stateRoot: (seq: number) => string): Deployments {
+interface Held {
+  provider: Provider;
+  state: ProviderState | undefined;
+  released: boolean;
+}
+
+export function perRunDeployments(
+  make: (seq: number, topologyKey: string) => Provider,
+  stateRoot: (seq: number) => string,
+): Deployments {
+  // what runs hold right now, so that a forced stop (`releaseAll` while runs still hold theirs) releases them too
+  const held = new Set<Held>();
+  const release = async (h: Held, step: Pick<StepContext, "log" | "progress" | "signal">) => {
+    if (h.released || h.state === undefined) return;
+    h.released = true;
+    await h.provider.release(h.state, step).catch((err: unknown) => step.log(`release failed: ${String(err)}`));
+  };
   return {
     async use(spec, seq, step, fn, timed = untimed) {
-      const provider = make(seq);
-      let state: ProviderState | undefined;
+      const mine: Held = { provider: make(seq, spec.topologyKey), state: undefined, released: false };
+      const { provider } = mine;
+      held.add(mine);
       try {
-        state = await timed("reserve", () => provider.reserve({ ...spec, stateDir: stateRoot(seq) }, undefined, step));
-        state = await timed("boot", () => provider.boot(state!, step));
-        const out = await fn({ provider, state });
-        state = out.state;
+        mine.state = await timed("reserve", () =>
+          provider.reserve({ ...spec, stateDir: stateRoot(seq) }, undefined, step),
+        );
+        mine.state = await timed("boot", () => provider.boot(mine.state!, step));
+        const out = await fn({ provider, state: mine.state });
+        mine.state = out.state;
         return out.value;
       } finally {
-        if (state !== undefined)
-          await provider.release(state, step).catch((err: unknown) => step.log(`release failed: ${String(err)}`));
+        held.delete(mine);
+        await release(mine, step);
       }
     },
-    async releaseAll() {},
+    async releaseAll(log) {
+      await Promise.all([...held].map((h) => release(h, quietStep(log))));
+    },
   };
 }
+
+const quietStep = (log: (line: string) => void) => ({
+  log,
+  progress: () => {},
+  signal: new AbortController().signal,
+});
 
 interface Entry {
   key: string;
@@ -88,12 +116,6 @@ export function sharedDeployments(make: (topologyKey: string) => Provider, dir: 
     entry.state = undefined;
     await entry.provider.release(state, step).catch((err: unknown) => step.log(`release failed: ${String(err)}`));
   };
-  const quietStep = (log: (line: string) => void) => ({
-    log,
-    progress: () => {},
-    signal: new AbortController().signal,
-  });
-
   return {
     async use(spec, _seq, step, fn, timed = untimed) {
       // an idle deployment of another topology will not be needed again soon: give its machines back
@@ -162,4 +184,17 @@ export function deferredProvider(name: Provider["name"], create: () => Promise<P
       if (made !== undefined) await (await made).release(state, ctx);
     },
   };
+}
+
+/**
+ * The campaign's deployments from its provider's registry entry: `create()` reads what running needs (credentials,
+ * once), then each deployment gets its provider on first use; `sharing` decides who holds the machines.
+ */
+export async function openDeployments(provider: SelectedProvider, out: string): Promise<Deployments> {
+  const make = await provider.create();
+  const deferred = (seq: number, topologyKey: string) =>
+    deferredProvider(provider.name, () => make({ seq, topologyKey }));
+  return provider.sharing === "per-run"
+    ? perRunDeployments(deferred, () => out)
+    : sharedDeployments((topologyKey) => deferred(0, topologyKey), out);
 }

@@ -1,8 +1,9 @@
 /**
- * One run of a campaign, as a batch job: the run's topology and plan go into its (temporary) run directory, then
- * the provider's steps carry it out — reserve, boot, deploy the runtime with the run's strategy, emulate the
- * network, replay the plan (after the warm-up), wait `WAIT_TIME` and until every IoT source has finished its window
- * with no request in flight, collect, reset — and the reservation is always released.
+ * One run of a campaign, as a batch job: the run's topology and plan go into its (temporary) run directory, its
+ * deployment is reserved and booted (or reused, after a reset), then its steps (run-campaign.mjs lists them) carry
+ * it out — deploy the runtime with the run's strategy, emulate the network, warm up, replay the plan, wait
+ * `WAIT_TIME` and until every IoT source has finished its window with no request in flight, collect, reset — and
+ * the reservation is always released.
  */
 import { setMaxListeners } from "node:events";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import type { Topology } from "../../../runtime/protocol/topology.ts";
 import type { RunContext } from "../../batch/index.ts";
 import { replayPlan, type ReplaySummary } from "../../plan/workload/replay.ts";
 import type { Plan } from "../../plan/workload/plan-schema.ts";
-import type { StepContext } from "../../providers/types.ts";
+import type { Endpoints, StepContext } from "../../providers/types.ts";
 import type { RunSpec } from "../config/index.ts";
 import type { Deployments } from "./deployments.ts";
 import { writeJsonAtomic } from "./prepare.ts";
@@ -47,7 +48,43 @@ export interface RunOneInput {
   log: (line: string) => void;
 }
 
-export async function runOne(input: RunOneInput, ctx: RunContext): Promise<ScenarioResult> {
+/**
+ * The steps of one run on a reserved and booted deployment, each one call, in the order run-campaign.mjs gives
+ * them ({@link RUN_STEPS} is that order for in-process callers). Each is timed into `scenario.json`.
+ */
+export interface RunSteps {
+  /** The runtime with the run's strategy: market, nodes, gateways, proxies, IoT emulator. */
+  deploy(): Promise<void>;
+  /** The topology's link latencies and losses (netem on Grid'5000; the launcher does it locally). */
+  emulateNetwork(): Promise<void>;
+  /** `WARMUP_TIME` before the first request. */
+  warmUp(): Promise<void>;
+  /** The workload plan: submit, provision, wire, start the IoT sources. */
+  replay(): Promise<void>;
+  /** `WAIT_TIME`, then until no IoT source sends or has a request in flight; reads the IoT totals. */
+  drain(): Promise<void>;
+  /** Events and logs into the run directory. */
+  collect(): Promise<void>;
+  /** Clean machines for the next strategy of the topology. */
+  reset(): Promise<void>;
+}
+
+/** The steps of a run in order: what run-campaign.mjs spells out, for in-process callers (`runCampaign`). */
+export const RUN_STEPS = async (one: RunSteps): Promise<void> => {
+  await one.deploy();
+  await one.emulateNetwork();
+  await one.warmUp();
+  await one.replay();
+  await one.drain();
+  await one.collect();
+  await one.reset();
+};
+
+export async function runOne(
+  input: RunOneInput,
+  ctx: RunContext,
+  steps: (one: RunSteps) => Promise<void> = RUN_STEPS,
+): Promise<ScenarioResult> {
   const { run } = input;
   // every chain of the replay waits on this signal: hundreds of listeners are expected, not a leak
   setMaxListeners(10_000, ctx.signal);
@@ -85,48 +122,73 @@ export async function runOne(input: RunOneInput, ctx: RunContext): Promise<Scena
     ctx.seq,
     step,
     async ({ provider, state: booted }) => {
-      const deployed = await timed("deploy", () =>
-        provider.deploy(
-          booted,
-          { ...run.params.strategy, latencyModel: run.params.latencyModel, run: `${input.campaign}/${run.key}` },
-          ctx.runDir,
-          step,
-        ),
-      );
-      let state = await timed("emulateNetwork", () => provider.emulateNetwork(deployed.state, step));
-      const { marketUrl, iotUrl } = deployed.endpoints;
-
-      input.onStep(run.key, "warm-up");
-      await sleep(run.pacing.warmupS * 1000, undefined, { signal: ctx.signal });
-      input.onStep(run.key, "runScenario");
-      const events = fileEventWriter(join(ctx.runDir, "events", "replayer.jsonl"), {
-        run: input.campaign,
-        source: "replayer",
+      let state = booted;
+      let endpoints: Endpoints | undefined;
+      let replay: ReplaySummary | undefined;
+      let iot: ScenarioResult["iot"] = { sent: 0, ok: 0, failed: 0 };
+      const deployed = () => {
+        if (endpoints === undefined) throw new Error(`Run ${run.label}: a step needs the runtime deployed first.`);
+        return endpoints;
+      };
+      await steps({
+        deploy: () =>
+          timed("deploy", async () => {
+            const runtime = { ...run.params.strategy, latencyModel: run.params.latencyModel };
+            const d = await provider.deploy(
+              state,
+              { ...runtime, run: `${input.campaign}/${run.key}` },
+              ctx.runDir,
+              step,
+            );
+            state = d.state;
+            endpoints = d.endpoints;
+          }),
+        emulateNetwork: () =>
+          timed("emulateNetwork", async () => {
+            state = await provider.emulateNetwork(state, step);
+          }),
+        warmUp: async () => {
+          input.onStep(run.key, "warm-up");
+          await sleep(run.pacing.warmupS * 1000, undefined, { signal: ctx.signal });
+        },
+        replay: async () => {
+          input.onStep(run.key, "runScenario");
+          const { marketUrl, iotUrl } = deployed();
+          const events = fileEventWriter(join(ctx.runDir, "events", "replayer.jsonl"), {
+            run: input.campaign,
+            source: "replayer",
+          });
+          try {
+            replay = await timed("runScenario", () =>
+              replayPlan(input.plan, { marketUrl, iotUrl, signal: ctx.signal }, { events }),
+            );
+          } finally {
+            await events.close();
+          }
+        },
+        drain: async () => {
+          input.onStep(run.key, "wait");
+          const { iotUrl } = deployed();
+          await sleep(run.pacing.waitTimeS * 1000, undefined, { signal: ctx.signal });
+          // WAIT_TIME covers the plan's last IoT window (check-pacing.ts); a slow placement can push one past it
+          const drain = await timed("drain", () =>
+            waitForIotSources(iotUrl, { timeoutMs: DRAIN_TIMEOUT_MS, signal: ctx.signal }),
+          );
+          if (!drain.quiet) {
+            step.log(
+              `${drain.busyJobs} IoT sources were still sending ${Math.round(drain.waitedMs / 1000)} s after ` +
+                "WAIT_TIME; collecting anyway, their requests in flight will count as failures",
+            );
+          }
+          iot = await iotTotals(iotUrl);
+        },
+        collect: () => timed("collect", () => provider.collect(state, ctx.runDir, step)),
+        reset: () =>
+          timed("reset", async () => {
+            state = await provider.reset(state, step);
+          }),
       });
-      let replay: ReplaySummary;
-      try {
-        replay = await timed("runScenario", () =>
-          replayPlan(input.plan, { marketUrl, iotUrl, signal: ctx.signal }, { events }),
-        );
-      } finally {
-        await events.close();
-      }
-      input.onStep(run.key, "wait");
-      await sleep(run.pacing.waitTimeS * 1000, undefined, { signal: ctx.signal });
-      // WAIT_TIME covers the plan's last IoT window (check-pacing.ts); a slow placement can push a window past it
-      const drain = await timed("drain", () =>
-        waitForIotSources(iotUrl, { timeoutMs: DRAIN_TIMEOUT_MS, signal: ctx.signal }),
-      );
-      if (!drain.quiet) {
-        step.log(
-          `${drain.busyJobs} IoT sources were still sending ${Math.round(drain.waitedMs / 1000)} s after WAIT_TIME; ` +
-            `collecting anyway, their requests in flight will count as failures`,
-        );
-      }
-      const iot = await iotTotals(iotUrl);
-      await timed("collect", () => provider.collect(state, ctx.runDir, step));
-      state = await timed("reset", () => provider.reset(state, step));
-
+      if (replay === undefined) throw new Error(`Run ${run.label}: its steps did not replay the plan.`);
       const result: ScenarioResult = {
         key: run.key,
         label: run.label,

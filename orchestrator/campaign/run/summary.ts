@@ -5,6 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { EXIT_ENDS_TOO_LATE } from "../../providers/grid5000/plan/guard.ts";
+import type { CampaignBatch } from "./run-all.ts";
 import type { ScenarioResult } from "./run-one.ts";
 
 export interface StrategyLine {
@@ -72,4 +74,35 @@ export function formatSummary(lines: readonly StrategyLine[]): string {
       .join("  ")
       .trimEnd();
   return [row(header), row(widths.map((w) => "-".repeat(w))), ...rows.map(row)].join("\n");
+}
+
+/** The per-strategy table of the runs finished in `out` (this invocation's and earlier ones'). */
+export function printRunSummary(out: string, print: (line: string) => void): void {
+  print("");
+  print(formatSummary(summarise(readScenarios(out))));
+  print("");
+}
+
+/**
+ * The campaign's last lines and its exit status: the failed runs (GNU parallel's rule, at most 101), 130 when
+ * interrupted, 127 when runs were refused because their reservation would end too late.
+ */
+export function finish(batch: CampaignBatch, out: string, print: (line: string) => void): number {
+  const { summary } = batch;
+  if (summary === undefined) {
+    print(`Stopped before the runs ended; machines released. --resume reruns the unfinished runs; results in ${out}/`);
+    return 130;
+  }
+  if (!summary.interrupted) print("");
+  print(
+    `${summary.succeeded} runs succeeded, ${summary.failed} failed, ${summary.skipped} skipped; results in ${out}/`,
+  );
+  if (batch.tooLate.length > 0 && !summary.interrupted) {
+    print(
+      `${batch.tooLate.length} runs were not started: ${batch.tooLate[0]} Rerun with --resume-failed when a ` +
+        "reservation can end in time.",
+    );
+    return EXIT_ENDS_TOO_LATE;
+  }
+  return summary.interrupted ? 130 : summary.exitCode;
 }

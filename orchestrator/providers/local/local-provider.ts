@@ -55,6 +55,7 @@ export function localProvider(opts: LocalProviderOptions): Provider<LocalState> 
       return {
         provider: "local",
         hosts: 1,
+        problems: [],
         summary: [
           `local: ${s.topology.nodes.length} fog nodes on this machine (${cores} cores, ${memoryGiB} GiB), ` +
             `loopback ${opts.subnet}.0.0/16, market ${opts.subnet}.255.254:30008`,

@@ -4,8 +4,9 @@
  * makes no call; the client is not even needed.
  */
 import type { ProviderPlan } from "../../types.ts";
-import { capacityLine } from "./capacity.ts";
+import { capacityLine, type Capacity } from "./capacity.ts";
 import { addressName, type Grid5000Plan } from "./plan.ts";
+import { checkUsagePolicy, type JobWindow } from "./policy.ts";
 
 export function dryRunLines(plan: Grid5000Plan, baseUrl = "https://api.grid5000.fr/stable"): string[] {
   const lines = [
@@ -37,6 +38,7 @@ export function toProviderPlan(plan: Grid5000Plan, baseUrl = "https://api.grid50
   return {
     provider: "grid5000",
     hosts: plan.hosts,
+    problems: [...plan.capacity.problems],
     summary: dryRunLines(plan, baseUrl),
     requests: plan.requests.map((r) => ({ method: r.method, url: `${baseUrl}${r.path}`, body: r.body })),
     details: JSON.parse(
@@ -51,4 +53,28 @@ export function toProviderPlan(plan: Grid5000Plan, baseUrl = "https://api.grid50
       }),
     ) as Record<string, unknown>,
   };
+}
+
+/**
+ * Grid'5000's day rule for the job in `window` (submitted now, or at G5K_RESERVATION): what reserve would decide.
+ * `reservation` is how the window was chosen, for the sentence.
+ */
+export function usagePolicyLine(
+  capacity: Pick<Capacity, "hosts" | "cluster" | "clusterHosts">,
+  window: JobWindow,
+  reservation: string | undefined,
+  allowDayJobs: boolean,
+): string {
+  const verdict = checkUsagePolicy({
+    window,
+    hosts: capacity.hosts,
+    cluster: capacity.cluster,
+    clusterHosts: capacity.clusterHosts,
+    allowDayJobs,
+  });
+  const when = reservation === undefined ? "submitted now" : `reserved at ${reservation}`;
+  if (!verdict.allowed) return `Usage policy: if ${when}, reserve would refuse it (exit 127): ${verdict.reason}`;
+  if (verdict.warning !== undefined)
+    return `Usage policy: if ${when}, allowed by G5K_ALLOW_DAY_JOBS: ${verdict.warning}`;
+  return `Usage policy: if ${when}, allowed (${verdict.dayTime.length === 0 ? "no day time" : "within the day limit"}).`;
 }
