@@ -1,8 +1,8 @@
 /** build.ts refuses, with exit 2 and a sentence, what it cannot build; serve.ts never serves outside the report. */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execaSync } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { NOTEBOOKS_DIR } from "./build.ts";
 import { resolveFile } from "./serve.ts";
@@ -12,18 +12,18 @@ const scratch = mkdtempSync(join(tmpdir(), "giraff-report-args-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const build = (...args: string[]) =>
-  spawnSync(TSX, [join(NOTEBOOKS_DIR, "build.ts"), ...args], { encoding: "utf8", timeout: 30_000 });
+  execaSync(TSX, [join(NOTEBOOKS_DIR, "build.ts"), ...args], { stdin: "ignore", timeout: 30_000, reject: false });
 
 describe("build.ts exit 2", () => {
   it("without a campaign directory", () => {
     const r = build();
-    expect(r.status).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("Usage: npm run report -- <campaignDir>");
   });
 
   it("when the campaign directory is missing", () => {
     const r = build(join(scratch, "nope"));
-    expect(r.status).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(
       /does not exist; run the campaign, then the ingestion: npx tsx orchestrator\/analysis\/cli.ts ingest/,
     );
@@ -33,7 +33,7 @@ describe("build.ts exit 2", () => {
     const dir = join(scratch, "not-ingested");
     mkdirSync(dir);
     const r = build(dir);
-    expect(r.status).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(
       `${dir} has no campaign.duckdb; run the ingestion first: npx tsx orchestrator/analysis/cli.ts ingest`,
     );

@@ -7,10 +7,10 @@
  * open all along, must follow without a reload; the rebuilt overview must list exactly those three, as the joblog
  * (GNU's rule: failed iff Exitval ≠ 0 or Signal ≠ 0) and the directory scan judge them.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execaNode } from "execa";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows, scalar, withConnection } from "../orchestrator/analysis/connection.ts";
@@ -181,10 +181,16 @@ describe.skipIf(!runBrowserTests)("the overview and the live page of a real camp
       });
 
       // node itself runs the holder (tsx as a loader, not its CLI, which would fork), so its pid names the directory
-      const holder = spawn(
-        process.execPath,
-        ["--import", "tsx", "notebooks/testing/hold-run.ts", dir, ...jobs.map((j) => j.key), slow.key, "killed-run"],
-        { cwd: join(import.meta.dirname, ".."), stdio: "ignore" },
+      const holder = execaNode(
+        "notebooks/testing/hold-run.ts",
+        [dir, ...jobs.map((j) => j.key), slow.key, "killed-run"],
+        {
+          nodeOptions: ["--import", "tsx"],
+          ipc: false,
+          cwd: join(import.meta.dirname, ".."),
+          stdio: "ignore",
+          reject: false,
+        },
       );
       const held = join(dir, `killed-run.tmp-${holder.pid}`);
       await waitUntil("the held run's directory", () => existsSync(held), { timeoutMs: 60_000 });

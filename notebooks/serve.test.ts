@@ -3,10 +3,10 @@
  * hand-written parsing this replaced dropped the directory and printed the usage), on a campaign that has records
  * but no report yet: the live page and its data are served, and `/` sends the browser there.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBatch } from "../orchestrator/batch/run-batch.ts";
 import { quietEffects } from "../orchestrator/batch/effects.ts";
@@ -24,13 +24,14 @@ describe("report:serve", () => {
     const dir = join(scratch, "campaign");
     const jobs = ["a", "b"].map((key) => ({ key, params: { label: `x1-${key}` }, run: async () => {} }));
     await runBatch({ jobs, dir, effects: quietEffects });
-    // its own process group: npm runs the script through sh and tsx, and a signal to npm alone would orphan the server
-    const child = spawn("npm", ["run", "report:serve", "--", dir], {
+    // its own process group: npm runs the script through sh and tsx, and a signal to npm alone would orphan the
+    // server; execa signals only the process it started, so the stop below signals the group itself
+    const child = execa("npm", ["run", "report:serve", "--", dir], {
       cwd: REPO,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdin: "ignore",
       detached: true,
+      reject: false,
     });
-    const exited = new Promise((done) => child.on("exit", done));
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -54,7 +55,7 @@ describe("report:serve", () => {
       expect((await fetch(`${url}_live/run-states.js`)).headers.get("content-type")).toContain("javascript");
     } finally {
       process.kill(-child.pid!, "SIGTERM");
-      await exited;
+      await child;
       // the whole group is gone: the port is free again for whoever runs next
       await waitUntil(
         "port 8090 to be free",

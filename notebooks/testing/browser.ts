@@ -4,9 +4,9 @@
  * offline build of a campaign's report, in an empty network namespace when this machine allows one, so that any
  * request outside fails the build.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { execaSync } from "execa";
 import type { Browser, Page } from "playwright-core";
 import { expect } from "vitest";
 import { NOTEBOOKS_DIR } from "../build.ts";
@@ -34,7 +34,7 @@ export function requireChromium(): void {
 
 /** True when this process may create an empty network namespace (root, util-linux `unshare`). */
 export function canIsolateNetwork(): boolean {
-  return spawnSync("unshare", ["-n", "true"]).status === 0;
+  return execaSync("unshare", ["-n", "true"], { stdio: "ignore", reject: false }).exitCode === 0;
 }
 
 /** Builds `<campaign>/report` with notebooks/build.ts; says whether the build ran without any network. */
@@ -43,8 +43,8 @@ export function buildReportOffline(campaign: string): { isolated: boolean } {
   const build = join(NOTEBOOKS_DIR, "build.ts");
   const isolated = canIsolateNetwork();
   const command = isolated ? ["unshare", "-n", tsx, build, campaign] : [tsx, build, campaign];
-  const result = spawnSync(command[0]!, command.slice(1), { encoding: "utf8", timeout: 120_000 });
-  if (result.status !== 0) throw new Error(`build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  const result = execaSync(command[0]!, command.slice(1), { stdin: "ignore", timeout: 120_000, reject: false });
+  if (result.failed) throw new Error(`build failed (${result.exitCode ?? null}):\n${result.stdout}\n${result.stderr}`);
   return { isolated };
 }
 

@@ -4,7 +4,6 @@
  * and the IoT emulator form a working network; bad settings exit 2 with a sentence naming the variable; SIGTERM
  * stops each one cleanly.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,35 +12,28 @@ import { afterAll, describe, expect, it } from "vitest";
 import { metricEventSchema } from "../protocol/events.ts";
 import { generateNodeKeyPem } from "../protocol/signing.ts";
 import { DEV_TOPOLOGY_PATH, devTopology, getJson, idOf, putFunction } from "../testing/fixtures.ts";
+import { startCliProcess, type CliProcess } from "../testing/cli-process.ts";
 import { waitUntil } from "../testing/wait.ts";
 
 const RUNTIME = fileURLToPath(new URL("../", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "giraff-vm-cli-"));
-const children: ChildProcess[] = [];
+const children: CliProcess["child"][] = [];
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   rmSync(scratch, { recursive: true, force: true });
 });
 
 interface Started {
-  child: ChildProcess;
+  child: CliProcess["child"];
   exited: Promise<number | null>;
   err: () => string;
   out: () => string;
 }
 
 function start(cli: string, env: Record<string, string>, args: string[] = []): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", join(RUNTIME, cli), ...args], {
-    env: { ...process.env, GIRAFF_LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  let stdout = "";
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, err: () => stderr, out: () => stdout };
+  const started = startCliProcess(join(RUNTIME, cli), args, { env: { GIRAFF_LOG_LEVEL: "warn", ...env } });
+  children.push(started.child);
+  return { ...started, exited: started.exited.then(({ code }) => code) };
 }
 
 const ready = (name: string) => join(scratch, "ready", name);
