@@ -1,8 +1,8 @@
 /** The shared CLI shell: --help, the exit status of a bad command line, and entry detection through symlinks. */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execaSync } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { CliError, recordingIo, runCommandLine, UsageError } from "./cli.ts";
 
@@ -93,7 +93,7 @@ describe("isMain", () => {
     );
     symlinkSync(real, join(dir, "linked"));
     for (const path of [join(real, "entry.ts"), join(dir, "linked", "entry.ts")]) {
-      const r = spawnSync(process.execPath, ["--import", "tsx", path], { encoding: "utf8" });
+      const r = execaSync(process.execPath, ["--import", "tsx", path], { reject: false });
       expect(r.stdout.trim(), `${path}: ${r.stderr}`).toBe("true");
     }
   });
