@@ -119,7 +119,7 @@ function campaignFolder(name: string, extra: string[] = []): string {
       `G5K_VM_SSH_PORT=${sshd.port}`,
       `G5K_VM_REPO=${ROOT}`,
       `G5K_VM_WORKDIR=${join(scratch, name, "vms")}`,
-      "G5K_FAAS=embedded",
+      // G5K_FAAS unset: its default, embedded
       "G5K_POLL_S=0.1",
       `G5K_SIMULATE_HOSTS=${join(scratch, name, "hosts.transcript")}`,
       `G5K_SSH_RESOLVE=${HOSTS.map((h) => `${h.name}=${h.address}:${sshd.port}`).join(",")}`,

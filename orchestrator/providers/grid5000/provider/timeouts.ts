@@ -13,7 +13,7 @@
  * | `readyPollMs` | 200 ms | between readiness checks: processes start in about a second |
  * | `registeredPollMs` | 250 ms | between reads of the market's listing |
  * | `httpMs` | 10 000 ms | one read of the market's listing through the tunnel |
- * | `hostCommandMs` | 300 000 ms | one command on a host: a sudo-g5k grant, a bind mount and a libvirtd restart |
+ * | `hostCommandMs` | 1 800 000 ms (30 min) | one command on a host; the longest is staging, every host copying the image (GBs) from the one NFS server at once |
  * | `releaseStopMs` | 30 000 ms | stopping the runtime while releasing, which must not hold up the job's deletion |
  */
 export interface Grid5000Timeouts {
@@ -40,7 +40,7 @@ export const DEFAULT_TIMEOUTS: Grid5000Timeouts = {
   readyPollMs: 200,
   registeredPollMs: 250,
   httpMs: 10_000,
-  hostCommandMs: 300_000,
+  hostCommandMs: 1_800_000,
   releaseStopMs: 30_000,
 };
 
