@@ -13,9 +13,8 @@ import { metricEventSchema, type EventOf } from "../../../runtime/protocol/event
 import { pathBetween } from "../../../runtime/protocol/path-matrix.ts";
 import { devTopology, getJson } from "../../../runtime/testing/fixtures.ts";
 import { waitUntil } from "../../../runtime/testing/wait.ts";
-import { generatePlan } from "./plan.ts";
 import { replayPlan } from "./replay.ts";
-import { echoChainPipeline } from "./testing/echo-pipeline.ts";
+import { echoChainPlan } from "./testing/echo-pipeline.ts";
 
 const topology = devTopology();
 const runDir = mkdtempSync(join(tmpdir(), "giraff-chain-"));
@@ -41,10 +40,8 @@ const TOLERANCE_MS = 8;
 
 describe("a function chain on the local fog network", () => {
   it("places, wires and feeds a chain whose per-hop in-flight times match the emulated links", async () => {
-    const plan = generatePlan({
+    const plan = echoChainPlan({
       topology,
-      pipelines: [echoChainPipeline()],
-      chainsPerTargetPerPipeline: 1,
       experimentDurationS: 1,
       seed: "chain-e2e",
       // reservations of 20 s, of which the IoT source sends for 20 − 15 = 5 s

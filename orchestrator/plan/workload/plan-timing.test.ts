@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { devTopology } from "../../../runtime/testing/fixtures.ts";
-import { generatePlan } from "./plan.ts";
 import type { Plan } from "./plan-schema.ts";
 import { planTail } from "./plan-timing.ts";
-import { echoChainPipeline } from "./testing/echo-pipeline.ts";
+import { echoChainPlan } from "./testing/echo-pipeline.ts";
 
-const base = generatePlan({
-  topology: devTopology(),
-  pipelines: [echoChainPipeline()],
-  chainsPerTargetPerPipeline: 1,
+const base = echoChainPlan({
   experimentDurationS: 60,
   seed: "plan-timing",
   laws: { stopOverheadMs: 5000, minDurationMs: 6000 },

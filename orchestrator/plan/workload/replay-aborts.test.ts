@@ -6,22 +6,15 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { memoryEventSink } from "../../../runtime/events/writer.ts";
-import { devTopology, type Json } from "../../../runtime/testing/fixtures.ts";
+import type { Json } from "../../../runtime/testing/fixtures.ts";
 import { waitUntil } from "../../../runtime/testing/wait.ts";
-import { generatePlan } from "./plan.ts";
 import type { Plan } from "./plan-schema.ts";
 import type { Clock } from "./replay-effects.ts";
 import { replayPlan, type ReplayOptions } from "./replay.ts";
-import { echoChainPipeline } from "./testing/echo-pipeline.ts";
+import { echoChainPlan } from "./testing/echo-pipeline.ts";
 import { acceptedBid, startFakeIotEmulator, startFakeServer, type FakeServer } from "./testing/fake-servers.ts";
 
-const plan = generatePlan({
-  topology: devTopology(),
-  pipelines: [echoChainPipeline()],
-  chainsPerTargetPerPipeline: 1,
-  experimentDurationS: 60,
-  seed: "replay-aborts",
-});
+const plan = echoChainPlan({ experimentDurationS: 60, seed: "replay-aborts" });
 const chain = plan.chains[0]!;
 const withDuration = (durationMs: number): Plan => ({ ...plan, chains: [{ ...chain, durationMs }] });
 

@@ -9,10 +9,9 @@ import { request, type RequestOptions } from "../../../runtime/http/client.ts";
 import { launchFogNetwork, type FogNetwork } from "../../../runtime/launcher/launch.ts";
 import { metricEventSchema } from "../../../runtime/protocol/events.ts";
 import { devTopology, getJson, type Json } from "../../../runtime/testing/fixtures.ts";
-import { generatePlan } from "./plan.ts";
 import { replayPlan } from "./replay.ts";
 import { functionUrl } from "./replay-wire.ts";
-import { echoChainPipeline } from "./testing/echo-pipeline.ts";
+import { echoChainPlan } from "./testing/echo-pipeline.ts";
 import { startFakeIotEmulator, type FakeServer } from "./testing/fake-servers.ts";
 
 const topology = devTopology();
@@ -31,10 +30,8 @@ afterAll(async () => {
 
 describe("replayPlan on a real fog network", () => {
   it("submits in order from the previous winner, provisions, wires and starts the IoT source", async () => {
-    const plan = generatePlan({
+    const plan = echoChainPlan({
       topology,
-      pipelines: [echoChainPipeline()],
-      chainsPerTargetPerPipeline: 1,
       experimentDurationS: 5,
       seed: "replay-real",
       laws: { latencyClasses: { NO_LATENCY: 2000 }, minDurationMs: 90_000, stopOverheadMs: 5000 },

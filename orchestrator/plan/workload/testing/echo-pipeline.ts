@@ -1,4 +1,7 @@
 /** A three-function chain of `giraff:fn_echo` only, so the replayer's tests do not depend on the other functions. */
+import { devTopology } from "../../../../runtime/testing/fixtures.ts";
+import { generatePlan, type GeneratePlanSpec } from "../plan.ts";
+import type { Plan } from "../plan-schema.ts";
 import type { Pipeline } from "../pipelines.ts";
 
 export function echoChainPipeline(): Pipeline {
@@ -17,4 +20,16 @@ export function echoChainPipeline(): Pipeline {
       envVars: { SEED: "<<random>>", WHO: "<<REPLAY_TEST_WHO>>" },
     })),
   };
+}
+
+/** A plan of one echo chain per IoT-connected node of the dev topology (or of `spec.topology`). */
+export function echoChainPlan(
+  spec: Pick<GeneratePlanSpec, "experimentDurationS" | "seed" | "laws"> & Partial<Pick<GeneratePlanSpec, "topology">>,
+): Plan {
+  return generatePlan({
+    topology: devTopology(),
+    pipelines: [echoChainPipeline()],
+    chainsPerTargetPerPipeline: 1,
+    ...spec,
+  });
 }
