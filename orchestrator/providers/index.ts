@@ -113,26 +113,25 @@ const grid5000: RegisteredProvider<Grid5000Planning> = {
     return { settings, allowDayJobs: input.deployment.allowDayJobs };
   },
   async plan({ settings, allowDayJobs }, spec) {
-    const [{ grid5000Provider }, plan, { jobWindow }, { usagePolicyLine }] = await Promise.all([
+    const [{ grid5000Provider }, { planGrid5000 }, { InfeasiblePlanError }, { jobWindow }, dryRun] = await Promise.all([
       import("./grid5000/provider/provider.ts"),
       import("./grid5000/plan/plan.ts"),
+      import("./grid5000/plan/capacity.ts"),
       import("./grid5000/plan/policy.ts"),
       import("./grid5000/plan/dry-run.ts"),
     ]);
     const provider = grid5000Provider({ settings, run: "dry-run", guard: { policy: null, anchorMs: 0 } }, NO_EFFECTS);
-    const planned = await provider.plan(spec).catch(async (err: unknown) => {
-      if (!(err instanceof (await import("./grid5000/plan/capacity.ts")).InfeasiblePlanError)) throw err;
+    const planned = await provider.plan(spec).catch((err: unknown) => {
+      if (!(err instanceof InfeasiblePlanError)) throw err;
       // the provider refuses a plan it cannot reserve; the dry run shows it anyway, then the campaign refuses it
-      const { toProviderPlan } = await import("./grid5000/plan/dry-run.ts");
-      return toProviderPlan(
-        plan.planGrid5000(spec.topology, grid5000PlanOptions(settings, spec), { infeasible: "keep" }),
-      );
+      const options = grid5000PlanOptions(settings, spec);
+      return dryRun.toProviderPlan(planGrid5000(spec.topology, options, { infeasible: "keep" }));
     });
-    const capacity = planned.details.capacity as Parameters<typeof usagePolicyLine>[0];
+    const capacity = planned.details.capacity as Parameters<typeof dryRun.usagePolicyLine>[0];
     const window = jobWindow({ nowMs: Date.now(), walltimeS: spec.walltimeS, reservation: settings.reservation });
     return {
       ...planned,
-      summary: [...planned.summary, usagePolicyLine(capacity, window, settings.reservation, allowDayJobs)],
+      summary: [...planned.summary, dryRun.usagePolicyLine(capacity, window, settings.reservation, allowDayJobs)],
     };
   },
   async create(_planning, input) {
