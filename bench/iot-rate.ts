@@ -9,8 +9,8 @@ import { memoryEventSink } from "../runtime/events/writer.ts";
 import { startIotEmulator } from "../runtime/iot/emulator.ts";
 import { request } from "../runtime/http/client.ts";
 import { waitUntil } from "../runtime/testing/wait.ts";
-import { startChild } from "./children.ts";
 import { histogram, round, target, type Benchmark } from "./common.ts";
+import { startProxiedFunction } from "./proxied-function.ts";
 
 const REQUESTED_PER_S = 2400;
 const JOBS = 4;
@@ -22,17 +22,13 @@ export const iotRate: Benchmark = {
     const node = `${ctx.subnet}.0.2`;
     const durationMs = ctx.quick ? 3_000 : 10_000;
     const intervalMs = (1000 * JOBS) / REQUESTED_PER_S;
-    const fn = await startChild("./http-echo.ts", [node, "0"]);
-    const proxy = await startChild("./proxy-node.ts", [node]).catch((err: unknown) => {
-      fn.stop();
-      throw err;
-    });
+    const { functionPort, proxyPort, stop } = await startProxiedFunction(node, 0);
     const events = memoryEventSink({ run: "bench", source: "iot" });
     const iot = await startIotEmulator({
       host: `${ctx.subnet}.0.1`,
       port: 0,
       events,
-      proxyPort: proxy.port,
+      proxyPort,
       seed: ctx.seed,
       maxInFlight: 1024,
       requestTimeoutMs: 10_000,
@@ -45,7 +41,7 @@ export const iotRate: Benchmark = {
           timeoutMs: 5_000,
           body: {
             functionId: `bench-${j}`,
-            nodeUrl: `http://${node}:${fn.port}/function/fogfn-bench-${j}`,
+            nodeUrl: `http://${node}:${functionPort}/function/fogfn-bench-${j}`,
             tags: `bench-${j}`,
             initialWaitMs: 0,
             intervalMs,
@@ -93,8 +89,7 @@ export const iotRate: Benchmark = {
       };
     } finally {
       await iot.close();
-      proxy.stop();
-      fn.stop();
+      stop();
     }
   },
 };

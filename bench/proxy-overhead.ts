@@ -9,9 +9,10 @@
 import { Agent } from "node:http";
 import { request } from "../runtime/http/client.ts";
 import { ForwardProxyAgent } from "../runtime/proxy/forward-agent.ts";
-import { startChild } from "./children.ts";
 import { round, summary, target, type Benchmark } from "./common.ts";
+import { startProxiedFunction } from "./proxied-function.ts";
 
+const ANSWER_BYTES = 120;
 const BODY = Buffer.from(JSON.stringify({ tag: "bench", sentAt: 0, from: "iot_emulation", to: "x".repeat(60) }));
 
 export const proxyOverhead: Benchmark = {
@@ -21,14 +22,10 @@ export const proxyOverhead: Benchmark = {
     const host = `${ctx.subnet}.0.2`;
     const count = ctx.quick ? 500 : 3000;
     const warmup = ctx.quick ? 100 : 300;
-    const fn = await startChild("./http-echo.ts", [host, "120"]);
-    const proxy = await startChild("./proxy-node.ts", [host]).catch((err: unknown) => {
-      fn.stop();
-      throw err;
-    });
+    const { functionPort, proxyPort, stop } = await startProxiedFunction(host, ANSWER_BYTES);
     const direct = new Agent({ keepAlive: true, maxSockets: 1 });
-    const viaProxy = new ForwardProxyAgent(host, proxy.port, { maxSockets: 1 });
-    const url = `http://${host}:${fn.port}/function/fogfn-bench`;
+    const viaProxy = new ForwardProxyAgent(host, proxyPort, { maxSockets: 1 });
+    const url = `http://${host}:${functionPort}/function/fogfn-bench`;
     const call = (agent: Agent, headers: Record<string, string>) => async () => {
       const t = performance.now();
       const answer = await request(url, { method: "POST", body: BODY, headers, agent, timeoutMs: 10_000 });
@@ -42,7 +39,7 @@ export const proxyOverhead: Benchmark = {
     };
     const times: Record<keyof typeof kinds, number[]> = { direct: [], hop: [], entry: [] };
     try {
-      ctx.progress(`function on ${host}:${fn.port}, proxy on ${host}:${proxy.port}; ${count} calls of each kind`);
+      ctx.progress(`function on ${host}:${functionPort}, proxy on ${host}:${proxyPort}; ${count} calls of each kind`);
       for (let i = 0; i < warmup; i++) for (const k of Object.values(kinds)) await k();
       // interleaved, so that drift of the machine affects every kind alike
       for (let i = 0; i < count; i++)
@@ -50,15 +47,21 @@ export const proxyOverhead: Benchmark = {
     } finally {
       direct.destroy();
       viaProxy.destroy();
-      proxy.stop();
-      fn.stop();
+      stop();
     }
     const s = { direct: summary(times.direct), hop: summary(times.hop), entry: summary(times.entry) };
     const diff = (a: number | null | undefined, b: number | null | undefined) =>
       a === null || a === undefined || b === null || b === undefined ? null : round(a - b);
     const overheadP50 = diff(s.hop.p50, s.direct.p50);
     return {
-      params: { calls: count, warmup, requestBytes: BODY.length, answerBytes: 120, linkEmulation: false, host },
+      params: {
+        calls: count,
+        warmup,
+        requestBytes: BODY.length,
+        answerBytes: ANSWER_BYTES,
+        linkEmulation: false,
+        host,
+      },
       figures: {
         directP50Ms: s.direct.p50 ?? null,
         directP99Ms: s.direct.p99 ?? null,
