@@ -72,6 +72,8 @@ const FLAKE_TEST = "orchestrator/providers/grid5000/vms/image-flake.test.ts";
 const NIX_WHY = "no Nix and no network to nixpkgs here; image-flake.test.ts parses the flake when Nix is installed";
 const DOCKER_WHY = "no Docker daemon here (functions/README.md says what was verified instead)";
 const dryRun = /Dry run: nothing was started, reserved or written\./;
+const G5K_CAMPAIGN_TEST = "orchestrator/providers/grid5000/provider/campaign.test.ts";
+const G5K_WHY = "on Grid'5000 only (its access gateway, frontend, OAR and NFS home) or on a machine with Nix";
 const benchDry = /"dryRun": true/;
 
 // prettier-ignore
@@ -88,7 +90,6 @@ const ELSEWHERE: Record<string, Elsewhere> = {
   "npm ci": { ranBy: CI, entry: "npm ci", why: "it reinstalls node_modules, which every other test uses" },
   "npm run test:unit": { ranBy: CI, entry: "npm test", checks: [["npm run", /^ {2}test:unit\n {4}TZ=UTC vitest run$/m]] },
   "npx vitest run notebooks": { ranBy: CI, entry: "npm test", checks: [["npx vitest list --filesOnly notebooks", /notebooks\/build\.test\.ts/]] },
-  "npm run build:wasm": { ranBy: "orchestrator/analysis/transcode/wasm-lines.test.ts", entry: "build-wasm.ts", help: "npm run build:wasm -- --help" },
   "npm run bench [-- [--only <name,…>] [--quick]]": { ranBy: BENCH_HERE, entry: "npm run -s bench", help: "npm run -s bench -- --help", checks: [["npm run -s bench -- --only deviations --quick --dry-run", benchDry]] },
   "npm run bench": { ranBy: BENCH_HERE, entry: "npm run -s bench", checks: [["npm run bench -- --dry-run", benchDry]] },
   "npm run -s bench": { ranBy: BENCH_HERE, entry: "npm run -s bench", checks: [["npm run -s bench -- --dry-run", benchDry]] },
@@ -115,6 +116,27 @@ const ELSEWHERE: Record<string, Elsewhere> = {
   "nix run --inputs-from . nixpkgs#nix-prefetch-github -- openfaas of-watchdog --rev 0.9.15": { ranBy: FLAKE_TEST, entry: "nix-prefetch-github -- openfaas of-watchdog --rev 0.9.15", why: NIX_WHY },
   "nix run --inputs-from . nixpkgs#nix-prefetch-docker -- --image-name ghcr.io/openfaas/faas-netes --image-tag 0.17.1 --json": { ranBy: FLAKE_TEST, entry: "nix-prefetch-docker -- --image-name", why: NIX_WHY },
   "nix run --inputs-from . nixpkgs#nix-prefetch-docker -- --image-name ghcr.io/openfaas/gateway --image-tag 0.27.2 --json": { ranBy: FLAKE_TEST, entry: "nix-prefetch-docker -- --image-name", why: NIX_WHY },
+  // grid5000/README.md "First run on Grid'5000": what a researcher types on a frontend; the provider's campaign test
+  // rehearses the campaign's side (sudo-g5k, the image's SHA-256, the job's deletion) against the fake API and sshd
+  ...Object.fromEntries([
+    "sha256sum result/nixos.qcow2",
+    "ssh -J <login>@access.grid5000.fr <login>@nancy mkdir -p giraff",
+    "scp -J <login>@access.grid5000.fr result/nixos.qcow2 <login>@nancy:giraff/nixos.qcow2",
+    "ssh -J <login>@access.grid5000.fr <login>@nancy sha256sum giraff/nixos.qcow2",
+    "ssh -J <login>@access.grid5000.fr <login>@nancy",
+    "git clone <repository> giraff-ts",
+    "cd giraff-ts && npm ci",
+    "test -f ~/.ssh/id_ed25519 || ssh-keygen -t ed25519 -N '' -f ~/.ssh/id_ed25519",
+    `grep -qxF "$(cat ~/.ssh/id_ed25519.pub)" ~/.ssh/authorized_keys || cat ~/.ssh/id_ed25519.pub >> ~/.ssh/authorized_keys`,
+    "chmod 600 ~/.python-grid5000.yaml",
+    "tmux new -s giraff",
+    "tmux attach -t giraff",
+    "oarstat -u",
+    "oardel <job id>",
+  ].map((c): [string, Elsewhere] => [c, { ranBy: null, entry: c, why: G5K_WHY }])),
+  "npx zx run-campaign.mjs experiments/<name> --provider grid5000 --dry-run": { ranBy: G5K_CAMPAIGN_TEST, entry: "run-campaign", checks: [["npx zx run-campaign.mjs experiments/default --provider grid5000 --dry-run", /POST https:\/\/api\.grid5000\.fr\/stable\/sites\/\w+\/jobs/]] },
+  "npx zx run-campaign.mjs experiments/<name> --provider grid5000": { ranBy: G5K_CAMPAIGN_TEST, entry: "run-campaign", checks: [["npx zx run-campaign.mjs experiments/default --provider grid5000 --dry-run", /POST https:\/\/api\.grid5000\.fr\/stable\/sites\/\w+\/jobs/]] },
+  "npx zx run-campaign.mjs experiments/<name> --provider grid5000 --resume": { ranBy: G5K_CAMPAIGN_TEST, entry: "run-campaign", help: "npx zx run-campaign.mjs --help" },
 };
 
 // prettier-ignore
