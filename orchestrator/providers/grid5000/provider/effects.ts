@@ -20,6 +20,14 @@ import type { Grid5000ProviderEffects } from "./context.ts";
 import type { Grid5000Settings } from "./settings.ts";
 import { recordedExec, SimulatedHosts } from "./simulated-hosts.ts";
 
+/**
+ * A host as `user`: its own pool entry per user (`<user>@<host>`, so the login's connection is never reused as
+ * root's), reached by its name, or where `G5K_SSH_RESOLVE` says (rehearsals on loopback).
+ */
+export function hostAs(settings: Pick<Grid5000Settings, "sshResolve">, user: string, host: string): HostSpec {
+  return { name: `${user}@${host}`, address: host, user, ...settings.sshResolve.get(host) };
+}
+
 /** The transport's info lines worth a campaign log line: trust on first use and which credentials are used. */
 const KEY_EVENTS = /^(first contact with |using the ssh-agent |the key file )/;
 
@@ -61,13 +69,10 @@ export async function createGrid5000Effects(
     },
   });
   const login = settings.login ?? "root";
-  /** A host as `user`: its own pool entry per user, reached where G5K_SSH_RESOLVE says (rehearsals) or by name. */
-  const hostAs = (user: string, host: string): HostSpec => {
-    const resolved = settings.sshResolve.get(host);
-    return { name: `${user}@${host}`, user, ...(resolved ?? {}) };
-  };
   const hostExecAs = (user: string): RemoteExec =>
-    execOverTransport({ exec: (host, command, opts) => ssh.exec(hostAs(user, String(host)), command, opts) });
+    execOverTransport({
+      exec: (host, command, opts) => ssh.exec(hostAs(settings, user, String(host)), command, opts),
+    });
   const simulated = settings.simulateHosts === undefined ? undefined : new SimulatedHosts(settings.simulateHosts);
   const record = (user: string, exec: RemoteExec) =>
     settings.simulateHosts === undefined ? exec : recordedExec(settings.simulateHosts, `${user}@`, exec);

@@ -1,5 +1,6 @@
 /** The provider's settings: defaults, and errors that name the variable without quoting a secret. */
 import { describe, expect, it } from "vitest";
+import { hostAs } from "./effects.ts";
 import { grid5000Settings } from "./settings.ts";
 
 const SHA = "ab".repeat(32);
@@ -33,6 +34,19 @@ describe("grid5000Settings", () => {
       ["gros-1.nancy.grid5000.fr", { address: "127.139.0.1", port: 2222 }],
       ["gros-2.nancy.grid5000.fr", { address: "127.139.0.2", port: 22 }],
     ]);
+    // a host named in it is reached there; any other by its name, on port 22
+    const s = grid5000Settings(env, "gros", alice);
+    expect(hostAs(s, "alice", "gros-1.nancy.grid5000.fr")).toEqual({
+      name: "alice@gros-1.nancy.grid5000.fr",
+      user: "alice",
+      address: "127.139.0.1",
+      port: 2222,
+    });
+    expect(hostAs(s, "root", "gros-9.nancy.grid5000.fr")).toEqual({
+      name: "root@gros-9.nancy.grid5000.fr",
+      user: "root",
+      address: "gros-9.nancy.grid5000.fr",
+    });
     expect(() => grid5000Settings({ ...env, G5K_SSH_RESOLVE: "gros-1=localhost" }, "gros", alice)).toThrow(
       /`G5K_SSH_RESOLVE` entries as <name>=<IP address>\[:<port>\], got "gros-1=localhost"/,
     );
