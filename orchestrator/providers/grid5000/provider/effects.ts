@@ -12,6 +12,7 @@
  * the order things happened on each host.
  */
 import { isIP } from "node:net";
+import { userInfo } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Grid5000Client, defaultGrid5000Effects } from "../api/index.ts";
 import { SshTransport, type HostSpec } from "../transport/index.ts";
@@ -68,7 +69,8 @@ export async function createGrid5000Effects(
       },
     },
   });
-  const login = settings.login ?? "root";
+  // inside Grid'5000 without G5K_USER, the campaign runs on a frontend as the login itself
+  const login = settings.login ?? userInfo().username;
   const hostExecAs = (user: string): RemoteExec =>
     execOverTransport({
       exec: (host, command, opts) => ssh.exec(hostAs(settings, user, String(host)), command, opts),
