@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestJson } from "../http/client.ts";
-import { bidProposalsSchema, formatBidRequest, ZERO_LATENCY, type Sla } from "../protocol/messages.ts";
+import { bidProposalsSchema, formatBidRequest, ZERO_LATENCY } from "../protocol/messages.ts";
 import { callSigningText, HMAC_AUTH } from "../protocol/endpoint-auth.ts";
-import { devTopology, idOf, putFunction, slaBody } from "../testing/fixtures.ts";
+import { devTopology, idOf, putFunction, resolvedSla, slaBody } from "../testing/fixtures.ts";
 import { launchFogNetwork, type FogNetwork } from "./launch.ts";
 
 const topology = devTopology();
@@ -33,27 +33,13 @@ afterAll(async () => {
   await Promise.all([...networks.values()].map((n) => n.stop()));
 });
 
-const sla = (id: string): Sla => ({
-  id,
-  memoryBytes: 100e6,
-  cpuMilli: 100,
-  latencyMaxMs: 2000,
-  durationMs: 60_000,
-  replicas: 1,
-  functionImage: "fn_echo",
-  functionLiveName: id,
-  dataFlow: [],
-  envVars: [],
-  inputMaxSizeBytes: 1500,
-});
-
 describe.each(transports)("peer transport %s", (peerTransport) => {
   it("floods the whole tree and every node answers with a bid MAC'd under its agreed key", async () => {
     const network = networks.get(peerTransport)!;
     const edge = network.nodes.find((n) => n.name === "node_34")!;
     const call = {
       nodeOrigin: edge.id,
-      sla: sla(`direct-${peerTransport}`),
+      sla: resolvedSla(`direct-${peerTransport}`, { latencyMaxMs: 2000 }),
       accumulatedLatency: ZERO_LATENCY,
       budgetMs: 2000,
     };

@@ -13,11 +13,11 @@ import type { NodeConfigSpec } from "../node/config.ts";
 import { generateAgreementKeys } from "../protocol/bid-mac.ts";
 import { callSigningText, deriveLinkKey, HMAC_AUTH, paymentSigningText } from "../protocol/endpoint-auth.ts";
 import type { EventBody } from "../protocol/events.ts";
-import { formatBidRequest, ZERO_LATENCY, type Sla } from "../protocol/messages.ts";
+import { formatBidRequest, ZERO_LATENCY } from "../protocol/messages.ts";
 import { generateNodeKeys, type NodeKeys } from "../protocol/signing.ts";
 import { flood } from "../strategies/placement/auction.ts";
 import { REASONS, type PlacementStrategy } from "../strategies/types.ts";
-import { getJson, putFunction, slaBody, type Json } from "../testing/fixtures.ts";
+import { getJson, putFunction, resolvedSla, slaBody, type Json } from "../testing/fixtures.ts";
 import { testNodeSpec } from "../testing/market-root.ts";
 import { waitUntil } from "../testing/wait.ts";
 import type { EventSink } from "../events/writer.ts";
@@ -91,19 +91,7 @@ afterAll(async () => {
   await market?.close();
 });
 
-const sla = (id: string): Sla => ({
-  id,
-  memoryBytes: 100e6,
-  cpuMilli: 100,
-  latencyMaxMs: 1000,
-  durationMs: 20 * 86_400_000,
-  replicas: 1,
-  functionImage: "fn_echo",
-  functionLiveName: id,
-  dataFlow: [],
-  envVars: [],
-  inputMaxSizeBytes: 1500,
-});
+const sla = (id: string) => resolvedSla(id, { durationMs: 20 * 86_400_000 });
 
 async function post(target: string, body: unknown): Promise<number> {
   return (await request(target, { method: "POST", body, timeoutMs: 5_000 })).status;

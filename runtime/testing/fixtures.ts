@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { request } from "../http/client.ts";
+import type { Sla } from "../protocol/messages.ts";
 import { parseTopology, type Topology } from "../protocol/topology.ts";
 
 /** Parsed JSON answers, read loosely by tests (their shape is what the test asserts). */
@@ -31,6 +32,24 @@ export function slaBody(overrides: Record<string, unknown> = {}): Record<string,
     functionImage: "fn_echo",
     functionLiveName: "echo-test",
     inputMaxSize: "1500 B",
+    ...overrides,
+  };
+}
+
+/** {@link slaBody}'s SLA as the market resolves it, with `id` as its id and its live name. */
+export function resolvedSla(id: string, overrides: Partial<Sla> = {}): Sla {
+  return {
+    id,
+    memoryBytes: 100e6,
+    cpuMilli: 100,
+    latencyMaxMs: 1000,
+    durationMs: 60_000,
+    replicas: 1,
+    functionImage: "fn_echo",
+    functionLiveName: id,
+    dataFlow: [],
+    envVars: [],
+    inputMaxSizeBytes: 1500,
     ...overrides,
   };
 }
