@@ -4,14 +4,15 @@
  * traverses the chain, and the proxies' events give per-hop in-flight times (GIRAFF's rule, giraff.md §14.2) that
  * match the emulated latency between the nodes involved.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchFogNetwork, type FogNetwork } from "../../../runtime/launcher/launch.ts";
-import { metricEventSchema, type EventOf } from "../../../runtime/protocol/events.ts";
+import type { EventOf } from "../../../runtime/protocol/events.ts";
 import { pathBetween } from "../../../runtime/protocol/path-matrix.ts";
 import { devTopology, getJson } from "../../../runtime/testing/fixtures.ts";
+import { readRunEvents } from "../../../runtime/testing/run-events.ts";
 import { waitUntil } from "../../../runtime/testing/wait.ts";
 import { replayPlan } from "./replay.ts";
 import { echoChainPlan } from "./testing/echo-pipeline.ts";
@@ -76,7 +77,7 @@ describe("a function chain on the local fog network", () => {
     expect(job.ok).toBe(job.sent);
     await network.stop();
 
-    const hops = readEvents("proxy_hop");
+    const hops = readRunEvents(runDir).filter((e): e is EventOf<"proxy_hop"> => e.kind === "proxy_hop");
     const byRequest = new Map<string, EventOf<"proxy_hop">[]>();
     for (const h of hops) byRequest.set(h.reqId, [...(byRequest.get(h.reqId) ?? []), h]);
     expect(byRequest.size).toBe(job.sent);
@@ -98,15 +99,3 @@ describe("a function chain on the local fog network", () => {
     }
   });
 });
-
-function readEvents<K extends "proxy_hop">(kind: K): EventOf<K>[] {
-  const out: EventOf<K>[] = [];
-  for (const file of readdirSync(join(runDir, "events"))) {
-    for (const line of readFileSync(join(runDir, "events", file), "utf8").split("\n")) {
-      if (line === "") continue;
-      const event = metricEventSchema.parse(JSON.parse(line));
-      if (event.kind === kind) out.push(event as EventOf<K>);
-    }
-  }
-  return out;
-}
