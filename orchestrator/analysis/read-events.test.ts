@@ -1,7 +1,7 @@
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as fsPromises from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../runtime/util/seeded-random.ts";
 import { rows, withConnection } from "./connection.ts";
@@ -299,6 +299,25 @@ describe("readRunEvents", () => {
       (x, i) => !Object.is(stored[i]!.t, Number(x) || 0) || !Object.is(stored[i]!.memory_used_bytes, Number(x) || 0),
     );
     expect(wrong).toEqual([]);
+  });
+
+  it("reads and writes relative paths from the working directory, whatever the connection's file_search_path", async () => {
+    const path = join(dir, "relative.jsonl");
+    writeFileSync(path, `${JSON.stringify(hop)}\n`);
+    const rel = relative(process.cwd(), path);
+    const outDir = relative(process.cwd(), join(dir, "relative-out"));
+    const valid = await withConnection(":memory:", async (con) => {
+      // another folder, as connection.ts sets the database's: a relative path looked up there finds nothing
+      const elsewhere = join(dir, "a", "b", "c");
+      mkdirSync(elsewhere, { recursive: true });
+      await con.run(`SET file_search_path = ${quoteLiteral(elsewhere)}`);
+      return readRunEvents(con, { runKey: "runA", files: [{ path: rel, rel: "runA/events/x.jsonl" }], outDir });
+    });
+    expect([...valid]).toEqual([[rel, 1]]);
+    const stored = await withConnection(":memory:", (con) =>
+      rows(con, `SELECT source_file FROM read_parquet(${quoteLiteral(join(dir, "relative-out", "*", "*.parquet"))})`),
+    );
+    expect(stored).toEqual([{ source_file: "runA/events/x.jsonl" }]);
   });
 
   it("reads every field of every kind with one type", () => {

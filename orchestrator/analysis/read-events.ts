@@ -11,7 +11,7 @@
  * from count-lines.ts. Only reads the events files; writes under `outDir`.
  */
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { EVENT_KINDS } from "../../runtime/protocol/events.ts";
 import { rows } from "./connection.ts";
@@ -70,9 +70,17 @@ export function copyEventsSql(job: ReadEventsJob): string {
  * Reads the run's files once and writes its valid events to `<outDir>/kind=<kind>/*.parquet`; answers the valid
  * rows per file, counted in what was written.
  */
-export async function readRunEvents(con: DuckDBConnection, job: ReadEventsJob): Promise<ValidRows> {
-  const valid: ValidRows = new Map(job.files.map((f) => [f.path, 0]));
-  if (job.files.length === 0) return valid;
+export async function readRunEvents(con: DuckDBConnection, given: ReadEventsJob): Promise<ValidRows> {
+  const valid: ValidRows = new Map(given.files.map((f) => [f.path, 0]));
+  if (given.files.length === 0) return valid;
+  // absolute paths: DuckDB looks relative ones up in the connection's file_search_path (the database's folder,
+  // connection.ts), not in the process's working directory, and `filename` must give back the path it was given
+  const byAbsolute = new Map(given.files.map((f) => [resolve(f.path), f.path]));
+  const job = {
+    ...given,
+    files: given.files.map((f) => ({ ...f, path: resolve(f.path) })),
+    outDir: resolve(given.outDir),
+  };
   // rows need not keep their file order (every view orders what it reads), and keeping it makes DuckDB write the
   // partitions from one thread; only this statement is affected
   await con.run("SET preserve_insertion_order = false");
@@ -87,7 +95,7 @@ export async function readRunEvents(con: DuckDBConnection, job: ReadEventsJob): 
     con,
     `SELECT source_file, count(*) AS n FROM read_parquet(${lit(written)}, hive_partitioning = false) GROUP BY 1`,
   );
-  const byRel = new Map(job.files.map((f) => [f.rel, f.path]));
+  const byRel = new Map(job.files.map((f) => [f.rel, byAbsolute.get(f.path)!]));
   for (const c of counts) valid.set(byRel.get(String(c.source_file))!, Number(c.n));
   return valid;
 }
