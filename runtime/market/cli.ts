@@ -88,7 +88,7 @@ export function readPinnedKeys(file: string): Map<string, string> {
 }
 
 /** The X25519 key in `GIRAFF_MARKET_AGREEMENT_KEY_FILE` (the Grid'5000 provider writes it, owner only). */
-function readAgreementKey(file: string): AgreementKeys {
+export function readAgreementKey(file: string): AgreementKeys {
   try {
     const privateKey = createPrivateKey(readFileSync(file, "utf8"));
     if (privateKey.asymmetricKeyType !== "x25519") throw new Error(`a ${privateKey.asymmetricKeyType} key`);
