@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { RUNTIME_ENV_ATTEMPTS } from "../testing/fixtures.ts";
 import { isAllowedRuntimeEnvName, isAllowedSlaEnvName } from "./env-vars.ts";
 
 describe("envVars names", () => {
-  it.each([
-    "NODE_OPTIONS",
-    "node_options",
-    "LD_PRELOAD",
-    "DYLD_INSERT_LIBRARIES",
-    "UV_THREADPOOL_SIZE",
-    "PATH",
-    "Home",
-  ])("refuses %s, which configures the runtime or loader, everywhere", (name) => {
+  it.each(RUNTIME_ENV_ATTEMPTS)("refuses %s, which configures the runtime or loader, everywhere", (name) => {
     expect(isAllowedRuntimeEnvName(name)).toBe(false);
     expect(isAllowedSlaEnvName(name)).toBe(false);
   });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchFogNetwork, type FogNetwork } from "../launcher/launch.ts";
 import { request } from "../http/client.ts";
 import { FUNCTION_PATH, passwdEntry } from "../faas/function-box.ts";
-import { devTopology, idOf, putFunction, slaBody, type Json } from "../testing/fixtures.ts";
+import { devTopology, idOf, putFunction, RUNTIME_ENV_ATTEMPTS, slaBody, type Json } from "../testing/fixtures.ts";
 import { waitUntil } from "../testing/wait.ts";
 
 const FIXTURES = fileURLToPath(new URL("../faas/fixtures/functions", import.meta.url));
@@ -58,17 +58,7 @@ async function placeAndProvision(image: string, extra: Record<string, unknown> =
 describe("functions run in a box", () => {
   it("refuses at the market an SLA whose envVars configure the runtime or loader, naming the variable", async () => {
     const auctions = network.market.records.size;
-    for (const name of [
-      "NODE_OPTIONS",
-      "node_options",
-      "LD_PRELOAD",
-      "DYLD_INSERT_LIBRARIES",
-      "UV_THREADPOOL_SIZE",
-      "PATH",
-      "HOME",
-      "GLIBC_TUNABLES",
-      "ESBUILD_BINARY_PATH",
-    ]) {
+    for (const name of RUNTIME_ENV_ATTEMPTS) {
       const value = name.toUpperCase() === "NODE_OPTIONS" ? "--import=data:text/javascript,process.exit(7)" : "x";
       const { status, json } = await putFunction(
         network.marketUrl,

@@ -36,6 +36,23 @@ export function slaBody(overrides: Record<string, unknown> = {}): Record<string,
   };
 }
 
+/**
+ * Variable names that configure the runtime, the loader or the C library, as an SLA's owner would try them (the
+ * case varied): the env-vars rule refuses each at every edge.
+ */
+export const RUNTIME_ENV_ATTEMPTS = [
+  "NODE_OPTIONS",
+  "node_options",
+  "LD_PRELOAD",
+  "DYLD_INSERT_LIBRARIES",
+  "UV_THREADPOOL_SIZE",
+  "PATH",
+  "HOME",
+  "Home",
+  "GLIBC_TUNABLES",
+  "ESBUILD_BINARY_PATH",
+] as const;
+
 /** {@link slaBody}'s SLA as the market resolves it, with `id` as its id and its live name. */
 export function resolvedSla(id: string, overrides: Partial<Sla> = {}): Sla {
   return {
