@@ -1,5 +1,5 @@
 /** emulateNetwork ─► tc HTB/netem per VM ─► ping every emulated pair ─► all within tolerance, or netem-invalid */
-import { pathMatrix } from "../../../../plan/topology/path-matrix.ts";
+import { pathMatrix } from "../../../../../runtime/protocol/path-matrix.ts";
 import type { StepContext } from "../../../types.ts";
 import { applyNetem, describePair, emulatedPairs, netemVmsOf, planNetem, validateNetem } from "../../netem/index.ts";
 import type { ProviderContext } from "../context.ts";
