@@ -51,7 +51,8 @@ export function grid5000Credentials(sources: CredentialSources): Grid5000Credent
     if (!set(username)) {
       throw new ConfigError("G5K_USER", "G5K_PASSWORD is set in the environment but G5K_USER is not: set both.");
     }
-    return { auth: { mode: "basic", username, password: env.G5K_PASSWORD }, source: "the environment", warnings };
+    const source = "the environment";
+    return { auth: { mode: "basic", username, password: env.G5K_PASSWORD, source }, source, warnings };
   }
   const file = sources.pythonGrid5000;
   if (file !== undefined) {
@@ -80,7 +81,7 @@ export function grid5000Credentials(sources: CredentialSources): Grid5000Credent
     if ((file.mode & 0o077) !== 0) {
       warnings.push(`${file.path} can be read by other users (mode ${(file.mode & 0o777).toString(8)}): chmod 600 it.`);
     }
-    return { auth: { mode: "basic", username, password }, source: file.path, warnings };
+    return { auth: { mode: "basic", username, password, source: file.path }, source: file.path, warnings };
   }
   throw new ConfigError(
     "G5K_PASSWORD",
