@@ -26,6 +26,7 @@ import {
   type Benchmark,
 } from "./common.ts";
 import { processCpuMs } from "./process-rss.ts";
+import { throughputSetting } from "./throughput.ts";
 import { benchTree } from "./tree.ts";
 
 const ARMS = [
@@ -143,12 +144,9 @@ async function placementOverhead(ctx: BenchContext) {
 }
 
 async function throughput(ctx: BenchContext) {
-  const nodes = 50;
-  const inFlight = 32;
+  const { nodes, inFlight, sla, topology } = throughputSetting(ctx.seed, "auth-throughput");
   const windows = ctx.quick ? 2 : 4;
   const windowMs = ctx.quick ? 1500 : 3000;
-  const sla = benchSla("auth-throughput", { latencyMaxMs: 10_000, durationMs: 1000 });
-  const topology = benchTree({ nodes, seed: ctx.seed, zeroLatency: true });
   const options = { faas: false, logLevel: "error" as const, run: "bench" };
   const networks = await launchArms(
     { ...ctx, subnet: `${ctx.subnet.split(".")[0]}.${Number(ctx.subnet.split(".")[1]) + 2}` },
