@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Row } from "../orchestrator/analysis/connection.ts";
 import { withConnection } from "../orchestrator/analysis/connection.ts";
@@ -16,15 +16,7 @@ import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { queryPaperClaims, type PaperClaims } from "../orchestrator/analysis/paper-claims.ts";
 import { writeCampaignRecord, writeClaimsMixedCampaign } from "../orchestrator/analysis/test-fixtures-claims.ts";
-import { startReportServer } from "./serve.ts";
-import {
-  buildReportOffline,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  openCleanPage,
-  requireChromium,
-  runBrowserTests,
-} from "./testing/browser.ts";
+import { openReportInBrowser, type ReportInBrowser, requireChromium, runBrowserTests } from "./testing/browser.ts";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
@@ -54,8 +46,7 @@ async function readRow(page: Page, claimId: string, baseline: string) {
 
 describe.skipIf(!runBrowserTests)("the fidelity page of a fixture campaign in headless Chromium", () => {
   let dir: string;
-  let server: Awaited<ReturnType<typeof startReportServer>>;
-  let browser: Browser;
+  let report: ReportInBrowser;
   let expected: PaperClaims;
 
   beforeAll(async () => {
@@ -65,22 +56,18 @@ describe.skipIf(!runBrowserTests)("the fidelity page of a fixture campaign in he
     writeCampaignRecord(dir, "claims-fixture", COMMIT);
     await ingestCampaign(dir, { effects: noopAnalysisEffects });
     expected = await withConnection(join(dir, "campaign.duckdb"), queryPaperClaims, { readOnly: true });
-    buildReportOffline(dir);
-    server = await startReportServer(join(dir, "report"));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    report = await openReportInBrowser(dir);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    if (report !== undefined) await report.close();
+    else if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Opens /fidelity in a window `width` px wide, fails on any page error or console error/warning. */
   const open = (width: number, use: (page: Page) => Promise<void>) =>
-    openCleanPage(
-      browser,
-      new URL("/fidelity", server.url).href,
+    report.open(
+      "/fidelity",
       width,
       (page) => page.waitForSelector("table.claims tr[data-claim-id]", { timeout: 15_000 }),
       use,

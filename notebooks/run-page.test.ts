@@ -9,21 +9,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows, withConnection, type Row } from "../orchestrator/analysis/connection.ts";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { writeFixtureCampaign } from "../orchestrator/analysis/test-fixtures.ts";
-import { startReportServer } from "./serve.ts";
-import {
-  buildReportOffline,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  openCleanPage,
-  requireChromium,
-  runBrowserTests,
-} from "./testing/browser.ts";
+import { openReportInBrowser, type ReportInBrowser, requireChromium, runBrowserTests } from "./testing/browser.ts";
 import { LARGE_NODES, LARGE_RUN, writeLargeTopologyRun } from "./testing/run-fixtures.ts";
 
 const RUNS = ["runA", "runB", LARGE_RUN];
@@ -40,8 +32,7 @@ function expectShown(text: string, value: unknown): void {
 
 describe.skipIf(!runBrowserTests)("the run page of a fixture campaign in headless Chromium", () => {
   let dir: string;
-  let server: Awaited<ReturnType<typeof startReportServer>>;
-  let browser: Browser;
+  let report: ReportInBrowser;
 
   /** The same SQL, run directly on the campaign's database. */
   const query = (sql: string): Promise<Row[]> =>
@@ -53,22 +44,18 @@ describe.skipIf(!runBrowserTests)("the run page of a fixture campaign in headles
     writeFixtureCampaign(dir);
     writeLargeTopologyRun(dir);
     await ingestCampaign(dir, { effects: noopAnalysisEffects });
-    buildReportOffline(dir);
-    server = await startReportServer(join(dir, "report"));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    report = await openReportInBrowser(dir);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    if (report !== undefined) await report.close();
+    else if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Opens /run?run=<run> in a window `width` px wide; fails on any page error, console error or warning. */
   const open = (run: string, width: number, use: (page: Page) => Promise<void>) =>
-    openCleanPage(
-      browser,
-      new URL(`/run?run=${run}`, server.url).href,
+    report.open(
+      `/run?run=${run}`,
       width,
       // The tree is the page's last chart to depend on the picked run's topology: drawn, the page is complete.
       (page) => page.getByRole("heading", { name: "Functions placed per fog node" }).waitFor({ timeout: 15_000 }),

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows, withConnection, type Row } from "../orchestrator/analysis/connection.ts";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
@@ -25,15 +25,7 @@ import { querySpending } from "../orchestrator/figures/spending/query.ts";
 import { writeStrategiesCampaign, type StrategiesCampaign } from "../orchestrator/figures/test-fixtures-campaign.ts";
 import type { FigureRows, SummaryRow } from "../orchestrator/figures/types.ts";
 import { queryUnplacedFunctions } from "../orchestrator/figures/unplaced-functions/query.ts";
-import { startReportServer } from "./serve.ts";
-import {
-  buildReportOffline,
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  openCleanPage,
-  requireChromium,
-  runBrowserTests,
-} from "./testing/browser.ts";
+import { openReportInBrowser, type ReportInBrowser, requireChromium, runBrowserTests } from "./testing/browser.ts";
 
 const SEVEN = ["auction", "cloud-only", "edge-first", "edge-furthest", "edge-ward", "max-cpu", "mincpurandom"];
 
@@ -97,8 +89,7 @@ function readSection(page: Page, figure: FigureName): Promise<ShownCell[]> {
 
 describe.skipIf(!runBrowserTests).each(CAMPAIGNS)("the strategies page of $name", ({ spec }) => {
   let dir: string;
-  let server: Awaited<ReturnType<typeof startReportServer>>;
-  let browser: Browser;
+  let report: ReportInBrowser;
   let expected: Record<FigureName, FigureRows>;
   let paired: Row[];
   const oneSize = spec.sizes.length === 1;
@@ -118,22 +109,18 @@ describe.skipIf(!runBrowserTests).each(CAMPAIGNS)("the strategies page of $name"
       },
       { readOnly: true },
     );
-    buildReportOffline(dir);
-    server = await startReportServer(join(dir, "report"));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    report = await openReportInBrowser(dir);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    if (report !== undefined) await report.close();
+    else if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Opens /strategies in a window `width` px wide, fails on any page error or console error/warning. */
   const open = (width: number, use: (page: Page) => Promise<void>) =>
-    openCleanPage(
-      browser,
-      new URL("/strategies", server.url).href,
+    report.open(
+      "/strategies",
       width,
       (page) => page.waitForSelector('.metric-section[data-figure="relative"] figure svg', { timeout: 15_000 }),
       use,

@@ -4,12 +4,13 @@
  * offline build of a campaign's report, in an empty network namespace when this machine allows one, so that any
  * request outside fails the build.
  */
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execaSync } from "execa";
-import type { Browser, Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { NOTEBOOKS_DIR } from "../build.ts";
+import { startReportServer } from "../serve.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -75,4 +76,41 @@ export async function openCleanPage(
   } finally {
     await page.close();
   }
+}
+
+/** A campaign's report, built offline, served on loopback and opened in headless Chromium. */
+export interface ReportInBrowser {
+  server: Awaited<ReturnType<typeof startReportServer>>;
+  browser: Browser;
+  /** {@link openCleanPage} on `path` (with its query) of the served report. */
+  open(
+    path: string,
+    width: number,
+    ready: (page: Page) => Promise<unknown>,
+    use: (page: Page) => Promise<void>,
+  ): Promise<void>;
+  /** Closes the browser and the server, then removes the campaign folder. */
+  close(): Promise<void>;
+}
+
+/** Builds `campaign`'s report offline (it must be ingested), serves it and launches Chromium on it. */
+export async function openReportInBrowser(campaign: string): Promise<ReportInBrowser> {
+  buildReportOffline(campaign);
+  const server = await startReportServer(join(campaign, "report"));
+  const browser = await chromium
+    .launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+    .catch(async (err: unknown) => {
+      await server.close();
+      throw err;
+    });
+  return {
+    server,
+    browser,
+    open: (path, width, ready, use) => openCleanPage(browser, new URL(path, server.url).href, width, ready, use),
+    close: async () => {
+      await browser.close();
+      await server.close();
+      rmSync(campaign, { recursive: true, force: true });
+    },
+  };
 }
