@@ -96,6 +96,12 @@ export interface Endpoints {
    * clients' envVars and SLA ids included. The replayer, a client like GIRAFF's, does without.
    */
   operatorToken: string;
+  /**
+   * Aborts, with the cause as its reason, when the way to the runtime is lost during the run (a dropped SSH tunnel
+   * on Grid'5000): the run then fails with that cause instead of replaying into a closed port. Undefined where
+   * nothing can drop (the local provider's loopback).
+   */
+  lost?: AbortSignal;
 }
 
 export interface Provider<S extends ProviderState = ProviderState> {

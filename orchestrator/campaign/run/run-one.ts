@@ -130,6 +130,22 @@ export async function runOne(
         if (endpoints === undefined) throw new Error(`Run ${run.label}: a step needs the runtime deployed first.`);
         return endpoints;
       };
+      // the steps that talk to the deployed runtime also stop when the way to it is lost (Endpoints.lost), and
+      // then fail with that cause: a replay into a dropped tunnel is a failed run, never a quiet partial one
+      const reaching = async <T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+        const lost = deployed().lost;
+        if (lost === undefined) return fn(ctx.signal);
+        const signal = AbortSignal.any([ctx.signal, lost]);
+        setMaxListeners(10_000, signal);
+        try {
+          const value = await fn(signal);
+          lost.throwIfAborted();
+          return value;
+        } catch (err) {
+          if (lost.aborted) throw lost.reason;
+          throw err;
+        }
+      };
       await steps({
         deploy: () =>
           timed("deploy", async () => {
@@ -149,7 +165,7 @@ export async function runOne(
           }),
         warmUp: async () => {
           input.onStep(run.key, "warm-up");
-          await sleep(run.pacing.warmupS * 1000, undefined, { signal: ctx.signal });
+          await reaching((signal) => sleep(run.pacing.warmupS * 1000, undefined, { signal }));
         },
         replay: async () => {
           input.onStep(run.key, "runScenario");
@@ -160,7 +176,7 @@ export async function runOne(
           });
           try {
             replay = await timed("runScenario", () =>
-              replayPlan(input.plan, { marketUrl, iotUrl, signal: ctx.signal }, { events }),
+              reaching((signal) => replayPlan(input.plan, { marketUrl, iotUrl, signal }, { events })),
             );
           } finally {
             await events.close();
@@ -169,10 +185,10 @@ export async function runOne(
         drain: async () => {
           input.onStep(run.key, "wait");
           const { iotUrl } = deployed();
-          await sleep(run.pacing.waitTimeS * 1000, undefined, { signal: ctx.signal });
+          await reaching((signal) => sleep(run.pacing.waitTimeS * 1000, undefined, { signal }));
           // WAIT_TIME covers the plan's last IoT window (check-pacing.ts); a slow placement can push one past it
           const drain = await timed("drain", () =>
-            waitForIotSources(iotUrl, { timeoutMs: DRAIN_TIMEOUT_MS, signal: ctx.signal }),
+            reaching((signal) => waitForIotSources(iotUrl, { timeoutMs: DRAIN_TIMEOUT_MS, signal })),
           );
           if (!drain.quiet) {
             step.log(
@@ -180,7 +196,7 @@ export async function runOne(
                 "WAIT_TIME; collecting anyway, their requests in flight will count as failures",
             );
           }
-          iot = await iotTotals(iotUrl);
+          iot = await reaching(() => iotTotals(iotUrl));
         },
         collect: () => timed("collect", () => provider.collect(state, ctx.runDir, step)),
         reset: () =>

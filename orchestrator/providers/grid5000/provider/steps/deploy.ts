@@ -91,14 +91,19 @@ export async function deploy(
   const root = spec.topology.nodes.find((n) => n.parent === null)!;
   const rootVm = vms.find((v) => v.vm === root.id)!;
   const iotVm = vms.find((v) => v.role === "iot")!;
+  // a tunnel that drops (SSH connection lost: laptop asleep, gateway restarted) fails the run through `lost`,
+  // rather than leaving the replay to send into a closed port; the campaign's --retries deploys again
+  const lost = new AbortController();
+  const onDrop = (err: Error) => lost.abort(err);
   c.tunnels = [
-    await ssh.tunnel(c.host(rootVm.ip!), PORTS.market, { remoteHost: rootVm.ip!, signal: ctx.signal }),
-    await ssh.tunnel(c.host(iotVm.ip!), PORTS.iot, { remoteHost: iotVm.ip!, signal: ctx.signal }),
+    await ssh.tunnel(c.host(rootVm.ip!), PORTS.market, { remoteHost: rootVm.ip!, signal: ctx.signal, onDrop }),
+    await ssh.tunnel(c.host(iotVm.ip!), PORTS.iot, { remoteHost: iotVm.ip!, signal: ctx.signal, onDrop }),
   ];
   const endpoints: Endpoints = {
     marketUrl: `http://127.0.0.1:${c.tunnels[0]!.localPort}`,
     iotUrl: `http://127.0.0.1:${c.tunnels[1]!.localPort}`,
     operatorToken,
+    lost: lost.signal,
   };
   await waitRegistered(c, endpoints, spec.topology.nodes.length, ctx);
   ctx.log(`deploy: ${spec.topology.nodes.length} nodes registered with the market`);
