@@ -4,8 +4,7 @@
  * change); given the CA (`ca`, or NODE_EXTRA_CA_CERTS in a child process, as behind a corporate CA), it works. Plain
  * HTTP is refused except on loopback, where the password does not cross a network.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { execa, ExecaError } from "execa";
 import { describe, expect, it } from "vitest";
 import { request } from "../../../../runtime/http/client.ts";
 import { isRemoteError } from "../../../../runtime/protocol/errors.ts";
@@ -16,7 +15,6 @@ import { Grid5000Error } from "./errors.ts";
 import { getJob, listJobs, submitJob } from "./jobs.ts";
 import { LOGIN, PASSWORD, SUBMISSION, TOKEN, withFake } from "./testing.ts";
 
-const run = promisify(execFile);
 const basic = { mode: "basic" as const, username: LOGIN, password: PASSWORD };
 
 describe("Grid'5000 API over TLS", () => {
@@ -81,7 +79,7 @@ describe("Grid'5000 API over TLS", () => {
       ].join("\n");
       const env = { ...process.env, URL: fake.baseUrl, U: LOGIN, P: PASSWORD };
       const node = (extra: Record<string, string>) =>
-        run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        execa(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
           env: { ...env, ...extra },
           timeout: 30_000,
         });
@@ -90,7 +88,8 @@ describe("Grid'5000 API over TLS", () => {
       expect(served).toBeGreaterThan(0);
       const untrusted = await node({}).then(
         () => expect.fail("expected a TLS refusal"),
-        (e: { stderr: string }) => e.stderr,
+        (e: unknown) =>
+          e instanceof ExecaError ? String(e.stderr) : expect.fail(`expected execa's error, got ${String(e)}`),
       );
       expect(untrusted).toMatch(/TLS certificate refused/);
       expect(untrusted).not.toContain(PASSWORD);

@@ -5,12 +5,11 @@
  * trust this CA (`NODE_EXTRA_CA_CERTS=<caPath>`, `G5K_API_CA=<caPath>` or the client's `ca`) to talk to it, exactly
  * as a user behind a corporate CA would. Nothing here is ever trusted by default.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
+import { execa, ExecaError } from "execa";
 
 export interface FakeTls {
   /** The CA certificate (PEM) that signed {@link cert}: what a client must trust. */
@@ -21,8 +20,6 @@ export interface FakeTls {
   cert: string;
   key: string;
 }
-
-const run = promisify(execFile);
 
 // A config of our own, so the system's openssl.cnf defaults cannot add or clash with extensions.
 const CONFIG = `
@@ -64,13 +61,13 @@ export async function makeFakeTls(): Promise<FakeTls> {
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   const openssl = async (args: string[]) => {
     try {
-      await run("openssl", args, { cwd: dir, timeout: 30_000 });
+      await execa("openssl", args, { cwd: dir, timeout: 30_000, stdin: "ignore" });
     } catch (cause) {
-      const missing = (cause as NodeJS.ErrnoException).code === "ENOENT";
+      if (!(cause instanceof ExecaError)) throw cause;
       throw new Error(
-        missing
+        cause.code === "ENOENT"
           ? "The fake Grid'5000 API needs the `openssl` binary (Debian package `openssl`) to make its test CA."
-          : `openssl ${args[0]} failed while making the fake Grid'5000 API's test CA: ${(cause as Error).message}`,
+          : `openssl ${args[0]} failed while making the fake Grid'5000 API's test CA: ${cause.message}`,
         { cause },
       );
     }

@@ -3,6 +3,7 @@
  * to act on without parsing the text, and a message with one sentence per reason, like execa's. Secrets (keys,
  * passphrases, `env` values) are never put in it: only the command as the caller wrote it.
  */
+import { ExecaError } from "execa";
 
 export interface RemoteCommandErrorFields {
   host: string;
@@ -106,7 +107,9 @@ function describe(f: RemoteCommandErrorFields): string {
   if (f.signal !== undefined) sentences.push(`${what} was killed by signal ${f.signal}.`);
   if (sentences.length === 0) sentences.push(`${what} failed.`);
   if (f.detail !== undefined) sentences.push(f.detail);
-  const cause = f.cause instanceof Error ? f.cause.message : undefined;
+  // execa's error (a local process such as rsync) restates the command line the fields already describe: kept as the
+  // cause for the full detail, not repeated in the message
+  const cause = f.cause instanceof Error && !(f.cause instanceof ExecaError) ? f.cause.message : undefined;
   if (cause !== undefined && (f.isUnreachable || f.isAuthFailure || f.detail === undefined)) {
     sentences.push(`Cause: ${cause.replace(/\.?$/, ".")}`);
   }

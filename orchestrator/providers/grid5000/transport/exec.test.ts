@@ -7,7 +7,8 @@ import { RemoteCommandError } from "./errors.ts";
 import { freePort, sshdSkipReason, startSshd, type Sshd } from "./testing/sshd.ts";
 import { RecordingLogger } from "./testing/recording-logger.ts";
 import type { SshTransportOptions } from "./options.ts";
-import { SshTransport } from "./transport.ts";
+import { transportTo } from "./testing/transport-to.ts";
+import type { SshTransport } from "./transport.ts";
 
 const skip = sshdSkipReason();
 
@@ -16,8 +17,7 @@ describe.skipIf(skip !== undefined)("SshTransport.exec against a real sshd", () 
   let transport: SshTransport;
   let host: { name: string; address: string; port: number };
   const logger = new RecordingLogger();
-  const make = (opts: Partial<SshTransportOptions> = {}) =>
-    SshTransport.create({ credentials: { privateKeyPath: sshd.clientKeyPath }, effects: { logger }, ...opts });
+  const make = (opts: Partial<SshTransportOptions> = {}) => transportTo(sshd, { effects: { logger }, ...opts });
 
   beforeAll(async () => {
     sshd = await startSshd();

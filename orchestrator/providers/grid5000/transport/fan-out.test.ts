@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RemoteCommandError } from "./errors.ts";
 import { FanOutError } from "./fan-out.ts";
-import { quietLogger } from "./effects.ts";
 import { freePort, sshdSkipReason, startSshd, type Sshd } from "./testing/sshd.ts";
-import { SshTransport } from "./transport.ts";
+import { transportTo } from "./testing/transport-to.ts";
+import type { SshTransport } from "./transport.ts";
 import type { HostSpec } from "./types.ts";
 
 const skip = sshdSkipReason();
@@ -17,10 +17,7 @@ describe.skipIf(skip !== undefined)("SshTransport.execAll against a real sshd", 
 
   beforeAll(async () => {
     sshd = await startSshd();
-    transport = await SshTransport.create({
-      credentials: { privateKeyPath: sshd.clientKeyPath },
-      effects: { logger: quietLogger },
-    });
+    transport = await transportTo(sshd);
   });
   afterAll(async () => {
     await transport?.close();

@@ -2,12 +2,11 @@
  * Keys against a real sshd: a real `ssh-agent` (SSH_AUTH_SOCK) tried before the key file, a passphrase-protected key
  * with and without its passphrase, and the refusal sentence that names the file and the variable.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ConfigError } from "../../../../runtime/protocol/errors.ts";
 import { waitUntil } from "../../../../runtime/testing/wait.ts";
@@ -16,7 +15,6 @@ import { sshdSkipReason, startSshd, type Sshd } from "./testing/sshd.ts";
 import { RecordingLogger } from "./testing/recording-logger.ts";
 import { SshTransport } from "./transport.ts";
 
-const run = promisify(execFile);
 const AGENT_TOOLS = ["/usr/bin/ssh-agent", "/usr/bin/ssh-add"];
 const skip = sshdSkipReason() ?? agentSkipReason();
 const PASSPHRASE = "keys-test-passphrase-5521";
@@ -32,7 +30,7 @@ function agentSkipReason(): string | undefined {
 describe.skipIf(skip !== undefined)("SSH keys: ssh-agent and passphrases (real sshd, real ssh-agent)", () => {
   let sshd: Sshd;
   let dir: string;
-  let agent: ChildProcess;
+  let agent: ResultPromise<{ stdio: "ignore"; reject: false }>;
   let socket: string;
   let encrypted: string;
   const host = () => ({ name: "gros-3.nancy", address: sshd.host, port: sshd.port });
@@ -42,15 +40,18 @@ describe.skipIf(skip !== undefined)("SSH keys: ssh-agent and passphrases (real s
     dir = await mkdtemp(join(tmpdir(), "giraff-keys-"));
     socket = join(dir, "agent.sock");
     // -D: in the foreground, so the test owns its pid and stops it by that pid
-    agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    agent = execa("ssh-agent", ["-D", "-a", socket], { stdio: "ignore", reject: false });
     await waitUntil("ssh-agent to listen", () => existsSync(socket));
-    await run("ssh-add", [sshd.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+    await execa("ssh-add", [sshd.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
     encrypted = join(dir, "encrypted");
-    await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", PASSPHRASE, "-f", encrypted]);
-    await run("sh", ["-c", `cat ${encrypted}.pub >> ${join(sshd.dir, "authorized_keys")}`]);
+    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", PASSPHRASE, "-f", encrypted]);
+    await execa("sh", ["-c", `cat ${encrypted}.pub >> ${join(sshd.dir, "authorized_keys")}`]);
   });
   afterAll(async () => {
-    if (agent?.pid !== undefined) agent.kill("SIGTERM");
+    if (agent?.pid !== undefined) {
+      agent.kill("SIGTERM");
+      await agent;
+    }
     await sshd?.stop();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
@@ -76,7 +77,7 @@ describe.skipIf(skip !== undefined)("SSH keys: ssh-agent and passphrases (real s
   test("the agent is tried before the key file (sshd accepts the agent's key)", async () => {
     const before = (await sshd.log()).length;
     expect(await whoami({ agent: socket, privateKeyPath: encrypted, passphrase: PASSPHRASE })).toBe("ok");
-    const fingerprintOf = async (pub: string) => (await run("ssh-keygen", ["-lf", pub])).stdout.split(" ")[1]!;
+    const fingerprintOf = async (pub: string) => (await execa("ssh-keygen", ["-lf", pub])).stdout.split(" ")[1]!;
     const accepted = (await sshd.log()).slice(before);
     expect(accepted).toContain(await fingerprintOf(`${sshd.clientKeyPath}.pub`));
     expect(accepted).not.toContain(await fingerprintOf(`${encrypted}.pub`));

@@ -3,12 +3,11 @@
  * OpenSSH's format, which `ssh` itself then accepts), hashed entries understood, and a changed host key (sshd
  * restarted on the same port with a new key) refused with a sentence naming the host, the file and the fix.
  */
-import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { waitUntil } from "../../../../runtime/testing/wait.ts";
 import { RemoteCommandError } from "./errors.ts";
@@ -17,7 +16,6 @@ import { sshdSkipReason, startSshd, type Sshd } from "./testing/sshd.ts";
 import { RecordingLogger } from "./testing/recording-logger.ts";
 import { SshTransport } from "./transport.ts";
 
-const run = promisify(execFile);
 const skip = sshdSkipReason();
 
 describe.skipIf(skip !== undefined)("known_hosts: trust on first use, changed keys refused (real sshd)", () => {
@@ -32,7 +30,7 @@ describe.skipIf(skip !== undefined)("known_hosts: trust on first use, changed ke
     dir = await mkdtemp(join(tmpdir(), "giraff-known-hosts-"));
     // the client key outlives the sshd's temp dir, so the restarted sshd accepts it too
     clientKey = join(dir, "client");
-    await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", clientKey]);
+    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", clientKey]);
     sshd = await startSshd({ clientKeyPath: clientKey });
     knownHosts = join(dir, "ssh", "known_hosts");
   });
@@ -55,7 +53,7 @@ describe.skipIf(skip !== undefined)("known_hosts: trust on first use, changed ke
   }
 
   const sshFingerprint = async (pubKey: string) => {
-    const { stdout } = await run("sh", ["-c", `echo '${pubKey}' | ssh-keygen -lf -`]);
+    const { stdout } = await execa("sh", ["-c", `echo '${pubKey}' | ssh-keygen -lf -`]);
     return stdout.split(" ")[1]!;
   };
 
@@ -69,7 +67,7 @@ describe.skipIf(skip !== undefined)("known_hosts: trust on first use, changed ke
     expect(logger.lines).toContain(`first contact with ${id()}: its key ${fp} is now trusted in ${knownHosts}`);
     // OpenSSH itself accepts the file, strictly
     const ssh = ["-i", clientKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o"];
-    await run("ssh", [
+    await execa("ssh", [
       ...ssh,
       `UserKnownHostsFile=${knownHosts}`,
       "-p",
@@ -88,7 +86,7 @@ describe.skipIf(skip !== undefined)("known_hosts: trust on first use, changed ke
 
   test("hashed entries (HashKnownHosts yes, Debian's default) are understood", async () => {
     const hashed = join(dir, "hashed_known_hosts");
-    await run("sh", ["-c", `cp ${knownHosts} ${hashed} && ssh-keygen -q -H -f ${hashed} && rm -f ${hashed}.old`]);
+    await execa("sh", ["-c", `cp ${knownHosts} ${hashed} && ssh-keygen -q -H -f ${hashed} && rm -f ${hashed}.old`]);
     expect(await readFile(hashed, "utf8")).toMatch(/^\|1\|/);
     const logger = new RecordingLogger();
     await connect(logger, hashed);
@@ -112,7 +110,7 @@ describe.skipIf(skip !== undefined)("known_hosts: trust on first use, changed ke
     expect(await readFile(knownHosts, "utf8")).toContain(oldKey.split(" ")[1]);
 
     // the suggested command works: the next contact is a first contact again
-    await run("sh", ["-c", `${removal} && rm -f ${knownHosts}.old`]);
+    await execa("sh", ["-c", `${removal} && rm -f ${knownHosts}.old`]);
     await connect(logger);
     expect(logger.lines.some((l) => l.startsWith(`first contact with ${id()}`))).toBe(true);
     expect(await readFile(knownHosts, "utf8")).toContain(sshd.hostPublicKey.split(" ")[1]);
@@ -139,7 +137,7 @@ describe.skipIf(skip !== undefined)("known_hosts per deployment, and forgetting 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "giraff-known-hosts-vm-"));
     clientKey = join(dir, "client");
-    await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", clientKey]);
+    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", clientKey]);
     sshd = await startSshd({ clientKeyPath: clientKey });
     deploymentFile = join(dir, "deployment-1", "known_hosts");
     transport = await SshTransport.create({

@@ -2,12 +2,13 @@
  * Directory sync with `rsync -e ssh`, for trees where SFTP file-by-file would be slow (images, `~/enosvm/`,
  * metrics archives). It goes through the same jump host as the SSH connections, with an OpenSSH `ProxyCommand`
  * (`ssh -W %h:%p` on the jump host) rather than `-J`, because `-J` does not pass `-i` to the jump connection.
- * The key and the known hosts are written to a private temp dir for the duration of the call.
+ * The key and the known hosts are written to a private temp dir for the duration of the call. execa runs rsync
+ * (time limit, cancel signal, killed if this process exits) and its one error shape becomes a RemoteCommandError.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execa, type Result } from "execa";
 import type { Endpoint } from "./connect.ts";
 import { RemoteCommandError } from "./errors.ts";
 import { knownHostsFile } from "./host-keys.ts";
@@ -83,49 +84,69 @@ function sshOptions(keyPath: string, knownPath: string, settings: RsyncSettings)
   ];
 }
 
-function runRsync(
+async function runRsync(
   args: string[],
   opts: SyncDirOptions & { host: string; command: string; started: number; env: NodeJS.ProcessEnv },
 ): Promise<{ durationMs: number; stdoutTail: string }> {
-  return new Promise((resolve, reject) => {
-    const stdout = new TailBuffer(16 * 1024);
-    const stderr = new TailBuffer(16 * 1024);
-    const child = spawn("rsync", args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: opts.env,
-      signal: opts.signal,
-      timeout: opts.timeoutMs,
-    });
-    child.stdout.on("data", (c: Buffer) => stdout.push(c));
-    child.stderr.on("data", (c: Buffer) => stderr.push(c));
-    const base = () => ({
-      host: opts.host,
-      command: opts.command,
-      durationMs: Math.round(performance.now() - opts.started),
-      stdoutTail: stdout.toString(),
-      stderrTail: stderr.toString(),
-    });
-    child.once("error", (err: NodeJS.ErrnoException) => {
-      if (err.name === "AbortError") return; // reported by "close" with the signal
-      const detail = err.code === "ENOENT" ? "rsync is not installed on this machine." : `rsync could not start.`;
-      reject(new RemoteCommandError({ ...base(), detail, cause: err }));
-    });
-    child.once("close", (code, signal) => {
-      if (code === 0) return resolve({ durationMs: base().durationMs, stdoutTail: base().stdoutTail });
-      const isCanceled = opts.signal?.aborted === true;
-      const timedOut = !isCanceled && signal !== null;
-      const unreachable = code === 255 || /Connection refused|Connection timed out|No route/.test(stderr.toString());
-      reject(
-        new RemoteCommandError({
-          ...base(),
-          exitCode: code ?? undefined,
-          signal: timedOut || isCanceled ? undefined : (signal ?? undefined),
-          timedOut,
-          timeoutMs: timedOut ? opts.timeoutMs : undefined,
-          isCanceled,
-          isUnreachable: unreachable,
-        }),
-      );
-    });
+  const stdout = new TailBuffer(16 * 1024);
+  const stderr = new TailBuffer(16 * 1024);
+  const child = execa("rsync", args, {
+    stdin: "ignore",
+    // only the tails are kept, for the error message: a large transfer's listing is not held in memory
+    buffer: false,
+    reject: false,
+    env: opts.env,
+    timeout: opts.timeoutMs,
+    cancelSignal: opts.signal,
+    cleanup: true,
+  });
+  child.stdout.on("data", (c: Buffer) => stdout.push(c));
+  child.stderr.on("data", (c: Buffer) => stderr.push(c));
+  const result = await child;
+  const durationMs = Math.round(performance.now() - opts.started);
+  if (!result.failed) return { durationMs, stdoutTail: stdout.toString() };
+  throw rsyncError(result, child.pid === undefined, {
+    host: opts.host,
+    command: opts.command,
+    durationMs,
+    stdoutTail: stdout.toString(),
+    stderrTail: stderr.toString(),
+    timeoutMs: opts.timeoutMs,
+  });
+}
+
+/** execa's failed result, in the transport's terms: could not start, canceled, timed out, unreachable or exited. */
+function rsyncError(
+  result: Result,
+  notStarted: boolean,
+  base: {
+    host: string;
+    command: string;
+    durationMs: number;
+    stdoutTail: string;
+    stderrTail: string;
+    timeoutMs: number;
+  },
+): RemoteCommandError {
+  const { timeoutMs, ...fields } = base;
+  if (notStarted) {
+    const missing = (result.cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+    const detail = missing ? "rsync is not installed on this machine." : `rsync could not start.`;
+    return new RemoteCommandError({ ...fields, detail, cause: result.cause });
+  }
+  const { isCanceled, timedOut } = result;
+  // stopped by us: rsync's own answer to the SIGTERM (often exit 255) is not a second reason
+  const stopped = timedOut || isCanceled;
+  const unreachable =
+    result.exitCode === 255 || /Connection refused|Connection timed out|No route/.test(base.stderrTail);
+  return new RemoteCommandError({
+    ...fields,
+    exitCode: stopped ? undefined : result.exitCode,
+    signal: stopped ? undefined : result.signal,
+    timedOut,
+    timeoutMs: timedOut ? timeoutMs : undefined,
+    isCanceled,
+    isUnreachable: !stopped && unreachable,
+    cause: result,
   });
 }

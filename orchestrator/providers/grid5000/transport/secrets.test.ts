@@ -1,7 +1,6 @@
-import { execFile } from "node:child_process";
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RemoteCommandError } from "./errors.ts";
 import { sshdSkipReason, startSshd, type Sshd } from "./testing/sshd.ts";
@@ -9,7 +8,6 @@ import { RecordingLogger } from "./testing/recording-logger.ts";
 import { SshTransport } from "./transport.ts";
 
 const skip = sshdSkipReason();
-const run = promisify(execFile);
 const PASSPHRASE = "correct-horse-battery-staple-7731";
 
 /** Everything an operator could see of an error: message, fields, the cause chain, its JSON. */
@@ -30,7 +28,7 @@ describe.skipIf(skip !== undefined)("secrets stay out of errors and logs", () =>
   beforeAll(async () => {
     sshd = await startSshd();
     keyPath = join(sshd.dir, "encrypted");
-    await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", PASSPHRASE, "-f", keyPath]);
+    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", PASSPHRASE, "-f", keyPath]);
     keyText = await readFile(keyPath, "utf8");
   });
   afterAll(async () => {

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RemoteCommandError } from "./errors.ts";
-import { quietLogger } from "./effects.ts";
-import { sshdSkipReason, startSshd, type Sshd } from "./testing/sshd.ts";
-import { SshTransport } from "./transport.ts";
+import { freePort, sshdSkipReason, startSshd, type Sshd } from "./testing/sshd.ts";
+import { transportTo } from "./testing/transport-to.ts";
+import type { SshTransport } from "./transport.ts";
 
 const skip = sshdSkipReason();
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
@@ -21,10 +21,7 @@ describe.skipIf(skip !== undefined)("SshTransport put/get against a real sshd", 
     sshd = await startSshd();
     host = { name: "node-1", address: sshd.host, port: sshd.port };
     local = await mkdtemp(join(tmpdir(), "giraff-transfer-"));
-    transport = await SshTransport.create({
-      credentials: { privateKeyPath: sshd.clientKeyPath },
-      effects: { logger: quietLogger },
-    });
+    transport = await transportTo(sshd);
   });
   afterAll(async () => {
     await transport?.close();
@@ -72,5 +69,21 @@ describe.skipIf(skip !== undefined)("SshTransport put/get against a real sshd", 
     const pulled = join(local, "pulled");
     await transport.syncDir(host, pulled, remote, { direction: "pull" });
     expect(await readFile(join(pulled, "sub", "b.txt"), "utf8")).toBe("beta");
+  });
+
+  test("syncDir's failures keep their reason: unreachable (rsync's exit 255 and stderr), canceled, not started", async () => {
+    const tree = join(local, "tree-failing");
+    await mkdir(tree, { recursive: true });
+    const closed = { ...host, port: await freePort(sshd.host) };
+    const unreachable = await transport.syncDir(closed, tree, "/tmp/unused").catch((e: unknown) => e);
+    RemoteCommandError.assert(unreachable, { isUnreachable: true, exitCode: 255, timedOut: false, host: "node-1" });
+    expect(unreachable.stderrTail).toMatch(/Connection refused/);
+    expect(unreachable.cause).toBeInstanceOf(Error);
+
+    const aborted = AbortSignal.abort(new Error("stop"));
+    const canceled = await transport.syncDir(host, tree, "/tmp/unused", { signal: aborted }).catch((e: unknown) => e);
+    RemoteCommandError.assert(canceled, { isCanceled: true, isUnreachable: false, exitCode: undefined });
+    // one reason only (rsync's own answer to the SIGTERM, if it had time to give one, is only its stderr tail)
+    expect(canceled.message.split("\n")[0]).toMatch(/^`rsync -az .*` on node-1 was canceled after \d+ ms\.$/);
   });
 });

@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { GRANT_ROOT_COMMAND, ROOT_CHECK_COMMAND } from "./commands.ts";
 import { isVmError } from "./errors.ts";
@@ -67,8 +67,9 @@ describe("GRANT_ROOT_COMMAND under sh", () => {
   );
   chmodSync(join(dir, "bin", "sudo-g5k"), 0o755);
   const grant = () =>
-    execFileSync("sh", ["-c", GRANT_ROOT_COMMAND], {
+    execaSync("sh", ["-c", GRANT_ROOT_COMMAND], {
       env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, HOME: home },
+      extendEnv: false,
     });
 
   it("appends the login's keys once, skipping blank and comment lines, and adds only new ones later", () => {

@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { ALREADY_STAGED, STAGED, stageImageCommand } from "./commands.ts";
 import { DEFAULT_LAYOUT } from "./spec.ts";
@@ -14,7 +14,7 @@ describe("stageImageCommand under sh", () => {
   const source = join(dir, "nixos.qcow2");
   writeFileSync(source, "not really qcow2");
   const sha256 = createHash("sha256").update("not really qcow2").digest("hex");
-  const sh = (cmd: string) => execFileSync("sh", ["-c", cmd], { encoding: "utf8" }).trim();
+  const sh = (cmd: string) => execaSync("sh", ["-c", cmd]).stdout.trim();
 
   it("copies once, then reports the image as already staged", () => {
     expect(sh(stageImageCommand({ path: source, sha256 }, layout))).toBe(STAGED);

@@ -12,13 +12,10 @@
  * missing, and kept, as tests in parallel may use it. Needs root, as the sshd tests do. Its password is `*`
  * (no password matches it; sshd refuses a locked `!` account even with a key), its home /nonexistent.
  */
-import { execFile } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { execa } from "execa";
 
 export interface G5kHosts {
   dir: string;
@@ -82,24 +79,19 @@ export async function prepareG5kHosts(opts: { login: string; addresses: string[]
   };
 }
 
+/** Whether the system knows the user `name` (`id -u` answers 0). */
+async function userExists(name: string): Promise<boolean> {
+  const { exitCode } = await execa("id", ["-u", name], { reject: false, stdin: "ignore" });
+  return exitCode === 0;
+}
+
 async function ensureSystemUser(name: string): Promise<void> {
-  if (
-    await run("id", ["-u", name]).then(
-      () => true,
-      () => false,
-    )
-  )
-    return;
+  if (await userExists(name)) return;
   // password `*`: none can match, and the account is not locked (sshd refuses a locked `!` account even by key)
   const args = ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/bin/sh", "--password", "*"];
-  await run("useradd", [...args, name]).catch(async (err: unknown) => {
+  await execa("useradd", [...args, name], { stdin: "ignore" }).catch(async (err: unknown) => {
     // a parallel test may have created it meanwhile
-    if (
-      await run("id", ["-u", name]).then(
-        () => false,
-        () => true,
-      )
-    ) {
+    if (!(await userExists(name))) {
       throw new Error(`Could not create the system user ${name} the Grid'5000 host tests log in as.`, { cause: err });
     }
   });

@@ -6,17 +6,17 @@
  * It needs `/usr/sbin/sshd` (Debian package `openssh-server`) and `ssh-keygen` (`openssh-client`). Without them,
  * `sshdSkipReason()` says why, and under `CI=true` `requireSshd()` fails instead of skipping.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { execa } from "execa";
 import { waitUntil } from "../../../../../runtime/testing/wait.ts";
 import { isAlive } from "../../../../../runtime/util/is-alive.ts";
 
-const run = promisify(execFile);
+/** Runs a short command to its end; execa's error (command, exit code, stderr) is the cause of ours. */
+const run = (file: string, args: string[]) => execa(file, args, { stdin: "ignore", timeout: 30_000 });
 export const SSHD_PATH = "/usr/sbin/sshd";
 const MISSING = `OpenSSH sshd is not installed at ${SSHD_PATH}: install the Debian package \`openssh-server\` (apt-get install -y openssh-server).`;
 
@@ -100,6 +100,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
         const before = (await sshd.log()).length;
         // sshd refuses to start without its privilege-separation directory, which only the service unit creates.
         await mkdir("/run/sshd", { recursive: true, mode: 0o755 });
+        // Without -D, sshd daemonizes: execa's child is the parent that forks and exits once the listener runs, so
+        // the daemon is not execa's to stop; stop() below ends it by its pid file.
         await run(SSHD_PATH, ["-f", join(dir, "sshd_config"), "-E", logPath]).catch(async (err: unknown) => {
           throw new Error(`sshd failed to start on ${host}:${port}: ${(await sshd.log()).slice(before).trim()}`, {
             cause: err,
