@@ -5,7 +5,7 @@ import { defaultGrid5000Effects, type Grid5000Effects } from "./effects.ts";
 import { Grid5000Error, isReservationTooEarly } from "./errors.ts";
 import { deleteJob, getJob, submitJob } from "./jobs.ts";
 import { formatOarDate } from "./oar-time.ts";
-import { LOGIN, PASSWORD, SUBMISSION, TOKEN, withFake } from "./testing.ts";
+import { LOGIN, PASSWORD, SUBMISSION, TOKEN, withFake } from "./testing/with-fake.ts";
 
 const fail = (p: Promise<unknown>) =>
   p.then(

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Grid5000Error } from "./errors.ts";
 import { deleteJob, getJob, submitJob } from "./jobs.ts";
 import { reserveJob } from "./reserve.ts";
-import { SUBMISSION, withFake } from "./testing.ts";
+import { SUBMISSION, withFake } from "./testing/with-fake.ts";
 import { checkJobRunning, waitForJob } from "./wait-job.ts";
 
 const posts = (fake: { requests: { method: string; path: string }[] }) =>

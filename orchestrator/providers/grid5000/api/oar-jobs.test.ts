@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { Grid5000Error } from "./errors.ts";
 import { deleteJob, getJob, submitJob } from "./jobs.ts";
 import { leaseOf, reserveJob } from "./reserve.ts";
-import { SUBMISSION, withFake } from "./testing.ts";
+import { SUBMISSION, withFake } from "./testing/with-fake.ts";
 import { checkJobRunning, waitForJob } from "./wait-job.ts";
 
 const fail = (p: Promise<unknown>) =>

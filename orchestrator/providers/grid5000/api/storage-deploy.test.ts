@@ -3,7 +3,7 @@ import { deployEnvironment } from "./deployments.ts";
 import { Grid5000Error } from "./errors.ts";
 import { reserveJob } from "./reserve.ts";
 import { grantHomeAccess, listStorageAccess } from "./storage.ts";
-import { SUBMISSION, withFake, type Harness } from "./testing.ts";
+import { SUBMISSION, withFake, type Harness } from "./testing/with-fake.ts";
 
 async function running(h: Harness, types: string[] = SUBMISSION.types) {
   const outcome = await reserveJob(h.client, "nancy", { ...SUBMISSION, types });

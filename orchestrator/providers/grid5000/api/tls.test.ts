@@ -13,7 +13,7 @@ import { apiUrlProblem, Grid5000Client } from "./client.ts";
 import { defaultGrid5000Effects, type Grid5000Effects } from "./effects.ts";
 import { Grid5000Error } from "./errors.ts";
 import { getJob, listJobs, submitJob } from "./jobs.ts";
-import { LOGIN, PASSWORD, SUBMISSION, TOKEN, withFake } from "./testing.ts";
+import { LOGIN, PASSWORD, SUBMISSION, TOKEN, withFake } from "./testing/with-fake.ts";
 
 const basic = { mode: "basic" as const, username: LOGIN, password: PASSWORD };
 

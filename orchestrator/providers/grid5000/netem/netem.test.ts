@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateTopology, pathMatrix } from "../../../plan/topology/index.ts";
-import { FakeExec } from "../vms/fake-exec.ts";
-import { expectGoldenText } from "../vms/golden.ts";
-import { smallPlan, smallTopology } from "../vms/testing.ts";
+import { FakeExec } from "../vms/testing/fake-exec.ts";
+import { expectGoldenText } from "../vms/testing/golden.ts";
+import { smallPlan, smallTopology } from "../vms/testing/small-plan.ts";
 import { applyNetem, clearNetem } from "./apply.ts";
 import { chunkScripts, deviceCommands } from "./commands.ts";
 import { isNetemError } from "./errors.ts";

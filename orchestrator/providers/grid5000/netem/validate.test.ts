@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { pathMatrix } from "../../../plan/topology/index.ts";
-import { FakeExec } from "../vms/fake-exec.ts";
-import { smallPlan, smallTopology } from "../vms/testing.ts";
+import { FakeExec } from "../vms/testing/fake-exec.ts";
+import { smallPlan, smallTopology } from "../vms/testing/small-plan.ts";
 import { netemVmsOf } from "./plan.ts";
 import { parsePing } from "./ping.ts";
 import {

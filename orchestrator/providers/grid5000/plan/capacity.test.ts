@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generateTopology } from "../../../plan/topology/index.ts";
 import { capacityLine, checkCapacity, CLUSTER_HOSTS, InfeasiblePlanError, slash22For } from "./capacity.ts";
 import { planGrid5000, subnetSlotOf } from "./plan.ts";
-import { isConfigErrorLike } from "./testing.ts";
+import { isConfigErrorLike } from "./testing/config-error.ts";
 
 describe("checkCapacity", () => {
   it("takes one /22 per 1,021 VMs, at least one", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { isConfigErrorLike } from "./testing.ts";
+import { isConfigErrorLike } from "./testing/config-error.ts";
 import { generateTopology } from "../../../plan/topology/index.ts";
 import { reserveJob } from "../api/reserve.ts";
-import { withFake } from "../api/testing.ts";
+import { withFake } from "../api/testing/with-fake.ts";
 import { expectGolden } from "../fake/golden.ts";
 import { addressesOf, capacityOf, macOf } from "./addresses.ts";
 import { dryRunLines, toProviderPlan } from "./dry-run.ts";

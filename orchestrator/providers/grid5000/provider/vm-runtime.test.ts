@@ -10,7 +10,7 @@ import { readAgreementKey, marketSettings } from "../../../../runtime/market/cli
 import { nodeCliSettings } from "../../../../runtime/node/cli.ts";
 import { generateAgreementKeys } from "../../../../runtime/protocol/bid-mac.ts";
 import { generateNodeKeyPem } from "../../../../runtime/protocol/signing.ts";
-import { smallPlan, smallTopology } from "../vms/testing.ts";
+import { smallPlan, smallTopology } from "../vms/testing/small-plan.ts";
 import { marketKeyFile, vmProcesses } from "./vm-runtime.ts";
 
 const RUNTIME = { strategy: "auction", valuation: "quadratic", reduction: false, latencyModel: "tcp" };

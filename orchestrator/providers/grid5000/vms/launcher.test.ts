@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { ALREADY_STAGED, LIST_COMMAND } from "./commands.ts";
 import { domainXml } from "./domain-xml.ts";
 import { isVmError } from "./errors.ts";
-import { FakeExec } from "./fake-exec.ts";
-import { expectGoldenText } from "./golden.ts";
+import { FakeExec } from "./testing/fake-exec.ts";
+import { expectGoldenText } from "./testing/golden.ts";
 import { startVms, stopVms } from "./launcher.ts";
 import { DEFAULT_LAYOUT, vmSpecsOf } from "./spec.ts";
-import { IMAGE, smallPlan } from "./testing.ts";
+import { IMAGE, smallPlan } from "./testing/small-plan.ts";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 const ROOT_KEYS = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE3lz7Xr0M8JQ1pX6mS3m1bLrP2yJcO0n1cD4r5h6wYv alice@frontend\n";

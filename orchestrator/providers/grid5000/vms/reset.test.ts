@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { isVmError } from "./errors.ts";
-import { FakeExec } from "./fake-exec.ts";
+import { FakeExec } from "./testing/fake-exec.ts";
 import { BOOT_ID_COMMAND, REBOOT_COMMAND, resetVm, resetVms } from "./reset.ts";
-import { virtualClock } from "./testing.ts";
+import { virtualClock } from "./testing/small-plan.ts";
 
 const OLD = "0d1f9a6e-6c3b-4c1e-9d55-8f2a3b4c5d6e";
 const NEW = "7a2b3c4d-1111-4222-8333-944455566677";

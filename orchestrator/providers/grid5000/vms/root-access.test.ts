@@ -5,7 +5,7 @@ import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { GRANT_ROOT_COMMAND, ROOT_CHECK_COMMAND } from "./commands.ts";
 import { isVmError } from "./errors.ts";
-import { FakeExec } from "./fake-exec.ts";
+import { FakeExec } from "./testing/fake-exec.ts";
 import { grantRootOnHosts } from "./root-access.ts";
 
 const HOSTS = ["gros-1.nancy.grid5000.fr", "gros-2.nancy.grid5000.fr"];

@@ -10,7 +10,7 @@ import { tree } from "../../../../plan/topology/testing.ts";
 import type { DeploymentSpec, StepContext } from "../../../types.ts";
 import type { Grid5000Client } from "../../api/index.ts";
 import { addressesOf } from "../../plan/addresses.ts";
-import { FakeExec } from "../../vms/fake-exec.ts";
+import { FakeExec } from "../../vms/testing/fake-exec.ts";
 import { ProviderContext, type Grid5000ProviderEffects, type VmAccess } from "../context.ts";
 import { grid5000Settings } from "../settings.ts";
 import type { Grid5000State } from "../state.ts";

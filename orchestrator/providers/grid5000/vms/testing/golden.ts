@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { UPDATE_GOLDEN_ENV } from "../fake/golden.ts";
+import { UPDATE_GOLDEN_ENV } from "../../fake/golden.ts";
 
 export { UPDATE_GOLDEN_ENV };
 

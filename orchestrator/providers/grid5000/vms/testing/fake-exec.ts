@@ -3,7 +3,7 @@
  * from rules, first match wins, so a test states how the world looks ("`virsh list` shows these domains") and
  * then reads what the code did. Unmatched commands succeed with empty output.
  */
-import type { ExecOutcome, RemoteExec } from "./exec.ts";
+import type { ExecOutcome, RemoteExec } from "../exec.ts";
 
 export interface Call {
   host: string;

@@ -1,8 +1,8 @@
 /** Test fixtures shared by the VM and netem tests: a small leased plan and a virtual clock. */
-import { tree } from "../../../plan/topology/testing.ts";
-import { planGrid5000, type Grid5000Plan } from "../plan/index.ts";
-import type { Clock } from "../transport/index.ts";
-import type { Topology } from "../../../../runtime/protocol/topology.ts";
+import { tree } from "../../../../plan/topology/testing.ts";
+import { planGrid5000, type Grid5000Plan } from "../../plan/index.ts";
+import type { Clock } from "../../transport/index.ts";
+import type { Topology } from "../../../../../runtime/protocol/topology.ts";
 
 /** Three fog nodes in a line (market ← a ← b) plus the IoT VM, planned on gros with a running job's lease: the
  * market on gros-1 (its own flavour), a and b on gros-2, the IoT VM on gros-3. */

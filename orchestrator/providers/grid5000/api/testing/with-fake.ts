@@ -2,9 +2,9 @@
  * Test set-up shared by the client's tests: a fake Grid'5000 on loopback (HTTPS), and a client that trusts the
  * fake's CA, whose clock and sleep are the fake's virtual time and whose log lines are captured for assertions.
  */
-import { defaultGrid5000Effects, type Grid5000Effects } from "./effects.ts";
-import { Grid5000Client, type Grid5000Auth, type Grid5000ClientOptions } from "./client.ts";
-import { DEFAULT_FAKE_AUTH, startFakeGrid5000, type FakeGrid5000, type FakeGrid5000Options } from "../fake/index.ts";
+import { defaultGrid5000Effects, type Grid5000Effects } from "../effects.ts";
+import { Grid5000Client, type Grid5000Auth, type Grid5000ClientOptions } from "../client.ts";
+import { DEFAULT_FAKE_AUTH, startFakeGrid5000, type FakeGrid5000, type FakeGrid5000Options } from "../../fake/index.ts";
 
 export const LOGIN = "alice";
 export const PASSWORD = "s3cret-Pa55";
