@@ -39,31 +39,26 @@ describe("Grid5000Client error mapping", () => {
       { auth: { mode: "basic", username: LOGIN, password: "wrong-" + PASSWORD } },
     ));
 
-  it("401: the credentials' source, when the caller knows it, is the one named", () =>
+  it.each([
+    [
+      ": the credentials' source, when the caller knows it, is the one named",
+      { mode: "basic", username: LOGIN, password: "wrong", source: "/home/alice/.python-grid5000.yaml" } as const,
+      /They come from \/home\/alice\/.python-grid5000.yaml; fix them there/,
+    ],
+    [
+      " to a client in inside mode: it sends no credentials, and the sentence says so",
+      { mode: "inside", username: LOGIN } as const,
+      /runs in inside mode \(G5K_INSIDE\) and sends none/,
+    ],
+  ])("401%s", (_, auth, message) =>
     withFake(
       async ({ client }) => {
         const err = await fail(getJob(client, { site: "nancy", uid: 1 }));
-        Grid5000Error.assert(err, {
-          reason: "unauthorized",
-          message: /They come from \/home\/alice\/.python-grid5000.yaml; fix them there/,
-        });
+        Grid5000Error.assert(err, { reason: "unauthorized", message });
       },
-      {
-        auth: { mode: "basic", username: LOGIN, password: "wrong", source: "/home/alice/.python-grid5000.yaml" },
-      },
-    ));
-
-  it("401 to a client in inside mode: it sends no credentials, and the sentence says so", () =>
-    withFake(
-      async ({ client }) => {
-        const err = await fail(getJob(client, { site: "nancy", uid: 1 }));
-        Grid5000Error.assert(err, {
-          reason: "unauthorized",
-          message: /runs in inside mode \(G5K_INSIDE\) and sends none/,
-        });
-      },
-      { auth: { mode: "inside", username: LOGIN } },
-    ));
+      { auth },
+    ),
+  );
 
   it("403: a job of someone else cannot be deleted", () =>
     withFake(async ({ fake, client }) => {

@@ -24,15 +24,20 @@ export interface Allocation {
 export type Usable = (host: string, cluster: string) => boolean;
 const ANY: Usable = () => true;
 
-/** Nodes and subnets for `req` over [from, from + duration), or undefined when they are not all free. */
-export function allocate(
-  site: FakeSite,
-  req: ResourceRequest,
-  claims: readonly Claim[],
-  from: number,
-  duration: number,
-  usable: Usable = ANY,
-): Allocation | undefined {
+/** What a job asks the gantt for: its resources, for how long, among others' claims, on which nodes. */
+export interface Ask {
+  site: FakeSite;
+  req: ResourceRequest;
+  /** The other jobs' claims. */
+  claims: readonly Claim[];
+  /** Seconds. */
+  duration: number;
+  usable?: Usable | undefined;
+}
+
+/** Nodes and subnets for the ask over [from, from + duration), or undefined when they are not all free. */
+export function allocate(ask: Ask, from: number): Allocation | undefined {
+  const { site, req, claims, duration, usable = ANY } = ask;
   const overlapping = claims.filter((c) => c.from < from + duration && from < c.to);
   const busyNodes = new Set(overlapping.flatMap((c) => c.nodes));
   const busySubnets = new Set(overlapping.flatMap((c) => c.subnets));
@@ -61,20 +66,13 @@ export function allocate(
  * The earliest start at or after `from` when `req` fits; undefined if it never can. `slot` moves a candidate start
  * to the first one its day/night type allows.
  */
-export function earliestStart(
-  site: FakeSite,
-  req: ResourceRequest,
-  claims: readonly Claim[],
-  from: number,
-  duration: number,
-  usable: Usable = ANY,
-  slot: (t: number) => number = (t) => t,
-): number | undefined {
-  const candidates = [from, ...claims.map((c) => c.to).filter((t) => t > from)].map(slot).sort((a, b) => a - b);
-  return candidates.find((t) => allocate(site, req, claims, t, duration, usable) !== undefined);
+export function earliestStart(ask: Ask, from: number, slot: (t: number) => number = (t) => t): number | undefined {
+  const ends = ask.claims.map((c) => c.to).filter((t) => t > from);
+  const candidates = [from, ...ends].map(slot).sort((a, b) => a - b);
+  return candidates.find((t) => allocate(ask, t) !== undefined);
 }
 
 /** True when the site has enough usable nodes and subnets for `req` with nothing else running. */
 export function couldEverFit(site: FakeSite, req: ResourceRequest, usable: Usable = ANY): boolean {
-  return allocate(site, req, [], 0, 1, usable) !== undefined;
+  return allocate({ site, req, claims: [], duration: 1, usable }, 0) !== undefined;
 }

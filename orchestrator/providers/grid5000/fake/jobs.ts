@@ -15,7 +15,7 @@
  * by itself (`terminated`, exit code 0); any other command runs until the walltime.
  */
 import { earliestInWindow, NOT_ENOUGH, oarsubRefusal, type AdmissionOptions } from "./admission.ts";
-import { allocate, couldEverFit, earliestStart, type Usable } from "./allocate.ts";
+import { allocate, couldEverFit, earliestStart, type Ask, type Usable } from "./allocate.ts";
 import type { DueSource } from "./clock.ts";
 import type { Faults } from "./faults.ts";
 import type { FakeSite } from "./fixtures.ts";
@@ -55,6 +55,14 @@ export class JobStore implements DueSource {
   readonly #usable = new Map<number, Usable>();
   readonly #claims = (job: FakeJob) => claimsOf(this.jobs.values(), job, this.timing);
   readonly #duration = (job: FakeJob) => durationOf(job, this.timing);
+  /** The job's ask to the gantt: its request and duration, the other jobs' claims, the nodes it may use. */
+  readonly #ask = (job: FakeJob): Ask => ({
+    site: this.site,
+    req: job.request,
+    claims: this.#claims(job),
+    duration: this.#duration(job),
+    usable: this.#usableOf(job),
+  });
 
   constructor(
     readonly site: FakeSite,
@@ -203,7 +211,7 @@ export class JobStore implements DueSource {
     }
     if (job.reservationStart === undefined) {
       if (earliestInWindow(job.types, nowS, this.#duration(job)) !== nowS) return false;
-      const got = allocate(this.site, job.request, this.#claims(job), nowS, this.#duration(job), this.#usableOf(job));
+      const got = allocate(this.#ask(job), nowS);
       if (got === undefined) return false;
       Object.assign(job, got);
     }
@@ -251,10 +259,10 @@ export class JobStore implements DueSource {
     const refused = this.faults.refuseReservationsUntil;
     if (refused !== undefined)
       throw new FakeHttpError(400, `Reservation not valid --> KO (This reservation could run at ${refused})`);
-    const usable = this.#usableOf(job);
-    const got = allocate(this.site, job.request, this.#claims(job), startS, this.#duration(job), usable);
+    const ask = this.#ask(job);
+    const got = allocate(ask, startS);
     if (got === undefined) {
-      const at = earliestStart(this.site, job.request, this.#claims(job), startS, this.#duration(job), usable);
+      const at = earliestStart(ask, startS);
       throw new FakeHttpError(400, couldRunAtText(at ?? startS));
     }
     Object.assign(job, got);
@@ -270,15 +278,10 @@ export class JobStore implements DueSource {
       return;
     }
     const from = Math.max(nowS, job.submittedAt + this.timing.schedulingDelayS);
-    const duration = this.#duration(job);
-    const usable = this.#usableOf(job);
-    const claims = this.#claims(job);
-    const slot = (t: number) => earliestInWindow(job.types, t, duration);
-    job.scheduledAt = earliestStart(this.site, job.request, claims, from, duration, usable, slot);
-    job.predicted =
-      job.scheduledAt === undefined
-        ? undefined
-        : allocate(this.site, job.request, claims, job.scheduledAt, duration, usable);
+    const ask = this.#ask(job);
+    const slot = (t: number) => earliestInWindow(job.types, t, ask.duration);
+    job.scheduledAt = earliestStart(ask, from, slot);
+    job.predicted = job.scheduledAt === undefined ? undefined : allocate(ask, job.scheduledAt);
   }
 
   #dueOf(job: FakeJob): number | undefined {

@@ -18,6 +18,17 @@ import { SshTransport } from "./transport.ts";
 
 const skip = sshdSkipReason();
 
+/**
+ * A temp dir holding a client key, and an sshd that accepts it. The key outlives the sshd's own temp dir, so an
+ * sshd restarted on the same port (with a new host key) accepts it too.
+ */
+async function sshdWithOwnKey(prefix: string): Promise<{ dir: string; clientKey: string; sshd: Sshd }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const clientKey = join(dir, "client");
+  await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", clientKey]);
+  return { dir, clientKey, sshd: await startSshd({ clientKeyPath: clientKey }) };
+}
+
 describe.skipIf(skip !== undefined)("known_hosts: trust on first use, changed keys refused (real sshd)", () => {
   let sshd: Sshd;
   let dir: string;
@@ -27,11 +38,7 @@ describe.skipIf(skip !== undefined)("known_hosts: trust on first use, changed ke
   const host = () => ({ name: "access.grid5000.fr", address: sshd.host, port: sshd.port });
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "giraff-known-hosts-"));
-    // the client key outlives the sshd's temp dir, so the restarted sshd accepts it too
-    clientKey = join(dir, "client");
-    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", clientKey]);
-    sshd = await startSshd({ clientKeyPath: clientKey });
+    ({ dir, clientKey, sshd } = await sshdWithOwnKey("giraff-known-hosts-"));
     knownHosts = join(dir, "ssh", "known_hosts");
   });
   afterAll(async () => {
@@ -135,10 +142,7 @@ describe.skipIf(skip !== undefined)("known_hosts per deployment, and forgetting 
   const line = () => `${id()} ${sshd.hostPublicKey.split(" ").slice(0, 2).join(" ")}\n`;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "giraff-known-hosts-vm-"));
-    clientKey = join(dir, "client");
-    await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", clientKey]);
-    sshd = await startSshd({ clientKeyPath: clientKey });
+    ({ dir, clientKey, sshd } = await sshdWithOwnKey("giraff-known-hosts-vm-"));
     deploymentFile = join(dir, "deployment-1", "known_hosts");
     transport = await SshTransport.create({
       credentials: { privateKeyPath: clientKey },
