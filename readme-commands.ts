@@ -12,9 +12,9 @@
  * A command is kept exactly as written (comment and surrounding blanks aside); placeholders such as `<campaign>`
  * are the test's to substitute.
  */
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { execa } from "execa";
 
 export interface ReadmeCommand {
   /** The README's path, relative to the repository root. */
@@ -136,11 +136,15 @@ const started = new Set<Started>();
 
 /** Starts `command` exactly as written, with `bash -c` in `cwd`. */
 export function startShell(command: string, cwd: string): Started {
-  const child = spawn("bash", ["-c", command], {
+  // detached: its own process group, which signalJob and runShell's time-out signal as a whole (execa's own kill
+  // and timeout reach the group leader only)
+  const child = execa("bash", ["-c", command], {
     cwd,
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, npm_config_update_notifier: "false", NO_COLOR: "1" },
+    stdin: "ignore",
+    buffer: false,
+    reject: false,
+    env: { npm_config_update_notifier: "false", NO_COLOR: "1" },
   });
   let stdout = "";
   let stderr = "";
@@ -148,12 +152,11 @@ export function startShell(command: string, cwd: string): Started {
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const job: Started = {
     pid: child.pid!,
-    ended: new Promise((resolve, reject) => {
-      child.on("error", reject);
-      child.on("close", (code, signal) => {
-        started.delete(job);
-        resolve({ code, signal, stdout, stderr });
-      });
+    ended: child.then((result) => {
+      started.delete(job);
+      // bash itself could not start: no exit code and no signal
+      if (result.exitCode === undefined && result.signal === undefined) throw result;
+      return { code: result.exitCode ?? null, signal: result.signal ?? null, stdout, stderr };
     }),
     stdout: () => stdout,
     stderr: () => stderr,

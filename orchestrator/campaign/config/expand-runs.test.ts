@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, shortHash } from "./canonical.ts";
 import { expandRuns } from "./expand-runs.ts";
@@ -70,9 +70,7 @@ describe("expandRuns", () => {
   it("gives the same keys in another process", async () => {
     const { folder } = tempCampaign(FILES);
     const script = fileURLToPath(new URL("./fixtures/print-keys.ts", import.meta.url));
-    const printed = JSON.parse(
-      execFileSync(process.execPath, ["--import", "tsx", script, folder], { encoding: "utf8" }),
-    ) as string[][];
+    const printed = JSON.parse(execaSync(process.execPath, ["--import", "tsx", script, folder]).stdout) as string[][];
     const local = (await runsOf(FILES)).map((r) => [r.label, r.key, r.topologyKey, r.planKey]);
     expect(printed).toEqual(local);
   });

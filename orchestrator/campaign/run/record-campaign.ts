@@ -3,9 +3,9 @@
  * topology and plan keys and seeds, the git commit, the lockfile's hash and the Node version.
  */
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { execaSync } from "execa";
 import type { RunSpec } from "../config/index.ts";
 import type { Campaign } from "../config/schema.ts";
 import { writeJsonAtomic } from "./prepare.ts";
@@ -29,10 +29,8 @@ export function recordCampaign(out: string, campaign: Campaign, runs: readonly R
   });
 }
 
+/** `git rev-parse HEAD`, or null where git is missing or this is no checkout (a release bundle, say). */
 function gitCommit(): string | null {
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return null;
-  }
+  const result = execaSync("git", ["rev-parse", "HEAD"], { reject: false, stdin: "ignore", stderr: "ignore" });
+  return result.failed ? null : result.stdout;
 }
