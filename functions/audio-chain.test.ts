@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { request } from "../runtime/http/client.ts";
 import { giraffPipeline } from "../orchestrator/plan/workload/pipelines.ts";
-import { startFunction } from "./lib/testing.ts";
+import { startFunction } from "./lib/testing/function-process.ts";
 
 describe("the audio-sentiment pipeline's functions", () => {
   it("feed each other: audioToText's answer is a request sentimentAnalysis accepts", async () => {

@@ -19,7 +19,7 @@ import { scanCampaign } from "../orchestrator/analysis/scan-campaign.ts";
 import { quietEffects } from "../orchestrator/batch/effects.ts";
 import { parseJoblogLine } from "../orchestrator/batch/joblog.ts";
 import { runBatch } from "../orchestrator/batch/run-batch.ts";
-import { SHORT_DEFAULT_CAMPAIGN, startCampaignCli } from "../orchestrator/campaign/run/testing.ts";
+import { SHORT_DEFAULT_CAMPAIGN, startCampaignCli } from "../orchestrator/campaign/run/testing/campaigns.ts";
 import { waitUntil } from "../runtime/testing/wait.ts";
 import { isAlive } from "../runtime/util/is-alive.ts";
 import { startReportServer } from "./serve.ts";

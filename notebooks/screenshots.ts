@@ -10,7 +10,7 @@ import { chromium } from "playwright-core";
 import { CliError, consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../runtime/util/cli.ts";
 import { NOTEBOOKS_DIR } from "./build.ts";
 import { startReportServer } from "./serve.ts";
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from "./testing/browser.ts";
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from "./chromium.ts";
 
 /**
  * The pages, by file name. A Framework page is ready when no cell still shows its `<observablehq-loading>`

@@ -22,7 +22,7 @@ import { queryRelativeToGiraff } from "../orchestrator/figures/relative-to-giraf
 import { RELATIVE_METRICS } from "../orchestrator/figures/relative-to-giraff/spec.ts";
 import { querySlaViolations } from "../orchestrator/figures/sla-violations/query.ts";
 import { querySpending } from "../orchestrator/figures/spending/query.ts";
-import { writeStrategiesCampaign, type StrategiesCampaign } from "../orchestrator/figures/test-fixtures-campaign.ts";
+import { writeStrategiesCampaign, type StrategiesCampaign } from "../orchestrator/figures/testing/fixture-campaign.ts";
 import type { FigureRows, SummaryRow } from "../orchestrator/figures/types.ts";
 import { queryUnplacedFunctions } from "../orchestrator/figures/unplaced-functions/query.ts";
 import { openReportInBrowser, type ReportInBrowser, requireChromium, runBrowserTests } from "./testing/browser.ts";

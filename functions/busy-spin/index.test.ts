@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { request } from "../../runtime/http/client.ts";
 import { waitUntil } from "../../runtime/testing/wait.ts";
-import { itHonoursTheContract, post, startFunction } from "../lib/testing.ts";
+import { itHonoursTheContract, post, startFunction } from "../lib/testing/function-process.ts";
 
 const JSON_TYPE = { "content-type": "application/json" };
 

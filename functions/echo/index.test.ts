@@ -1,7 +1,7 @@
 // The echo function as a real process on loopback, against the function contract (reference/giraff.md §8).
 import { describe, expect, it } from "vitest";
 import { request } from "../../runtime/http/client.ts";
-import { startFunction } from "../lib/testing.ts";
+import { startFunction } from "../lib/testing/function-process.ts";
 
 /** Starts the echo function with PORT=0 and resolves with its URL once it reports its port. */
 const startEcho = (env: Record<string, string>) => startFunction("echo", env);

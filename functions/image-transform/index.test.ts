@@ -2,8 +2,8 @@
 // image sent as nothing, as raw PNG/JPEG bytes and as GIRAFF's multipart field `file`.
 import { describe, expect, it } from "vitest";
 import { decodeImage, encodeImage, sniffFormat } from "./codec.ts";
-import { generateTestImage } from "./test-image.ts";
-import { itHonoursTheContract, post, startFunction } from "../lib/testing.ts";
+import { generateTestImage } from "./default-image.ts";
+import { itHonoursTheContract, post, startFunction } from "../lib/testing/function-process.ts";
 
 interface Answer {
   source: string;

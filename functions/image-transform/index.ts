@@ -6,7 +6,7 @@ import { serveFunction, type FunctionRequest } from "../lib/contract.ts";
 import { json, type Reply } from "../lib/reply.ts";
 import { decodeImage, encodeImage, type Bitmap, type ImageFormat } from "./codec.ts";
 import { readImage, readOptions } from "./request.ts";
-import { generateTestImage } from "./test-image.ts";
+import { generateTestImage } from "./default-image.ts";
 import { boxBlur, greyscale, resize, targetSize } from "./transform.ts";
 
 /** The generated test image, encoded once as a JPEG so that "no image" costs a real decode like a sent one. */

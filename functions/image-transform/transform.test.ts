@@ -1,7 +1,7 @@
 // The pixel operations and codecs of image-transform, in-process on small known bitmaps.
 import { describe, expect, it } from "vitest";
 import { decodeImage, encodeImage, sniffFormat, type Bitmap } from "./codec.ts";
-import { generateTestImage } from "./test-image.ts";
+import { generateTestImage } from "./default-image.ts";
 import { boxBlur, greyscale, resize, targetSize } from "./transform.ts";
 
 function solid(width: number, height: number, rgba: [number, number, number, number]): Bitmap {

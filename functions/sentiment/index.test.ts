@@ -1,6 +1,6 @@
 // The sentiment function: the AFINN scorer in-process on known sentences, then the real process on loopback.
 import { describe, expect, it } from "vitest";
-import { itHonoursTheContract, post, startFunction } from "../lib/testing.ts";
+import { itHonoursTheContract, post, startFunction } from "../lib/testing/function-process.ts";
 import { analyse, splitSentences } from "./analyse.ts";
 
 interface Answer {

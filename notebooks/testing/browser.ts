@@ -1,37 +1,20 @@
 /**
- * What the browser tests of the report share: the Debian Chromium they drive (reference: toolchain notes, "Serving
- * and browser check"), whether it must be there (`CI=true`: a missing browser fails instead of skipping), and the
+ * What the browser tests of the report share: the Debian Chromium they drive (../chromium.ts), whether it must be there (`CI=true`: a missing browser fails instead of skipping), and the
  * offline build of a campaign's report, in an empty network namespace when this machine allows one, so that any
  * request outside fails the build.
  */
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { execaSync } from "execa";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { NOTEBOOKS_DIR } from "../build.ts";
 import { startReportServer } from "../serve.ts";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../chromium.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-
-export const hasChromium = existsSync(CHROMIUM);
+export { CHROMIUM, CHROMIUM_ARGS, hasChromium, requireChromium } from "../chromium.ts";
 /** Under CI a browser test runs, and fails, when Chromium is missing; elsewhere it is skipped. */
 export const runBrowserTests = hasChromium || process.env.CI === "true";
-
-export function requireChromium(): void {
-  if (!hasChromium) {
-    throw new Error(`${CHROMIUM} is missing: install the Debian package chromium (apt-get install -y chromium).`);
-  }
-}
 
 /** True when this process may create an empty network namespace (root, util-linux `unshare`). */
 export function canIsolateNetwork(): boolean {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCommand, type CommandOptions } from "./attempt.ts";
 import { defaultEffects } from "./effects.ts";
-import { tempCampaign } from "./test-helpers.ts";
+import { tempCampaign } from "./testing/helpers.ts";
 import type { RunContext } from "./types.ts";
 
 async function attempt(argv: string[], env: Record<string, string> = {}) {

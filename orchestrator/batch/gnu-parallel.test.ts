@@ -9,7 +9,7 @@ import { execa, execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { gnuQuote, JOBLOG_HEADER, parseJoblogLine } from "./joblog.ts";
 import { runBatch } from "./run-batch.ts";
-import { fixture, readCampaign, recordingEffects, tempCampaign, workJobs } from "./test-helpers.ts";
+import { fixture, readCampaign, recordingEffects, tempCampaign, workJobs } from "./testing/helpers.ts";
 
 const PARALLEL = execaSync("sh", ["-c", "command -v parallel"], { reject: false }).stdout;
 const KEYS = ["ok-1", "fail-2", "ok-3", "ok-4", "fail-5", "ok-6"];

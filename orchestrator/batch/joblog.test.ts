@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import defaultFs from "./default-fs.ts";
 import { commandLine, formatJoblogLine, gnuQuote, parseJoblogLine } from "./joblog.ts";
 import { LineAppender, readLineFile } from "./line-file.ts";
-import { tempCampaign } from "./test-helpers.ts";
+import { tempCampaign } from "./testing/helpers.ts";
 import type { RunRecord } from "./types.ts";
 
 describe("gnuQuote", () => {

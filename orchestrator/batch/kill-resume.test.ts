@@ -10,7 +10,7 @@ import { execaNode } from "execa";
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "../../runtime/testing/wait.ts";
 import { readManifest } from "./manifest.ts";
-import { CLI, fixture, listDir, readCampaign, tempCampaign } from "./test-helpers.ts";
+import { CLI, fixture, listDir, readCampaign, tempCampaign } from "./testing/helpers.ts";
 
 const N = 10;
 const KEYS = Array.from({ length: N }, (_, i) => `job-${String(i + 1).padStart(2, "0")}`);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BatchError } from "./errors.ts";
 import { runBatch } from "./run-batch.ts";
-import { functionJobs, listDir, readCampaign, recordingEffects, tempCampaign, workJobs } from "./test-helpers.ts";
+import { functionJobs, listDir, readCampaign, recordingEffects, tempCampaign, workJobs } from "./testing/helpers.ts";
 
 const quiet = () => recordingEffects();
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { batchProgress, readBatchProgress, recordState } from "./progress.ts";
 import { runBatch } from "./run-batch.ts";
-import { readCampaign, recordingEffects, tempCampaign } from "./test-helpers.ts";
+import { readCampaign, recordingEffects, tempCampaign } from "./testing/helpers.ts";
 import type { RunRecord } from "./types.ts";
 
 const record = (runKey: string, over: Partial<RunRecord> = {}): RunRecord => ({

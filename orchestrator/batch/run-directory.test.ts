@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readManifest, writeManifest } from "./manifest.ts";
 import { withRunDirectory } from "./run-directory.ts";
-import { listDir, tempCampaign } from "./test-helpers.ts";
+import { listDir, tempCampaign } from "./testing/helpers.ts";
 import type { RunRecord } from "./types.ts";
 
 describe("withRunDirectory", () => {

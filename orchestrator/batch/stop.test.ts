@@ -13,7 +13,7 @@ import {
   recordingEffects,
   tempCampaign,
   workJobs,
-} from "./test-helpers.ts";
+} from "./testing/helpers.ts";
 
 describe("timeouts", () => {
   it("abort an in-process run through its signal and record it as timed out (Exitval -1, Signal 15)", async () => {

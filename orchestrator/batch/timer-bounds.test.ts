@@ -8,7 +8,7 @@ import { execaNode } from "execa";
 import { describe, expect, it } from "vitest";
 import { BatchError } from "./errors.ts";
 import { MAX_TIMER_MS, normalizeBatchOptions } from "./options.ts";
-import { CLI, tempCampaign } from "./test-helpers.ts";
+import { CLI, tempCampaign } from "./testing/helpers.ts";
 
 describe("timer bounds of the batch options", () => {
   it.each([

@@ -8,7 +8,7 @@ import { recordingIo } from "../../runtime/util/cli.ts";
 import { main as bundleMain } from "./bundle-cli.ts";
 import { bundleCampaign, type BundleResult } from "./bundle.ts";
 import { BundleError } from "./errors.ts";
-import { extract, FIXED_CLOCK, writeFinishedCampaign } from "./test-helpers.ts";
+import { extract, FIXED_CLOCK, writeFinishedCampaign } from "./testing/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "bundle-"));
 const campaign = join(dir, "c");

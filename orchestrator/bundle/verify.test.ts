@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleCampaign, type BundleResult } from "./bundle.ts";
-import { extract, FIXED_CLOCK, writeFinishedCampaign } from "./test-helpers.ts";
+import { extract, FIXED_CLOCK, writeFinishedCampaign } from "./testing/helpers.ts";
 import { recordingIo } from "../../runtime/util/cli.ts";
 import { main as verifyMain } from "./verify-cli.ts";
 

@@ -3,9 +3,9 @@ import { execaNode } from "execa";
 import { describe, expect, it } from "vitest";
 import { slaViolations } from "./sla-violations/spec.ts";
 import { normalizeSvg, renumberIds, roundFloats } from "./normalize-svg.ts";
-import { renderHashes } from "./render-hashes.ts";
+import { renderHashes } from "./testing/render-hashes.ts";
 import { renderPng, renderSvg } from "./render.ts";
-import { FIXTURES } from "./test-fixtures.ts";
+import { FIXTURES } from "./testing/fixtures.ts";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -19,7 +19,7 @@ describe("render", () => {
   });
 
   it("gives the same bytes in a separate process, for every figure", async () => {
-    const script = fileURLToPath(new URL("./render-hashes.ts", import.meta.url));
+    const script = fileURLToPath(new URL("./testing/render-hashes.ts", import.meta.url));
     const { stdout } = await execaNode(script, [], {
       nodeOptions: ["--import", "tsx"],
       ipc: false,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FIGURES } from "./figures.ts";
 import { renderSvg } from "./render.ts";
 import { assertSnapshot } from "./snapshot.ts";
-import { FIXTURES } from "./test-fixtures.ts";
+import { FIXTURES } from "./testing/fixtures.ts";
 
 // Each figure function on its hand-made rows, compared with __snapshots__/<function name>.svg.
 describe("figure snapshots", () => {

@@ -15,7 +15,7 @@ import { nullEventSink } from "../events/writer.ts";
 import { startProxy, type RunningProxy } from "../proxy/proxy.ts";
 import { slaBody } from "../testing/fixtures.ts";
 import { startMarketWithRoot, type MarketWithRoot } from "../testing/market-root.ts";
-import { sendRaw, type RawOutcome, type RawRequest } from "./raw-http.ts";
+import { sendRaw, type RawOutcome, type RawRequest } from "./testing/raw-http.ts";
 
 const FUNCTIONS_DIR = fileURLToPath(new URL("../../functions", import.meta.url));
 /** Per request: far above a loopback answer (milliseconds), far below the edges' 30 s request deadline. */

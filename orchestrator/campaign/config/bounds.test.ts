@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startCampaignCli } from "../run/testing.ts";
+import { startCampaignCli } from "../run/testing/campaigns.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "giraff-bounds-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { execaSync } from "execa";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, shortHash } from "./canonical.ts";
 import { expandRuns } from "./expand-runs.ts";
-import { tempCampaign } from "./fixtures/temp-campaign.ts";
+import { tempCampaign } from "./testing/temp-campaign.ts";
 import { loadCampaign } from "./load-campaign.ts";
 
 const ENV = [
@@ -69,7 +69,7 @@ describe("expandRuns", () => {
 
   it("gives the same keys in another process", async () => {
     const { folder } = tempCampaign(FILES);
-    const script = fileURLToPath(new URL("./fixtures/print-keys.ts", import.meta.url));
+    const script = fileURLToPath(new URL("./testing/print-keys.ts", import.meta.url));
     const printed = JSON.parse(execaSync(process.execPath, ["--import", "tsx", script, folder]).stdout) as string[][];
     const local = (await runsOf(FILES)).map((r) => [r.label, r.key, r.topologyKey, r.planKey]);
     expect(printed).toEqual(local);

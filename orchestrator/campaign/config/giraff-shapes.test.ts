@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expandRuns } from "./expand-runs.ts";
-import { tempCampaign } from "./fixtures/temp-campaign.ts";
+import { tempCampaign } from "./testing/temp-campaign.ts";
 import { loadCampaign } from "./load-campaign.ts";
 
 /** GIRAFF HEAD's testbed files, verbatim (the `.experiments.env` appended to `.env`), in `fixtures/giraff-testbed/`. */

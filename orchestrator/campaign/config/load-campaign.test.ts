@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tempCampaign } from "./fixtures/temp-campaign.ts";
+import { tempCampaign } from "./testing/temp-campaign.ts";
 import { loadCampaign } from "./load-campaign.ts";
 import { CampaignSchema } from "./schema.ts";
 

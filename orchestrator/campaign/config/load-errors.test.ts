@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CampaignConfigError } from "./errors.ts";
-import { tempCampaign } from "./fixtures/temp-campaign.ts";
+import { tempCampaign } from "./testing/temp-campaign.ts";
 import { loadCampaign } from "./load-campaign.ts";
 
 async function failure(files: Record<string, string>, env: Record<string, string> = {}): Promise<CampaignConfigError> {

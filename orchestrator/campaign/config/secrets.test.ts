@@ -1,6 +1,6 @@
 /** Secrets in a campaign's .env (Grid'5000 credentials, GIRAFF's InfluxDB token) never reach the resolved campaign. */
 import { describe, expect, it } from "vitest";
-import { tempCampaign } from "./fixtures/temp-campaign.ts";
+import { tempCampaign } from "./testing/temp-campaign.ts";
 import { expandRuns, loadCampaign } from "./index.ts";
 
 describe("secrets in .env", () => {

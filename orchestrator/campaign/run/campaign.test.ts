@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { metricEventSchema } from "../../../runtime/protocol/events.ts";
 import { waitUntil } from "../../../runtime/testing/wait.ts";
-import { SHORT_DEFAULT_CAMPAIGN, startCampaignCli } from "./testing.ts";
+import { SHORT_DEFAULT_CAMPAIGN, startCampaignCli } from "./testing/campaigns.ts";
 
 /** Campaign runs start real fog networks: minutes on a loaded 2-core machine. */
 const LONG = 300_000;

@@ -14,7 +14,7 @@ import { perRunDeployments } from "./deployments.ts";
 import { planRuns } from "./plan-runs.ts";
 import { runAll } from "./run-all.ts";
 import { RUN_STEPS } from "./run-one.ts";
-import { REPO_ROOT, SHORT_DEFAULT_CAMPAIGN } from "./testing.ts";
+import { REPO_ROOT, SHORT_DEFAULT_CAMPAIGN } from "./testing/campaigns.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "giraff-lost-runtime-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RUN_STEPS } from "./run-one.ts";
-import { REPO_ROOT } from "./testing.ts";
+import { REPO_ROOT } from "./testing/campaigns.ts";
 
 const calls = (text: string, object: string) =>
   [...text.matchAll(new RegExp(`\\b${object}\\.(\\w+)\\(`, "g"))].map((m) => m[1]);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { renderSvg } from "../render.ts";
-import { FIXTURES } from "../test-fixtures.ts";
+import { FIXTURES } from "../testing/fixtures.ts";
 import { relativeToGiraff } from "./spec.ts";
 
 type Point = [number, number];

@@ -4,7 +4,7 @@ import { checkTopology, EXIT_TOO_FEW_NODES, EXIT_TOO_MANY_HOSTS, fogNodeCount, T
 import { generateTopology } from "./generate.ts";
 import { packHosts } from "./pack-hosts.ts";
 import { derivedSeed, generateTopologyWithRetries } from "./retries.ts";
-import { tree } from "./testing.ts";
+import { tree } from "./testing/tree.ts";
 
 const catchError = (fn: () => unknown): unknown => {
   try {

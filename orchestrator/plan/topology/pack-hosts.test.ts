@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../runtime/protocol/errors.ts";
 import { generateTopology } from "./generate.ts";
 import { packHosts } from "./pack-hosts.ts";
-import { tree } from "./testing.ts";
+import { tree } from "./testing/tree.ts";
 
 describe("packHosts", () => {
   it("groups VMs by flavour and fills each host until cores or memory would overflow", () => {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startCampaignCli } from "../../../campaign/run/testing.ts";
+import { startCampaignCli } from "../../../campaign/run/testing/campaigns.ts";
 import { CLUSTER_HOSTS } from "./capacity.ts";
 
 const asOf = CLUSTER_HOSTS.gros.asOf;

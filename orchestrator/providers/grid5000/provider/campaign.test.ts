@@ -33,7 +33,7 @@ import { startFakeGrid5000, type FakeGrid5000 } from "../fake/index.ts";
 import { SshTransport } from "../transport/index.ts";
 import { sshdSkipReason, startSshd, type Sshd } from "../transport/testing/sshd.ts";
 import { prepareG5kHosts, type G5kHosts } from "./testing/g5k-hosts.ts";
-import { REPO_ROOT, startCampaignCli } from "../../../campaign/run/testing.ts";
+import { REPO_ROOT, startCampaignCli } from "../../../campaign/run/testing/campaigns.ts";
 
 const ROOT = REPO_ROOT;
 const PASSWORD = "s3cret-Pa55-g5k-campaign";

@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tree } from "../../../../plan/topology/testing.ts";
+import { tree } from "../../../../plan/topology/testing/tree.ts";
 import type { DeploymentSpec, StepContext } from "../../../types.ts";
 import type { Grid5000Client } from "../../api/index.ts";
 import { addressesOf } from "../../plan/addresses.ts";

@@ -1,5 +1,5 @@
 /** Test fixtures shared by the VM and netem tests: a small leased plan and a virtual clock. */
-import { tree } from "../../../../plan/topology/testing.ts";
+import { tree } from "../../../../plan/topology/testing/tree.ts";
 import { planGrid5000, type Grid5000Plan } from "../../plan/index.ts";
 import type { Clock } from "../../transport/index.ts";
 import type { Topology } from "../../../../../runtime/protocol/topology.ts";
