@@ -1,11 +1,12 @@
 /**
  * `writeFigures`: every paper figure of a campaign, next to its data (`<campaignDir>/figures/`), as SVG, PNG and a
  * JSON of the exact rows and Vega-Lite spec it was drawn from, so a figure can be checked or redrawn elsewhere.
- * Each file is written to a temporary name and renamed, so a reader never sees half a figure.
+ * Each file is written atomically (runtime/util/atomic-file.ts), so a reader never sees half a figure.
  */
 import { existsSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomically } from "../../runtime/util/atomic-file.ts";
 import { withConnection } from "../analysis/connection.ts";
 import { AnalysisError } from "../analysis/errors.ts";
 import { createViews } from "../analysis/views.ts";
@@ -56,9 +57,9 @@ export async function writeFigures(campaignDir: string, options: WriteFiguresOpt
       png: join(outDir, `${figure.name}.png`),
       json: join(outDir, `${figure.name}.json`),
     };
-    await writeAtomic(paths.json, `${JSON.stringify({ name: figure.name, rows, spec }, null, 2)}\n`);
-    await writeAtomic(paths.svg, svg);
-    await writeAtomic(paths.png, renderPng(svg));
+    await writeFileAtomically(paths.json, `${JSON.stringify({ name: figure.name, rows, spec }, null, 2)}\n`);
+    await writeFileAtomically(paths.svg, svg);
+    await writeFileAtomically(paths.png, renderPng(svg));
     written.push(paths);
   }
   return written;
@@ -74,10 +75,4 @@ function selectFigures(only: readonly string[] | undefined): readonly Figure[] {
     );
   }
   return FIGURES.filter((f) => only.includes(f.name));
-}
-
-async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
 }

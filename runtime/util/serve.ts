@@ -5,9 +5,8 @@
  * SIGTERM. Bad settings exit with status 2 and a sentence naming the variable. The command line takes no argument
  * but `--help`, which prints `usage` (the variables the service reads); anything else exits 2 (runtime/util/cli.ts).
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { ConfigError, ProtocolError } from "../protocol/errors.ts";
+import { writeFileAtomicallySync } from "./atomic-file.ts";
 import { CliError, consoleIo, runCommandLine, untilStopSignal } from "./cli.ts";
 import type { Env } from "./env-vars.ts";
 
@@ -46,9 +45,7 @@ async function serve(name: string, start: (env: Env) => Promise<Service>, env: E
   console.log(JSON.stringify({ service: name, url: service.url, pid: process.pid }));
   const readyFile = env.GIRAFF_READY_FILE;
   if (readyFile !== undefined && readyFile !== "") {
-    mkdirSync(dirname(readyFile), { recursive: true });
-    writeFileSync(`${readyFile}.${process.pid}.tmp`, `${service.url}\n`);
-    renameSync(`${readyFile}.${process.pid}.tmp`, readyFile);
+    writeFileAtomicallySync(readyFile, `${service.url}\n`);
   }
   const signal = await stop;
   console.error(`${name}: ${signal}, stopping.`);

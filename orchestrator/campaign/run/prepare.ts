@@ -5,9 +5,10 @@
  *   RunSpec ─topologyKey─► <dir>/topologies/<key>.json (generated with retries if absent)
  *           ─planKey────► <dir>/plans/<key>.json      (generated from that topology if absent)
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { loadTopology, type Topology } from "../../../runtime/protocol/topology.ts";
+import { writeJsonAtomicallySync } from "../../../runtime/util/atomic-file.ts";
 import { generateTopologyWithRetries } from "../../plan/topology/index.ts";
 import { isClusterName } from "../../plan/topology/pack-hosts.ts";
 import { generatePlan } from "../../plan/workload/plan.ts";
@@ -37,7 +38,7 @@ export function topologyFor(campaign: Campaign, run: RunSpec, dir: string | unde
               ? { maxNodes: run.size.maxNumberVms }
               : {}),
         }).topology;
-  if (path !== undefined) writeJsonAtomic(path, topology);
+  if (path !== undefined) writeJsonAtomicallySync(path, topology);
   return topology;
 }
 
@@ -64,14 +65,6 @@ export function planFor(run: RunSpec, topology: Topology, dir: string | undefine
       latencyLaw: w.latencyLaw,
     },
   });
-  if (path !== undefined) writeJsonAtomic(path, plan);
+  if (path !== undefined) writeJsonAtomicallySync(path, plan);
   return plan;
-}
-
-/** Writes JSON to a temporary file, then renames it: readers never see half a file. */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
 }

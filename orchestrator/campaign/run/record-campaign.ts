@@ -8,13 +8,13 @@ import { join } from "node:path";
 import { execaSync } from "execa";
 import type { RunSpec } from "../config/index.ts";
 import type { Campaign } from "../config/schema.ts";
-import { writeJsonAtomic } from "./prepare.ts";
+import { writeJsonAtomicallySync } from "../../../runtime/util/atomic-file.ts";
 
 export function recordCampaign(out: string, campaign: Campaign, runs: readonly RunSpec[]): void {
   const lock = existsSync("package-lock.json")
     ? createHash("sha256").update(readFileSync("package-lock.json")).digest("hex")
     : null;
-  writeJsonAtomic(join(out, "campaign.json"), {
+  writeJsonAtomicallySync(join(out, "campaign.json"), {
     campaign,
     runs: runs.map((r) => ({
       key: r.key,

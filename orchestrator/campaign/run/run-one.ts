@@ -17,7 +17,7 @@ import type { Plan } from "../../plan/workload/plan-schema.ts";
 import type { Endpoints, StepContext } from "../../providers/types.ts";
 import type { RunSpec } from "../config/index.ts";
 import type { Deployments } from "./deployments.ts";
-import { writeJsonAtomic } from "./prepare.ts";
+import { writeJsonAtomicallySync } from "../../../runtime/util/atomic-file.ts";
 import { waitForIotSources } from "./iot-drain.ts";
 
 /** How long collection waits, after WAIT_TIME, for IoT sources still sending. */
@@ -102,9 +102,9 @@ export async function runOne(
       timings[name] = Math.round(performance.now() - t0);
     }
   };
-  writeJsonAtomic(join(ctx.runDir, "topology.json"), input.topology);
-  writeJsonAtomic(join(ctx.runDir, "plan.json"), input.plan);
-  writeJsonAtomic(join(ctx.runDir, "run.json"), {
+  writeJsonAtomicallySync(join(ctx.runDir, "topology.json"), input.topology);
+  writeJsonAtomicallySync(join(ctx.runDir, "plan.json"), input.plan);
+  writeJsonAtomicallySync(join(ctx.runDir, "run.json"), {
     key: run.key,
     label: run.label,
     params: run.params,
@@ -222,7 +222,7 @@ export async function runOne(
         iot,
         timingsMs: timings,
       };
-      writeJsonAtomic(join(ctx.runDir, "scenario.json"), result);
+      writeJsonAtomicallySync(join(ctx.runDir, "scenario.json"), result);
       return { state, value: result };
     },
     timed,

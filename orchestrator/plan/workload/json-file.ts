@@ -1,11 +1,10 @@
 /**
- * Reading and writing the workload's JSON files (pipelines, plans). Every problem becomes one ConfigError whose
- * message names the file, the field and the rule, so a campaign fails before anything is reserved and the user
- * knows which line of which file to fix. Writes are atomic (temporary file, then rename), so a crash never leaves
- * half a plan that a later run would replay.
+ * Reading the workload's JSON files (pipelines, plans). Every problem becomes one ConfigError whose message names
+ * the file, the field and the rule, so a campaign fails before anything is reserved and the user knows which line of
+ * which file to fix. Plans are written atomically (runtime/util/atomic-file.ts), so a crash never leaves half a plan
+ * that a later run would replay.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { ConfigError, ProtocolError } from "../../../runtime/protocol/errors.ts";
 import { parseWith } from "../../../runtime/protocol/validate.ts";
@@ -39,12 +38,4 @@ export function readJsonFileWith<S extends z.ZodType>(
     }
     throw err;
   }
-}
-
-/** Writes `value` as indented JSON to `path`, creating its folder, through `<path>.<pid>.tmp` and a rename. */
-export function writeJsonFileAtomic(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, path);
 }

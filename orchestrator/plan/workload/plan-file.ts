@@ -3,11 +3,12 @@
  * plan schema plus the cross-chain rules, and every error names the file, the field and the rule.
  */
 import { ProtocolError } from "../../../runtime/protocol/errors.ts";
-import { readJsonFileWith, writeJsonFileAtomic } from "./json-file.ts";
+import { writeJsonAtomicallySync } from "../../../runtime/util/atomic-file.ts";
+import { readJsonFileWith } from "./json-file.ts";
 import { planSchema, type Plan } from "./plan-schema.ts";
 
 export function savePlan(path: string, plan: Plan): void {
-  writeJsonFileAtomic(path, plan);
+  writeJsonAtomicallySync(path, plan);
 }
 
 export function loadPlan(path: string): Plan {

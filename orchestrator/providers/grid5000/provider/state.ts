@@ -1,6 +1,7 @@
 /** The provider's state file: what the job and the VMs are, saved after every step (no credentials in it). */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeJsonAtomicallySync } from "../../../../runtime/util/atomic-file.ts";
 import type { Lease } from "../api/index.ts";
 import type { VmPlacement } from "../plan/index.ts";
 import type { ProviderState } from "../../types.ts";
@@ -27,9 +28,6 @@ export function loadState(stateDir: string): Grid5000State | undefined {
 }
 
 export function saveState(state: Grid5000State): Grid5000State {
-  mkdirSync(state.stateDir, { recursive: true });
-  const path = join(state.stateDir, STATE_FILE);
-  writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(`${path}.${process.pid}.tmp`, path);
+  writeJsonAtomicallySync(join(state.stateDir, STATE_FILE), state);
   return state;
 }

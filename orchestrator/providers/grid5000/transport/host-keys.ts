@@ -8,7 +8,8 @@
  * (`|1|salt|hash`, Debian's `HashKnownHosts yes`), so `~/.ssh/known_hosts` works as it is.
  */
 import { createHash, createHmac } from "node:crypto";
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import writeFileAtomic from "write-file-atomic";
 import { dirname } from "node:path";
 import type { HostKeyPolicy, KnownHosts, Logger } from "./types.ts";
 
@@ -108,9 +109,7 @@ export class KnownHostsFile {
       if (others.length > 0) kept.push([others.join(","), ...fields.slice(1)].join(" "));
     }
     if (changed === 0) return 0;
-    const temp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temp, kept.join("\n"), { mode: 0o600 });
-    renameSync(temp, this.path);
+    writeFileAtomic.sync(this.path, kept.join("\n"), { mode: 0o600 });
     return changed;
   }
 }
