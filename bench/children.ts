@@ -4,7 +4,7 @@
  * as `fork` sends) and kills them if the benchmark exits without stopping them (`cleanup`).
  */
 import { fileURLToPath } from "node:url";
-import { execaNode } from "execa";
+import { forkTsModule } from "../runtime/util/fork-worker.ts";
 
 export interface Child {
   port: number;
@@ -13,17 +13,7 @@ export interface Child {
 
 /** Forks `file` (relative to bench/) with `args`; resolves with the port it reports; `what` names it in errors. */
 export async function startChild(file: string, args: string[], what = file): Promise<Child> {
-  const child = execaNode(fileURLToPath(new URL(file, import.meta.url)), args, {
-    nodeOptions: ["--import", "tsx"],
-    ipc: true,
-    serialization: "json",
-    stdin: "ignore",
-    stdout: "inherit",
-    stderr: "inherit",
-    buffer: false,
-    reject: false,
-    cleanup: true,
-  });
+  const child = forkTsModule(fileURLToPath(new URL(file, import.meta.url)), args);
   const stop = () => {
     if (child.connected) child.disconnect();
     if (child.exitCode === null) child.kill("SIGTERM");

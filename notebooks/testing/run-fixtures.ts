@@ -7,6 +7,7 @@
  * seeds, so the run is the same on every machine.
  */
 import { createHash } from "node:crypto";
+import { seededRandom } from "../../runtime/util/seeded-random.ts";
 import { generateTopology } from "../../orchestrator/plan/topology/index.ts";
 import { hop, writeRunWithTopology, type Line } from "../../orchestrator/analysis/test-fixtures.ts";
 
@@ -22,18 +23,6 @@ function uuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A small seeded generator (mulberry32): the fixture's choices without Math.random. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Writes `<campaign>/runLarge/`: 48 SLAs in chains of three, one auction each (every seventh refused with no bid),
  * one to six bids per auction (the market receives all but the last when there are more than two), winners mostly
@@ -44,7 +33,7 @@ export function writeLargeTopologyRun(campaign: string): void {
   if (topology.nodes.length !== LARGE_NODES) {
     throw new Error(`the generator drew ${topology.nodes.length} nodes, not ${LARGE_NODES}: its draws changed`);
   }
-  const random = seeded(663);
+  const random = seededRandom(663);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const edge = topology.nodes.filter((n) => n.level === 4);
   const fog = topology.nodes.filter((n) => n.level === 3);

@@ -9,7 +9,7 @@
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
 import { ipVar, maybeVar, portVar, type Env } from "../util/env-vars.ts";
 import { isMain } from "../util/cli.ts";
-import { serveUntilSignal, type Service } from "../util/serve.ts";
+import { serveUntilSignal, type Service, serviceOf } from "../util/serve.ts";
 import { startIotEmulator } from "./emulator.ts";
 
 export interface IotSettings {
@@ -32,13 +32,7 @@ export async function startIotFromEnv(env: Env): Promise<Service> {
   const s = iotSettings(env);
   const events = eventSinkFromEnv(env, "iot");
   const iot = await startIotEmulator({ host: s.host, port: s.port, proxyPort: s.proxyPort, seed: s.seed, events });
-  return {
-    url: iot.url,
-    close: async () => {
-      await iot.close();
-      await events.close();
-    },
-  };
+  return serviceOf(iot.url, iot, events);
 }
 
 export const USAGE = `Usage: node --import tsx runtime/iot/cli.ts   (the IoT emulator; no argument but --help)

@@ -8,11 +8,12 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execaNode, type Message } from "execa";
+import type { Message } from "execa";
 import { fileEventWriter, nullEventSink } from "../events/writer.ts";
 import { createLogger, type Logger } from "../log.ts";
 import type { GatewayAuth } from "../faas/gateway.ts";
 import { randomSecret } from "../util/secrets.ts";
+import { forkTsModule } from "../util/fork-worker.ts";
 import { startMarket, type RunningMarket } from "../market/market.ts";
 import { HMAC_AUTH, type EndpointAuth } from "../protocol/endpoint-auth.ts";
 import { generateNodeKeyPem } from "../protocol/signing.ts";
@@ -233,23 +234,10 @@ export async function launchFogNetwork(
   };
 }
 
-/**
- * Forks a node worker through execa with the IPC channel; JSON serialization, as fork's, keeps the message protocol,
- * and `cleanup` kills the worker if this process exits without stopping it.
- */
+/** Forks a node worker (runtime/util/fork-worker.ts): IPC with JSON messages, killed if this process exits. */
 function startWorker() {
-  return execaNode(WORKER, [], {
-    // GIRAFF_WORKER_NODE_OPTIONS: extra Node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
-    nodeOptions: ["--import", "tsx", ...(process.env.GIRAFF_WORKER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [])],
-    ipc: true,
-    serialization: "json",
-    stdin: "ignore",
-    stdout: "inherit",
-    stderr: "inherit",
-    buffer: false,
-    reject: false,
-    cleanup: true,
-  });
+  // GIRAFF_WORKER_NODE_OPTIONS: extra Node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+  return forkTsModule(WORKER, [], process.env.GIRAFF_WORKER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? []);
 }
 
 /** A node worker as execa started it: a promise of how it ended, with the IPC methods. */

@@ -21,7 +21,7 @@ import type { MarketRuleName } from "../strategies/types.ts";
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
 import { booleanVar, ipVar, maybeVar, oneOfVar, portVar, type Env } from "../util/env-vars.ts";
 import { isMain } from "../util/cli.ts";
-import { serveUntilSignal, type Service } from "../util/serve.ts";
+import { serveUntilSignal, type Service, serviceOf } from "../util/serve.ts";
 import { startMarket } from "./market.ts";
 import { MARKET_RULES } from "./rules.ts";
 
@@ -121,13 +121,7 @@ export async function startMarketFromEnv(env: Env): Promise<Service> {
   });
   // a token drawn here is known to nobody else yet: its operator reads it on stderr
   if (s.operatorTokenFile === undefined) console.error(`market: operator token: ${market.opts.operatorToken}`);
-  return {
-    url: market.url,
-    close: async () => {
-      await market.close();
-      await events.close();
-    },
-  };
+  return serviceOf(market.url, market, events);
 }
 
 export const USAGE = `Usage: node --import tsx runtime/market/cli.ts   (the market; no argument but --help)

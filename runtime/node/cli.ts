@@ -25,7 +25,7 @@ import { loadTopology } from "../protocol/topology.ts";
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
 import { booleanVar, ipVar, maybeVar, oneOfVar, portVar, requiredVar, type Env } from "../util/env-vars.ts";
 import { isMain } from "../util/cli.ts";
-import { serveUntilSignal, type Service } from "../util/serve.ts";
+import { serveUntilSignal, type Service, serviceOf } from "../util/serve.ts";
 import { FAAS_MODES } from "../faas/types.ts";
 import { startNode } from "./agent.ts";
 import { nodeSpecFromTopology, resolveNodeConfig, type NodeConfig, type NodeConfigSpec } from "./config.ts";
@@ -151,14 +151,7 @@ export async function startNodeFromEnv(env: Env): Promise<Service> {
     { ...s.spec, ...faas },
     { events, logger: createLogger(`node ${s.spec.name}`), ...(s.keys === undefined ? {} : { keys: s.keys }) },
   );
-  return {
-    url: node.url,
-    close: async () => {
-      await node.close();
-      await gateway?.close();
-      await events.close();
-    },
-  };
+  return serviceOf(node.url, node, gateway, events);
 }
 
 export const USAGE = `Usage: node --import tsx runtime/node/cli.ts   (one fog node; no argument but --help)

@@ -9,7 +9,7 @@
 import { eventSinkFromEnv } from "../util/event-sink-env.ts";
 import { ipVar, maybeVar, portVar, type Env } from "../util/env-vars.ts";
 import { isMain } from "../util/cli.ts";
-import { serveUntilSignal, type Service } from "../util/serve.ts";
+import { serveUntilSignal, type Service, serviceOf } from "../util/serve.ts";
 import { startProxy } from "./proxy.ts";
 
 export interface ProxySettings {
@@ -31,13 +31,7 @@ export async function startProxyFromEnv(env: Env): Promise<Service> {
   const s = proxySettings(env);
   const events = eventSinkFromEnv(env, s.source);
   const proxy = await startProxy({ host: s.host, port: s.port, events });
-  return {
-    url: proxy.url,
-    close: async () => {
-      await proxy.close();
-      await events.close();
-    },
-  };
+  return serviceOf(proxy.url, proxy, events);
 }
 
 export const USAGE = `Usage: node --import tsx runtime/proxy/cli.ts   (the chaining proxy; no argument but --help)

@@ -15,6 +15,19 @@ export interface Service {
   close(): Promise<void>;
 }
 
+/**
+ * The service at `url` whose close closes `parts` in order: the server first, then what it used (a gateway, the
+ * event file it wrote to, which must outlive its last event). Undefined parts are skipped.
+ */
+export function serviceOf(url: string, ...parts: ({ close(): Promise<void> | void } | undefined)[]): Service {
+  return {
+    url,
+    close: async () => {
+      for (const part of parts) await part?.close();
+    },
+  };
+}
+
 /** What {@link serveUntilSignal} reads besides the service itself; the defaults are the process's. */
 export interface ServeOptions {
   /** Printed by `--help` and after a bad command line. */
