@@ -2,8 +2,9 @@
  * Metric events: the single source for analysis (DESIGN.md §3.2). Every runtime process appends one JSON object
  * per line to `events/<process>.jsonl`. Each event has `t` (epoch ms, float), `kind`, `run` and `source`.
  *
- * NOTE: adding a kind means (1) its schema in `eventSchemas` below, (2) the emitter, (3) the ingestion table in
- * `orchestrator/analysis/` (one table per kind), (4) a fixture line in `events.test.ts`.
+ * NOTE: adding a kind means (1) its schema in `eventSchemas` below, (2) the emitter, (3) its view in
+ * `orchestrator/analysis/` (its stored columns follow from the schema: event-columns.ts), (4) a fixture line in
+ * `events.test.ts`.
  */
 import { z } from "zod";
 
