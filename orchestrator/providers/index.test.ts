@@ -9,11 +9,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../runtime/protocol/errors.ts";
 import { generateTopology } from "../plan/topology/index.ts";
-import { toProviderPlan } from "./grid5000/plan/dry-run.ts";
-import { planGrid5000 } from "./grid5000/plan/plan.ts";
 import { grid5000Provider } from "./grid5000/provider/provider.ts";
 import { grid5000Settings } from "./grid5000/provider/settings.ts";
-import { grid5000PlanOptions, selectProvider, type ProviderSettingsInput } from "./index.ts";
+import { selectProvider, type ProviderSettingsInput } from "./index.ts";
 import type { DeploymentSpec } from "./types.ts";
 
 const home = mkdtempSync(join(tmpdir(), "giraff-registry-home-"));
@@ -78,14 +76,6 @@ describe("PROVIDERS.grid5000", () => {
     expect(planned.problems).toEqual([expect.stringMatching(/^it needs 61 ecotype hosts and ecotype has 48 /)]);
     expect(planned.summary.some((l) => l.endsWith("INFEASIBLE."))).toBe(true);
     expect(planned.requests[0]!.body).toMatchObject({ resources: expect.stringContaining("/nodes=61+") });
-  });
-
-  it("gives the provider's options to a plan it refuses (pinned against its own on a feasible one)", async () => {
-    const settings = grid5000Settings({ ...env, G5K_INSIDE: "true", G5K_IMAGE_SHA256: SHA }, "ecotype", undefined);
-    const guard = { policy: null, anchorMs: 0 };
-    const own = await grid5000Provider({ settings, run: "x", guard }, {} as never).plan(spec());
-    const kept = toProviderPlan(planGrid5000(small, grid5000PlanOptions(settings, spec()), { infeasible: "keep" }));
-    expect(kept.requests).toEqual(own.requests);
   });
 
   it("reads no credentials to plan, and reads them once to run", async () => {

@@ -113,20 +113,14 @@ const grid5000: RegisteredProvider<Grid5000Planning> = {
     return { settings, allowDayJobs: input.deployment.allowDayJobs };
   },
   async plan({ settings, allowDayJobs }, spec) {
-    const [{ grid5000Provider }, { planGrid5000 }, { InfeasiblePlanError }, { jobWindow }, dryRun] = await Promise.all([
+    const [{ grid5000Provider }, { jobWindow }, dryRun] = await Promise.all([
       import("./grid5000/provider/provider.ts"),
-      import("./grid5000/plan/plan.ts"),
-      import("./grid5000/plan/capacity.ts"),
       import("./grid5000/plan/policy.ts"),
       import("./grid5000/plan/dry-run.ts"),
     ]);
     const provider = grid5000Provider({ settings, run: "dry-run", guard: { policy: null, anchorMs: 0 } }, NO_EFFECTS);
-    const planned = await provider.plan(spec).catch((err: unknown) => {
-      if (!(err instanceof InfeasiblePlanError)) throw err;
-      // the provider refuses a plan it cannot reserve; the dry run shows it anyway, then the campaign refuses it
-      const options = grid5000PlanOptions(settings, spec);
-      return dryRun.toProviderPlan(planGrid5000(spec.topology, options, { infeasible: "keep" }));
-    });
+    // an infeasible plan comes back with its problems: the dry run shows it, then the campaign refuses it
+    const planned = await provider.plan(spec);
     const capacity = planned.details.capacity as Parameters<typeof dryRun.usagePolicyLine>[0];
     const window = jobWindow({ nowMs: Date.now(), walltimeS: spec.walltimeS, reservation: settings.reservation });
     return {
@@ -202,23 +196,6 @@ export async function selectProvider(name: string, input: ProviderSettingsInput)
     readsVariable: (variable) => entry.variablePrefix !== undefined && variable.startsWith(entry.variablePrefix),
     plan: (spec) => entry.plan(settings, spec),
     create: () => entry.create(settings, input),
-  };
-}
-
-/**
- * The plan options the grid5000 provider's own `plan()` uses, for a plan it refuses as infeasible (which the dry
- * run still prints). index.test.ts pins that they give the provider's bodies on a feasible plan.
- */
-export function grid5000PlanOptions(settings: Grid5000Settings, spec: DeploymentSpec) {
-  return {
-    cluster: settings.cluster,
-    site: settings.site,
-    walltime: spec.walltimeS,
-    jobName: `giraff-ts-${spec.campaign}-${spec.topologyKey}`.replace(/[^\w.-]/g, "-"),
-    reservation: settings.reservation,
-    queue: settings.queue,
-    project: settings.project,
-    login: settings.login,
   };
 }
 

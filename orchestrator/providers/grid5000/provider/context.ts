@@ -87,19 +87,24 @@ export class ProviderContext {
     return `giraff-ts-${s.campaign}-${s.topologyKey}`.replace(/[^\w.-]/g, "-");
   }
 
-  planOf(s: DeploymentSpec, state?: Grid5000State) {
+  /** The deployment's plan; an infeasible one throws unless `infeasible: "keep"` (plan() keeps it, with its problems). */
+  planOf(s: DeploymentSpec, state?: Grid5000State, check: { infeasible: "throw" | "keep" } = { infeasible: "throw" }) {
     const { settings } = this;
-    return planGrid5000(s.topology, {
-      cluster: settings.cluster,
-      site: settings.site,
-      walltime: s.walltimeS,
-      jobName: this.jobNameOf(s),
-      reservation: settings.reservation,
-      queue: settings.queue,
-      project: settings.project,
-      login: settings.login,
-      ...(state?.lease === undefined ? {} : { lease: state.lease }),
-    });
+    return planGrid5000(
+      s.topology,
+      {
+        cluster: settings.cluster,
+        site: settings.site,
+        walltime: s.walltimeS,
+        jobName: this.jobNameOf(s),
+        reservation: settings.reservation,
+        queue: settings.queue,
+        project: settings.project,
+        login: settings.login,
+        ...(state?.lease === undefined ? {} : { lease: state.lease }),
+      },
+      check,
+    );
   }
 
   /** Saves the state with `step` marked done. */

@@ -33,7 +33,8 @@ export function grid5000Provider(
   const c = new ProviderContext(opts, effects);
   return {
     name: "grid5000",
-    plan: async (s) => toProviderPlan(c.planOf(s)),
+    // a plan the testbed cannot hold is still a plan: its problems say why, the campaign refuses it (reserve too)
+    plan: async (s) => toProviderPlan(c.planOf(s, undefined, { infeasible: "keep" })),
     reserve: (s, previous, ctx) => reserve(c, s, previous, ctx),
     boot: (state, ctx) => boot(c, state, ctx),
     deploy: (state, runtime, _runDir, ctx) => deploy(c, state, runtime, ctx),
