@@ -7,8 +7,7 @@
  *   hop_in_flight, request_sla, chain_sla, the per-chain metrics…) and the views (each counted once afterwards);
  * - the peak RSS (VmHWM, read before the baseline runs);
  * - the ratio against the plain in-memory approach (JSON.parse of every line into per-kind arrays) on the same files.
- * The same ingestion one run at a time (`readers: 1`, the design runs side by side replaced) is measured next, on
- * the same files. The process CPU time (DuckDB's threads included) and the load average are reported too: on a shared 2-core
+ * The process CPU time (DuckDB's threads included) and the load average are reported too: on a shared 2-core
  * machine wall time depends on what else runs, CPU time much less. So are DuckDB passes that do less than ingestion
  * and DuckDB's EXPLAIN ANALYZE of one run's statement (ingest-ceilings.ts).
  */
@@ -200,8 +199,8 @@ function parseAll(dir: string): number {
   return n;
 }
 
-/** One ingestion of the campaign into `<dir>/<name>.duckdb`, then every view counted, timed. */
-async function measure(dir: string, ctx: BenchContext, name: string, readers?: number) {
+/** One ingestion of the campaign, then every view counted, timed. */
+async function measure(dir: string, ctx: BenchContext) {
   const loadBefore = round(loadavg()[0]!, 2);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -213,11 +212,7 @@ async function measure(dir: string, ctx: BenchContext, name: string, readers?: n
     phases[phase] = round((phases[phase] ?? 0) + now - last, 0)!;
     last = now;
   };
-  const report = await ingestCampaign(dir, {
-    dbPath: join(dir, `${name}.duckdb`),
-    readers,
-    effects: { ...noopAnalysisEffects, onProgress },
-  });
+  const report = await ingestCampaign(dir, { effects: { ...noopAnalysisEffects, onProgress } });
   const ingestMs = performance.now() - t0;
   phases.closeMs = round(ingestMs - (last - t0), 0)!;
   const ingestCpu = process.cpuUsage(cpu0);
@@ -275,13 +270,8 @@ export const ingestBench: Benchmark = {
       // on disk before the clock starts, as a finished campaign's files are: otherwise ingestion's first fsync (DuckDB
       // creating its database) waits for gigabytes of freshly written events to be flushed
       syncFiles(dir);
-      // today's ingestion (runs staged side by side, one DuckDB thread each), then the design it replaced (one run
-      // at a time on every thread) on the same files in the same process: the machine is shared, ratios between the
-      // two count more than either alone
       ctx.progress("ingesting");
-      const now = await measure(dir, ctx, "campaign");
-      ctx.progress("ingesting again, one run at a time on every DuckDB thread");
-      const oneAtATime = await measure(dir, ctx, "one-run-at-a-time", 1);
+      const now = await measure(dir, ctx);
       ctx.progress("baseline: JSON.parse of every line");
       const b0 = performance.now();
       const parsed = parseAll(dir);
@@ -299,11 +289,6 @@ export const ingestBench: Benchmark = {
         figures: now.figures,
         details: {
           ...now.details,
-          oneRunAtATime: {
-            what: "the same campaign ingested one run at a time on every DuckDB thread (ingestCampaign readers: 1), after",
-            figures: oneAtATime.figures,
-            details: oneAtATime.details,
-          },
           ceilings,
           explainOneRun,
         },

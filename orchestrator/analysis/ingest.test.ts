@@ -284,21 +284,4 @@ describe("ingestCampaign", () => {
       /rowGroupRows is 0\.5: it must be a whole number of rows, at least 1/,
     );
   });
-
-  it("refuses a number of readers that is not a whole number of connections", async () => {
-    await expect(ingestCampaign(campaign, { dbPath: db(), readers: 0 })).rejects.toThrow(
-      /readers is 0: it must be a whole number of connections, at least 1/,
-    );
-  });
-
-  it("stores the same events staging one run at a time as staging runs side by side", async () => {
-    const side = await ingestCampaign(campaign, { dbPath: db() });
-    const one = await ingestCampaign(campaign, { dbPath: join(dir, "one.duckdb"), readers: 1 });
-    expect(one.files).toEqual(side.files);
-    const events = (path: string) =>
-      withConnection(path, (con) =>
-        rows(con, "SELECT run_key, source_file, count(*) AS n FROM proxy_hop GROUP BY ALL ORDER BY ALL"),
-      );
-    expect(await events(join(dir, "one.duckdb"))).toEqual(await events(db()));
-  });
 });

@@ -2,10 +2,8 @@
  * `ingestCampaign`: every event of every complete run directory of a campaign into `campaign.duckdb` (one view
  * per kind over the Parquet files of `campaign.parquet/`, event-store.ts), plus `runs`, `topologies` and `plans`,
  * then the metric views. Every run is queued at once: the lines of its events files are counted (count-lines.ts)
- * while DuckDB reads the runs before it, one statement per run, as many runs at a time as DuckDB has threads, each on
- * its own connection and one thread (reader-pool.ts, read-events.ts); each run's rows are then recorded on the main
- * connection, one run at a time. Incremental: a run whose manifest.json has the SHA-256 recorded in `ingested_runs`
- * is skipped; a changed one has its files and rows replaced. A run that cannot be read is reported and the others go on.
+ * while DuckDB reads the runs before it, one statement per run on the one connection (read-events.ts). Incremental: a run whose manifest.json has the SHA-256 recorded in `ingested_runs` is skipped; a
+ * changed one has its files and rows replaced. A run that cannot be read is reported and the others go on.
  * Ingestion only reads the campaign's runs; it writes the database and its Parquet directory.
  */
 import { join, relative } from "node:path";
@@ -14,7 +12,6 @@ import { defaultAnalysisEffects, type AnalysisEffects } from "./effects.ts";
 import { AnalysisError } from "./errors.ts";
 import { clearStaging, storeDirFor } from "./event-store.ts";
 import { loadRun, type LoadedRun } from "./load-runs.ts";
-import { openReaderPool } from "./reader-pool.ts";
 import { scanCampaign, type RunCandidate, type SkippedEntry } from "./scan-campaign.ts";
 import { createTables } from "./schema.ts";
 import { createViews, dropDerivedTables } from "./views.ts";
@@ -25,11 +22,6 @@ export interface IngestOptions {
   effects?: Partial<AnalysisEffects>;
   /** Rows per Parquet row group; default 122 880 (tests make it small to cover several groups). */
   rowGroupRows?: number;
-  /**
-   * Runs staged at a time, each on its own connection (reader-pool.ts); default DuckDB's threads. 1 is one run at a
-   * time on every thread (the ingest benchmark measures both).
-   */
-  readers?: number;
   /** Create or refresh the metric views afterwards (default true; when false, the derived tables are dropped). */
   views?: boolean;
 }
@@ -67,12 +59,6 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
   const groupRows = options.rowGroupRows;
   if (groupRows !== undefined && !(Number.isSafeInteger(groupRows) && groupRows >= 1)) {
     throw new AnalysisError(`rowGroupRows is ${groupRows}: it must be a whole number of rows, at least 1.`, {
-      exitCode: 2,
-    });
-  }
-  const readersLimit = options.readers;
-  if (readersLimit !== undefined && !(Number.isSafeInteger(readersLimit) && readersLimit >= 1)) {
-    throw new AnalysisError(`readers is ${readersLimit}: it must be a whole number of connections, at least 1.`, {
       exitCode: 2,
     });
   }
@@ -118,15 +104,7 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
       queue = next.catch(() => undefined);
       return next;
     };
-    const readers = await openReaderPool(instance, con, Math.min(todo.length, readersLimit ?? Infinity));
-    const loader = {
-      con,
-      withDb,
-      withReader: readers.withReader,
-      storeDir,
-      effects,
-      rowGroupRows: options.rowGroupRows,
-    };
+    const loader = { con, withDb, storeDir, effects, rowGroupRows: options.rowGroupRows };
     let done = 0;
     const failed = new Set<string>();
     try {
@@ -147,7 +125,6 @@ export async function ingestCampaign(campaignDir: string, options: IngestOptions
         }),
       );
     } finally {
-      await readers.close();
       await clearStaging(storeDir);
     }
     report.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -1,6 +1,6 @@
 /**
  * Loads one run: its events files are counted, then read and written to Parquet by DuckDB into the run's staging
- * directory (on a connection of the reader pool, beside other runs); the staged directory replaces the run's old one (event-store.ts); then one transaction replaces its
+ * directory; the staged directory replaces the run's old one (event-store.ts); then one transaction replaces its
  * `runs`, `topologies`, `plans`, `ingest_files` and `ingested_runs` rows. A crash anywhere leaves the run's manifest hash unrecorded, so the next ingestion does it
  * again; the raw files are only read.
  */
@@ -26,8 +26,6 @@ export interface RunLoader {
   con: DuckDBConnection;
   /** Serialises the statements of runs loaded concurrently on the one connection. */
   withDb: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** A connection of its own to stage a run's events on, beside other runs' (reader-pool.ts). */
-  withReader: <T>(fn: (con: DuckDBConnection) => Promise<T>) => Promise<T>;
   storeDir: string;
   effects: AnalysisEffects;
   /** Rows per Parquet row group (tests make it small). */
@@ -83,8 +81,8 @@ async function stageEvents(
 ): Promise<FileReport[]> {
   const { fs } = loader.effects;
   const counts = await Promise.all(files.map((f) => countLines(f.path, fs)));
-  const valid = await loader.withReader((con) =>
-    readRunEvents(con, { runKey, files, outDir, rowGroupRows: loader.rowGroupRows }),
+  const valid = await loader.withDb(() =>
+    readRunEvents(loader.con, { runKey, files, outDir, rowGroupRows: loader.rowGroupRows }),
   );
   return Promise.all(
     files.map(async (f, i) => {

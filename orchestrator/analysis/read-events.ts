@@ -81,8 +81,14 @@ export async function readRunEvents(con: DuckDBConnection, given: ReadEventsJob)
     files: given.files.map((f) => ({ ...f, path: resolve(f.path) })),
     outDir: resolve(given.outDir),
   };
-  // rows need not keep their file order: ingestion sets preserve_insertion_order = false (reader-pool.ts)
-  await con.run(copyEventsSql(job));
+  // rows need not keep their file order (every view orders what it reads), and keeping it makes DuckDB write the
+  // partitions from one thread; only this statement is affected
+  await con.run("SET preserve_insertion_order = false");
+  try {
+    await con.run(copyEventsSql(job));
+  } finally {
+    await con.run("RESET preserve_insertion_order");
+  }
   const written = join(job.outDir, "kind=*", "*.parquet");
   if (!existsSync(job.outDir) || readdirSync(job.outDir).length === 0) return valid;
   const counts = await rows(
