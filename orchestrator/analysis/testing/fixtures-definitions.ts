@@ -1,9 +1,9 @@
 /**
  * Two small hand-made campaigns for the metric definitions (the expected values, worked out by hand, live in
  * views-definitions.test.ts): one run on which GIRAFF's three SLA-violation definitions differ, and runs of two
- * strategies on one plan for the paired spending comparison. Built from test-fixtures.ts's event helpers.
+ * strategies on one plan for the paired spending comparison. Built from fixtures.ts's event helpers.
  */
-import { awarded, bid, F0, F1, hop, sla, submit, writeRun, type Line } from "./test-fixtures.ts";
+import { awarded, bid, F0, F1, hop, sla, submit, writeRun, type Line } from "./fixtures.ts";
 
 const AUCTION = { strategy: "auction", valuation: "quadratic", marketRule: "second-price" };
 const EDGE_FIRST = { strategy: "edge-first", valuation: "quadratic", marketRule: "second-price" };

@@ -3,11 +3,11 @@
  * worked out by hand, live in views-claims.test.ts. Every chain has one function (bound 100 ms, target and winner
  * n1), so a chain's spending is its winner's own bid and its SLA id is its pseudo-chain. Runs of one repetition
  * share a plan (params equal but the strategy), so the auction's runs pair with the baselines' of the same one.
- * Built from test-fixtures.ts's event helpers.
+ * Built from fixtures.ts's event helpers.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { awarded, bid, F1, hop, sla, submit, writeRun, type Line } from "./test-fixtures.ts";
+import { awarded, bid, F1, hop, sla, submit, writeRun, type Line } from "./fixtures.ts";
 
 /** One chain of a run: its winner's own bid (none: the auction was refused, so unplaced) and its requests. */
 export interface ClaimChain {

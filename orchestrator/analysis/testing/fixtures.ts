@@ -5,7 +5,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { metricEventSchema, type EventBody } from "../../runtime/protocol/events.ts";
+import { metricEventSchema, type EventBody } from "../../../runtime/protocol/events.ts";
 
 export type Line = EventBody & { t?: number };
 
