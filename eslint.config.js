@@ -68,7 +68,7 @@ export default tseslint.config(
 function oneWay() {
   return ARROWS.map(([files], i) => ({
     files: [files],
-    ignores: ["**/*.test.ts", "**/testing/**", "**/test-*.ts"],
+    ignores: ["**/*.test.ts", "**/testing/**"],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -26,7 +26,7 @@ import { fileURLToPath } from "node:url";
 import jpeg from "jpeg-js";
 import pLimit from "p-limit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeFixtureCampaign } from "./orchestrator/analysis/test-fixtures.ts";
+import { writeFixtureCampaign } from "./orchestrator/analysis/testing/fixtures.ts";
 import {
   killStartedJobs,
   readmeCommands,

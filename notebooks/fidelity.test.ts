@@ -1,6 +1,6 @@
 /**
  * The fidelity page against the SQL it shows: a fixture campaign with mixed verdicts
- * (orchestrator/analysis/test-fixtures-claims.ts) and a campaign.json is ingested, the report is built with
+ * (orchestrator/analysis/testing/fixtures-claims.ts) and a campaign.json is ingested, the report is built with
  * notebooks/build.ts (in an empty network namespace when this machine allows one), served on 127.0.0.1, and the page
  * is read in real headless Chromium: every figure, interval, verdict, sentence and distortion it states must be what
  * `queryPaperClaims` returns from the same database, and the page must fit 1 400 and 800 px wide windows.
@@ -15,7 +15,7 @@ import { withConnection } from "../orchestrator/analysis/connection.ts";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { queryPaperClaims, type PaperClaims } from "../orchestrator/analysis/paper-claims.ts";
-import { writeCampaignRecord, writeClaimsMixedCampaign } from "../orchestrator/analysis/test-fixtures-claims.ts";
+import { writeCampaignRecord, writeClaimsMixedCampaign } from "../orchestrator/analysis/testing/fixtures-claims.ts";
 import { openReportInBrowser, type ReportInBrowser, requireChromium, runBrowserTests } from "./testing/browser.ts";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";

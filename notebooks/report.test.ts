@@ -11,7 +11,7 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
-import { writeFixtureCampaign, writeRun, F1 } from "../orchestrator/analysis/test-fixtures.ts";
+import { writeFixtureCampaign, writeRun, F1 } from "../orchestrator/analysis/testing/fixtures.ts";
 import { PNG } from "pngjs";
 import { takeScreenshots, SCREENSHOT_PAGES } from "./screenshots.ts";
 import { startReportServer } from "./serve.ts";

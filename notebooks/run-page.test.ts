@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows, withConnection, type Row } from "../orchestrator/analysis/connection.ts";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
-import { writeFixtureCampaign } from "../orchestrator/analysis/test-fixtures.ts";
+import { writeFixtureCampaign } from "../orchestrator/analysis/testing/fixtures.ts";
 import { openReportInBrowser, type ReportInBrowser, requireChromium, runBrowserTests } from "./testing/browser.ts";
 import { LARGE_NODES, LARGE_RUN, writeLargeTopologyRun } from "./testing/run-fixtures.ts";
 

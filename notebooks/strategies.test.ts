@@ -1,5 +1,5 @@
 /**
- * The strategies page against the SQL it draws: two fixture campaigns (orchestrator/figures/test-fixtures-campaign.ts),
+ * The strategies page against the SQL it draws: two fixture campaigns (orchestrator/figures/testing/fixture-campaign.ts),
  * seven strategies on one network size and four strategies on three sizes, are ingested, built with
  * notebooks/build.ts (in an empty network namespace when this machine allows one), served on 127.0.0.1 and read in
  * real headless Chromium. Every mean, interval and run count the page states, every paired spending figure and every

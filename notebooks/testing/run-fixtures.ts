@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { seededRandom } from "../../runtime/util/seeded-random.ts";
 import { generateTopology } from "../../orchestrator/plan/topology/index.ts";
-import { hop, writeRunWithTopology, type Line } from "../../orchestrator/analysis/test-fixtures.ts";
+import { hop, writeRunWithTopology, type Line } from "../../orchestrator/analysis/testing/fixtures.ts";
 
 export const LARGE_RUN = "runLarge";
 export const LARGE_NODES = 663;

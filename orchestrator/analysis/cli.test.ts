@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { recordingIo } from "../../runtime/util/cli.ts";
 import { main } from "./cli.ts";
-import { writeFixtureCampaign } from "./test-fixtures.ts";
+import { writeFixtureCampaign } from "./testing/fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "analysis-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,10 +7,9 @@
  * arguments or unreadable input, 1 for anything else.
  */
 import { join } from "node:path";
-import { consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
+import { CliError, consoleIo, isMain, runCommandLine, UsageError, type CliIo } from "../../runtime/util/cli.ts";
 import { rows, withConnection } from "./connection.ts";
 import type { IngestProgress } from "./effects.ts";
-import { AnalysisError } from "./errors.ts";
 import { importGiraffArchive } from "./giraff/import-archive.ts";
 import { ingestCampaign } from "./ingest.ts";
 import { createViews } from "./views.ts";
@@ -83,8 +82,10 @@ async function run({ command, args, db }: ReturnType<typeof checkCommand>, io: C
     }
     return 0;
   } catch (err) {
-    io.err(AnalysisError.is(err) ? err.message : `Failed: ${(err as Error).message}`);
-    return AnalysisError.is(err) ? err.exitCode : 1;
+    // an AnalysisError is a CliError (its sentence, its exit code); anything else is "Failed: …", exit 1
+    const failure = CliError.from(err);
+    io.err(failure.message);
+    return failure.exitCode;
   }
 }
 

@@ -6,7 +6,7 @@ import { rows, withConnection, type DuckDBConnection } from "./connection.ts";
 import { derivedFile } from "./derived-store.ts";
 import { noopAnalysisEffects } from "./effects.ts";
 import { ingestCampaign } from "./ingest.ts";
-import { addRequestToRunB, writeFixtureCampaign } from "./test-fixtures.ts";
+import { addRequestToRunB, writeFixtureCampaign } from "./testing/fixtures.ts";
 import { createViews, DERIVED_TABLES, dropDerivedTables } from "./views.ts";
 
 let dir: string;

@@ -17,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rows, withConnection } from "./connection.ts";
 import { noopAnalysisEffects, type IngestProgress } from "./effects.ts";
 import { ingestCampaign } from "./ingest.ts";
-import { addRequestToRunB, writeFixtureCampaign } from "./test-fixtures.ts";
+import { addRequestToRunB, writeFixtureCampaign } from "./testing/fixtures.ts";
 
 let dir: string;
 let campaign: string;

@@ -13,9 +13,9 @@ import {
   writeClaimsNotComparableCampaign,
   writeClaimsNotReproducedCampaign,
   writeClaimsReproducedCampaign,
-} from "./test-fixtures-claims.ts";
+} from "./testing/fixtures-claims.ts";
 
-// Hand computation of the campaigns of test-fixtures-claims.ts (t975: 12.7062 at 1 degree of freedom, 2.5706 at 5).
+// Hand computation of the campaigns of testing/fixtures-claims.ts (t975: 12.7062 at 1 degree of freedom, 2.5706 at 5).
 // Reproduced: spending ratios 0.2 ×3 and 0.25 ×3: geometric mean √(0.2 · 0.25) = 0.223607; logs ±0.111572 around
 //   −1.497866, sd √(6 · 0.111572² / 5) = 0.122221, half-width 2.5706 · 0.122221 / √6 = 0.128264:
 //   [exp(−1.626130), exp(−1.369602)] = [0.196689, 0.254208] ≤ 1/3 (and ≤ 0.3), below 1.

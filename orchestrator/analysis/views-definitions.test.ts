@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rows, withConnection } from "./connection.ts";
-import { noopAnalysisEffects } from "./effects.ts";
-import { ingestCampaign } from "./ingest.ts";
-import { writeDefinitionsCampaign, writePairedCampaign } from "./test-fixtures-definitions.ts";
+import { writeDefinitionsCampaign, writePairedCampaign } from "./testing/fixtures-definitions.ts";
+import { ingestedCampaign } from "./testing/ingested.ts";
 
-// Hand computation of run `defs` (test-fixtures-definitions.ts). Bounds: first functions 20 ms, second 100 ms, so a
+// Hand computation of run `defs` (testing/fixtures-definitions.ts). Bounds: first functions 20 ms, second 100 ms, so a
 // hop is acceptable with status 200 and in-flight ≤ 21 ms, resp. ≤ 101 ms.
 //   rA1: a1 in-flight 1010 − 1000 = 10 but status 404: 1 hop, 0 acceptable; the request died there.
 //   rA2: a1 1110 − 1100 = 10, a2 1130 − 1120 = 10: 2 hops, both acceptable.
@@ -27,18 +22,15 @@ import { writeDefinitionsCampaign, writePairedCampaign } from "./test-fixtures-d
 //     totals (8 + 6) / (16 + 8) = 0.583333;
 //   charged: geometric mean √(0.5 · 0.8) = 0.632456, sd 0.332343, half-width 2.985981: [0.031933, 12.526353];
 //     totals (10 + 8) / (20 + 10) = 0.6.
-const dir = mkdtempSync(join(tmpdir(), "analysis-definitions-"));
-const db = join(dir, "campaign.duckdb");
-const query = (sql: string) => withConnection(db, (con) => rows(con, sql));
 const round = (x: unknown) => (x === null ? null : Math.round(Number(x) * 1e6) / 1e6);
 
-beforeAll(async () => {
-  process.env.TZ = "UTC";
-  writeDefinitionsCampaign(join(dir, "c"));
-  writePairedCampaign(join(dir, "c"));
-  await ingestCampaign(join(dir, "c"), { dbPath: db, effects: noopAnalysisEffects });
+const fixture = ingestedCampaign("definitions", (c) => {
+  writeDefinitionsCampaign(c);
+  writePairedCampaign(c);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { query } = fixture;
+beforeAll(() => fixture.ingest());
+afterAll(() => fixture.cleanup());
 
 describe("GIRAFF's three SLA-violation definitions", () => {
   it("chain_sla counts requests and hops per replayed chain", async () => {

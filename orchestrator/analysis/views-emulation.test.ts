@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventBody } from "../../runtime/protocol/events.ts";
-import { rows, withConnection } from "./connection.ts";
-import { noopAnalysisEffects } from "./effects.ts";
-import { ingestCampaign } from "./ingest.ts";
-import { EMULATION_NODES, writeRunWithTopology } from "./test-fixtures.ts";
+import { EMULATION_NODES, writeRunWithTopology } from "./testing/fixtures.ts";
+import { ingestedCampaign } from "./testing/ingested.ts";
 import { EMULATION_SUMMARY_SQL, emulationLines } from "../campaign/run/emulation-summary.ts";
 
-// The tree (test-fixtures.ts EMULATION_NODES): n0 ─10 ms─ n1 ─5 ms, 10 Mbit/s─ n2 (IoT source), n0 ─20 ms─ n3.
+// The tree (testing/fixtures.ts EMULATION_NODES): n0 ─10 ms─ n1 ─5 ms, 10 Mbit/s─ n2 (IoT source), n0 ─20 ms─ n3.
 // Paths: n2→n1 5 ms (bottleneck 10 Mbit/s), n1→n3 30 ms, n2→n3 35 ms (10 Mbit/s), n1→n1 0.
 // Run A, chain c1 = s1 (bound 20, input 1000 B, won by n1) → s2 (bound 40, input 1700 B, won by n3), entering at n2;
 // chain c2 = s3 (bound 30, input 500 B, n3); chain c3 = s4 (bound 5, entering at n1 and won by n1).
@@ -29,9 +24,6 @@ import { EMULATION_SUMMARY_SQL, emulationLines } from "../campaign/run/emulation
 // Run B: one on-time hop (s9, n1→n3, in-flight 31, unexplained 0.9896) but timer slack p99 12 > 10 → distorted.
 // Run C: the same hop, slack p99 1 while it flowed (start-up's 500 left out): not distorted. Run D: neither hops
 // nor health: distorted unknown (NULL). Run E: no hops, so every window counts: slack p99 20 → distorted.
-const dir = mkdtempSync(join(tmpdir(), "analysis-emulation-"));
-const db = join(dir, "campaign.duckdb");
-const query = (sql: string) => withConnection(db, (con) => rows(con, sql));
 const round = (x: unknown) => (typeof x === "number" ? Math.round(x * 1e6) / 1e6 : x);
 
 type Line = EventBody & { t?: number };
@@ -76,9 +68,9 @@ const health = (
 const params = (repetition: number) => ({ strategy: { strategy: "auction" }, size: 1, repetition, variation: "x" });
 
 /** Runs B and C: one chain s9 entering at n1, won by n3, one on-time request; the worker's timer slack p99 then. */
-const quietRun = (key: string, repetition: number, slackP99: number) =>
+const quietRun = (c: string, key: string, repetition: number, slackP99: number) =>
   writeRunWithTopology(
-    join(dir, "c"),
+    c,
     key,
     params(repetition),
     {
@@ -89,10 +81,9 @@ const quietRun = (key: string, repetition: number, slackP99: number) =>
     EMULATION_NODES,
   );
 
-beforeAll(async () => {
-  process.env.TZ = "UTC";
+const fixture = ingestedCampaign("emulation", (c) => {
   writeRunWithTopology(
-    join(dir, "c"),
+    c,
     "runA",
     params(1),
     {
@@ -128,25 +119,26 @@ beforeAll(async () => {
     },
     EMULATION_NODES,
   );
-  quietRun("runB", 2, 12);
-  quietRun("runC", 3, 1);
+  quietRun(c, "runB", 2, 12);
+  quietRun(c, "runC", 3, 1);
   writeRunWithTopology(
-    join(dir, "c"),
+    c,
     "runD",
     params(4),
     { market: [{ kind: "node_registered", nodeId: "n1", ip: "127.0.0.1", portHttp: "1" }] },
     EMULATION_NODES,
   );
   writeRunWithTopology(
-    join(dir, "c"),
+    c,
     "runE",
     params(5),
     { "nodes-0": [health(1000, 1000, [1, 2], [20, 30, 10], true)] },
     EMULATION_NODES,
   );
-  await ingestCampaign(join(dir, "c"), { dbPath: db, effects: noopAnalysisEffects });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { query } = fixture;
+beforeAll(() => fixture.ingest());
+afterAll(() => fixture.cleanup());
 
 describe("emulation fidelity views on a hand-built run", () => {
   it("ingestion stores the emulation_health events in their table", async () => {

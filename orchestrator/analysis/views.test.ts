@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows, withConnection } from "./connection.ts";
-import { ingestCampaign } from "./ingest.ts";
-import { noopAnalysisEffects } from "./effects.ts";
-import { writeFixtureCampaign } from "./test-fixtures.ts";
+import { writeFixtureCampaign } from "./testing/fixtures.ts";
+import { ingestedCampaign } from "./testing/ingested.ts";
 import { createViews } from "./views.ts";
 
-// Hand computation of the fixture (test-fixtures.ts), run A:
+// Hand computation of the fixture (testing/fixtures.ts), run A:
 //   r1: in-flight 2010−2000 = 10 (≤ 20+1), 2050−2030 = 20 (≤ 100+1): acceptable
 //   r2: 3021.5−3000 = 21.5 > 21: not acceptable (and so the chain after it); 3045−3040 = 5
 //   r3: 4021−4000 = 21 ≤ 21 (bound included); 4040−4030 = 10 but service status 500: not acceptable
@@ -19,17 +15,14 @@ import { createViews } from "./views.ts";
 //   unplaced: s3 (10 ms → '< 15 ms') refused; s1, s2 ('15–150 ms') placed → 1 of 3
 //   earnings n0 0, n1 4 / 3.5, n2 6 / 5.5: Jain charged 100 / (3·52) = 0.641026, reference 81 / (3·42.5) = 0.635294
 // Run B: one chain d1, one acceptable request (130−100 = 30 ≤ 51), deployment 40, charged 2, reference 1.5.
-const dir = mkdtempSync(join(tmpdir(), "analysis-views-"));
-const db = join(dir, "campaign.duckdb");
-const query = (sql: string) => withConnection(db, (con) => rows(con, sql));
 const round = (x: unknown) => Math.round(Number(x) * 1e6) / 1e6;
 
-beforeAll(async () => {
-  process.env.TZ = "UTC";
-  writeFixtureCampaign(join(dir, "c"));
-  await ingestCampaign(join(dir, "c"), { dbPath: db, effects: noopAnalysisEffects });
+const fixture = ingestedCampaign("views", (c) => {
+  writeFixtureCampaign(c);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { query } = fixture;
+beforeAll(() => fixture.ingest());
+afterAll(() => fixture.cleanup());
 
 describe("metric views on the hand-made fixture", () => {
   it("hop_in_flight applies GIRAFF's rule hop by hop, cumulatively", async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { noopAnalysisEffects } from "../analysis/effects.ts";
 import { ingestCampaign } from "../analysis/ingest.ts";
-import { writeFixtureCampaign } from "../analysis/test-fixtures.ts";
+import { writeFixtureCampaign } from "../analysis/testing/fixtures.ts";
 import { recordingIo } from "../../runtime/util/cli.ts";
 import { main } from "./cli.ts";
 import { FIGURES } from "./figures.ts";

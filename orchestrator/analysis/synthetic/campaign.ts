@@ -3,7 +3,7 @@
  * repetitions, each with manifest.json, topology.json, plan.json and coherent events (every function's SLA is
  * submitted, bid on, auctioned, paid, provisioned and live; requests go through the chain's proxies; nodes report
  * resources and neighbour latencies), so every metric view and every report page has data. Deterministic: a
- * seeded PRNG, no clock. Not a fixture with known answers (that is ../test-fixtures.ts). One run: run.ts.
+ * seeded PRNG, no clock. Not a fixture with known answers (that is ../testing/fixtures.ts). One run: run.ts.
  */
 import { join } from "node:path";
 import { writeRun } from "./run.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { execaSync } from "execa";
 import { noopAnalysisEffects } from "../../analysis/effects.ts";
 import { ingestCampaign } from "../../analysis/ingest.ts";
-import { writeFixtureCampaign } from "../../analysis/test-fixtures.ts";
+import { writeFixtureCampaign } from "../../analysis/testing/fixtures.ts";
 import { writeFigures } from "../../figures/write-figures.ts";
 
 /** 2024-05-01T12:00:00Z: bundles made in tests are named `<campaign>-bundle-2024-05-01`. */

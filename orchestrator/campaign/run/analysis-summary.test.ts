@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeDefinitionsCampaign, writePairedCampaign } from "../../analysis/test-fixtures-definitions.ts";
+import { writeDefinitionsCampaign, writePairedCampaign } from "../../analysis/testing/fixtures-definitions.ts";
 import { analyseCampaign, claimLines, legend, pairedSpendingLines, summaryTable } from "./analysis-summary.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "analysis-summary-"));
