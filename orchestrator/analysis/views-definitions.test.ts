@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeDefinitionsCampaign, writePairedCampaign } from "./testing/fixtures-definitions.ts";
-import { ingestedCampaign } from "./testing/ingested.ts";
+import { useIngestedCampaign } from "./testing/ingested.ts";
 
 // Hand computation of run `defs` (testing/fixtures-definitions.ts). Bounds: first functions 20 ms, second 100 ms, so a
 // hop is acceptable with status 200 and in-flight ≤ 21 ms, resp. ≤ 101 ms.
@@ -24,13 +24,10 @@ import { ingestedCampaign } from "./testing/ingested.ts";
 //     totals (10 + 8) / (20 + 10) = 0.6.
 const round = (x: unknown) => (x === null ? null : Math.round(Number(x) * 1e6) / 1e6);
 
-const fixture = ingestedCampaign("definitions", (c) => {
+const { query } = useIngestedCampaign("definitions", (c) => {
   writeDefinitionsCampaign(c);
   writePairedCampaign(c);
 });
-const { query } = fixture;
-beforeAll(() => fixture.ingest());
-afterAll(() => fixture.cleanup());
 
 describe("GIRAFF's three SLA-violation definitions", () => {
   it("chain_sla counts requests and hops per replayed chain", async () => {

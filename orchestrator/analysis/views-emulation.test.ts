@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EventBody } from "../../runtime/protocol/events.ts";
 import { EMULATION_NODES, writeRunWithTopology } from "./testing/fixtures.ts";
-import { ingestedCampaign } from "./testing/ingested.ts";
+import { useIngestedCampaign } from "./testing/ingested.ts";
 import { EMULATION_SUMMARY_SQL, emulationLines } from "../campaign/run/emulation-summary.ts";
 
 // The tree (testing/fixtures.ts EMULATION_NODES): n0 ─10 ms─ n1 ─5 ms, 10 Mbit/s─ n2 (IoT source), n0 ─20 ms─ n3.
@@ -81,7 +81,7 @@ const quietRun = (c: string, key: string, repetition: number, slackP99: number) 
     EMULATION_NODES,
   );
 
-const fixture = ingestedCampaign("emulation", (c) => {
+const { query } = useIngestedCampaign("emulation", (c) => {
   writeRunWithTopology(
     c,
     "runA",
@@ -136,9 +136,6 @@ const fixture = ingestedCampaign("emulation", (c) => {
     EMULATION_NODES,
   );
 });
-const { query } = fixture;
-beforeAll(() => fixture.ingest());
-afterAll(() => fixture.cleanup());
 
 describe("emulation fidelity views on a hand-built run", () => {
   it("ingestion stores the emulation_health events in their table", async () => {

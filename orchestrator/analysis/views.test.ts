@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rows, withConnection } from "./connection.ts";
 import { writeFixtureCampaign } from "./testing/fixtures.ts";
-import { ingestedCampaign } from "./testing/ingested.ts";
+import { useIngestedCampaign } from "./testing/ingested.ts";
 import { createViews } from "./views.ts";
 
 // Hand computation of the fixture (testing/fixtures.ts), run A:
@@ -17,12 +17,9 @@ import { createViews } from "./views.ts";
 // Run B: one chain d1, one acceptable request (130−100 = 30 ≤ 51), deployment 40, charged 2, reference 1.5.
 const round = (x: unknown) => Math.round(Number(x) * 1e6) / 1e6;
 
-const fixture = ingestedCampaign("views", (c) => {
+const { query } = useIngestedCampaign("views", (c) => {
   writeFixtureCampaign(c);
 });
-const { query } = fixture;
-beforeAll(() => fixture.ingest());
-afterAll(() => fixture.cleanup());
 
 describe("metric views on the hand-made fixture", () => {
   it("hop_in_flight applies GIRAFF's rule hop by hop, cumulatively", async () => {

@@ -1,10 +1,12 @@
 /**
  * A hand-made campaign, written into a temporary folder and ingested, for the tests of the views: `ingest()` in a
- * `beforeAll`, `query()` in the tests, `cleanup()` in an `afterAll`. Times are read in UTC, as the views expect.
+ * `beforeAll`, `query()` in the tests, `cleanup()` in an `afterAll` ({@link useIngestedCampaign} registers both).
+ * Times are read in UTC, as the views expect.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { rows, withConnection } from "../connection.ts";
 import { noopAnalysisEffects } from "../effects.ts";
 import { ingestCampaign } from "../ingest.ts";
@@ -24,4 +26,12 @@ export function ingestedCampaign(name: string, write: (campaignDir: string) => v
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** {@link ingestedCampaign}, ingested before the file's tests and removed after them. */
+export function useIngestedCampaign(name: string, write: (campaignDir: string) => void) {
+  const fixture = ingestedCampaign(name, write);
+  beforeAll(() => fixture.ingest());
+  afterAll(() => fixture.cleanup());
+  return fixture;
 }
