@@ -5,18 +5,16 @@
  * is read in real headless Chromium: every figure, interval, verdict, sentence and distortion it states must be what
  * `queryPaperClaims` returns from the same database, and the page must fit 1 400 and 800 px wide windows.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Row } from "../orchestrator/analysis/connection.ts";
 import { withConnection } from "../orchestrator/analysis/connection.ts";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { queryPaperClaims, type PaperClaims } from "../orchestrator/analysis/paper-claims.ts";
 import { writeCampaignRecord, writeClaimsMixedCampaign } from "../orchestrator/analysis/testing/fixtures-claims.ts";
-import { openReportInBrowser, type ReportInBrowser, requireChromium, runBrowserTests } from "./testing/browser.ts";
+import { runBrowserTests, useReportInBrowser } from "./testing/browser.ts";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
@@ -45,24 +43,13 @@ async function readRow(page: Page, claimId: string, baseline: string) {
 }
 
 describe.skipIf(!runBrowserTests)("the fidelity page of a fixture campaign in headless Chromium", () => {
-  let dir: string;
-  let report: ReportInBrowser;
-  let expected: PaperClaims;
-
-  beforeAll(async () => {
-    requireChromium();
-    dir = mkdtempSync(join(tmpdir(), "giraff-fidelity-"));
+  const report = useReportInBrowser("fidelity", async (dir) => {
     writeClaimsMixedCampaign(dir);
     writeCampaignRecord(dir, "claims-fixture", COMMIT);
     await ingestCampaign(dir, { effects: noopAnalysisEffects });
     expected = await withConnection(join(dir, "campaign.duckdb"), queryPaperClaims, { readOnly: true });
-    report = await openReportInBrowser(dir);
-  }, 180_000);
-
-  afterAll(async () => {
-    if (report !== undefined) await report.close();
-    else if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
+  let expected: PaperClaims;
 
   /** Opens /fidelity in a window `width` px wide, fails on any page error or console error/warning. */
   const open = (width: number, use: (page: Page) => Promise<void>) =>

@@ -6,16 +6,14 @@
  * functions placed, the table of placements) must be what the same SQL gives on campaign.duckdb; and at 1 400 and
  * 800 px no label may be cut by its chart or overlap another.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rows, withConnection, type Row } from "../orchestrator/analysis/connection.ts";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
 import { writeFixtureCampaign } from "../orchestrator/analysis/testing/fixtures.ts";
-import { openReportInBrowser, type ReportInBrowser, requireChromium, runBrowserTests } from "./testing/browser.ts";
+import { runBrowserTests, useReportInBrowser } from "./testing/browser.ts";
 import { LARGE_NODES, LARGE_RUN, writeLargeTopologyRun } from "./testing/run-fixtures.ts";
 
 const RUNS = ["runA", "runB", LARGE_RUN];
@@ -31,26 +29,15 @@ function expectShown(text: string, value: unknown): void {
 }
 
 describe.skipIf(!runBrowserTests)("the run page of a fixture campaign in headless Chromium", () => {
-  let dir: string;
-  let report: ReportInBrowser;
-
-  /** The same SQL, run directly on the campaign's database. */
-  const query = (sql: string): Promise<Row[]> =>
-    withConnection(join(dir, "campaign.duckdb"), (con) => rows(con, sql), { readOnly: true });
-
-  beforeAll(async () => {
-    requireChromium();
-    dir = mkdtempSync(join(tmpdir(), "giraff-run-page-"));
+  const report = useReportInBrowser("run-page", async (dir) => {
     writeFixtureCampaign(dir);
     writeLargeTopologyRun(dir);
     await ingestCampaign(dir, { effects: noopAnalysisEffects });
-    report = await openReportInBrowser(dir);
-  }, 180_000);
-
-  afterAll(async () => {
-    if (report !== undefined) await report.close();
-    else if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
+
+  /** The same SQL, run directly on the campaign's database. */
+  const query = (sql: string): Promise<Row[]> =>
+    withConnection(join(report.dir, "campaign.duckdb"), (con) => rows(con, sql), { readOnly: true });
 
   /** Opens /run?run=<run> in a window `width` px wide; fails on any page error, console error or warning. */
   const open = (run: string, width: number, use: (page: Page) => Promise<void>) =>

@@ -7,11 +7,9 @@
  * `paired_spending` view return from the same database; the layout must suit the number of sizes; and at 1 400 and
  * 800 px no text may be cut by its chart's frame, the window, or another label.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rows, withConnection, type Row } from "../orchestrator/analysis/connection.ts";
 import { noopAnalysisEffects } from "../orchestrator/analysis/effects.ts";
 import { ingestCampaign } from "../orchestrator/analysis/ingest.ts";
@@ -25,7 +23,7 @@ import { querySpending } from "../orchestrator/figures/spending/query.ts";
 import { writeStrategiesCampaign, type StrategiesCampaign } from "../orchestrator/figures/testing/fixture-campaign.ts";
 import type { FigureRows, SummaryRow } from "../orchestrator/figures/types.ts";
 import { queryUnplacedFunctions } from "../orchestrator/figures/unplaced-functions/query.ts";
-import { openReportInBrowser, type ReportInBrowser, requireChromium, runBrowserTests } from "./testing/browser.ts";
+import { runBrowserTests, useReportInBrowser } from "./testing/browser.ts";
 
 const SEVEN = ["auction", "cloud-only", "edge-first", "edge-furthest", "edge-ward", "max-cpu", "mincpurandom"];
 
@@ -88,15 +86,7 @@ function readSection(page: Page, figure: FigureName): Promise<ShownCell[]> {
 }
 
 describe.skipIf(!runBrowserTests).each(CAMPAIGNS)("the strategies page of $name", ({ spec }) => {
-  let dir: string;
-  let report: ReportInBrowser;
-  let expected: Record<FigureName, FigureRows>;
-  let paired: Row[];
-  const oneSize = spec.sizes.length === 1;
-
-  beforeAll(async () => {
-    requireChromium();
-    dir = mkdtempSync(join(tmpdir(), "giraff-strategies-"));
+  const report = useReportInBrowser("strategies", async (dir) => {
     writeStrategiesCampaign(dir, spec);
     await ingestCampaign(dir, { effects: noopAnalysisEffects });
     await withConnection(
@@ -109,13 +99,10 @@ describe.skipIf(!runBrowserTests).each(CAMPAIGNS)("the strategies page of $name"
       },
       { readOnly: true },
     );
-    report = await openReportInBrowser(dir);
-  }, 180_000);
-
-  afterAll(async () => {
-    if (report !== undefined) await report.close();
-    else if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
+  let expected: Record<FigureName, FigureRows>;
+  let paired: Row[];
+  const oneSize = spec.sizes.length === 1;
 
   /** Opens /strategies in a window `width` px wide, fails on any page error or console error/warning. */
   const open = (width: number, use: (page: Page) => Promise<void>) =>

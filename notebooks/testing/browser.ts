@@ -3,14 +3,15 @@
  * offline build of a campaign's report, in an empty network namespace when this machine allows one, so that any
  * request outside fails the build.
  */
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execaSync } from "execa";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { NOTEBOOKS_DIR } from "../build.ts";
 import { startReportServer } from "../serve.ts";
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../chromium.ts";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, requireChromium } from "../chromium.ts";
 
 export { CHROMIUM, CHROMIUM_ARGS, hasChromium, requireChromium } from "../chromium.ts";
 /** Under CI a browser test runs, and fails, when Chromium is missing; elsewhere it is skipped. */
@@ -95,5 +96,32 @@ export async function openReportInBrowser(campaign: string): Promise<ReportInBro
       await server.close();
       rmSync(campaign, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * For a browser test file: before its tests, a temporary campaign folder that `prepare` fills (writes and ingests
+ * a campaign, reads what the test expects), then its report in Chromium ({@link openReportInBrowser}); after
+ * them, everything closed and removed. `dir` and `open` are for the tests.
+ */
+export function useReportInBrowser(name: string, prepare: (dir: string) => Promise<void>) {
+  let dir: string | undefined;
+  let report: ReportInBrowser | undefined;
+  beforeAll(async () => {
+    requireChromium();
+    dir = mkdtempSync(join(tmpdir(), `giraff-${name}-`));
+    await prepare(dir);
+    report = await openReportInBrowser(dir);
+  }, 180_000);
+  afterAll(async () => {
+    if (report !== undefined) await report.close();
+    else if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir(): string {
+      if (dir === undefined) throw new Error("The report's campaign is made before the tests run.");
+      return dir;
+    },
+    open: (...args: Parameters<ReportInBrowser["open"]>) => report!.open(...args),
   };
 }
