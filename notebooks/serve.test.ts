@@ -14,6 +14,7 @@ import { waitUntil } from "../runtime/testing/wait.ts";
 import { NOTEBOOKS_DIR } from "./build.ts";
 import { main } from "./serve.ts";
 import { recordingIo } from "../runtime/util/cli.ts";
+import { collectOutput } from "../runtime/testing/cli-process.ts";
 
 const REPO = join(NOTEBOOKS_DIR, "..");
 const scratch = mkdtempSync(join(tmpdir(), "giraff-serve-"));
@@ -32,16 +33,17 @@ describe("report:serve", () => {
       detached: true,
       reject: false,
     });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    const { out, err } = collectOutput(child);
     try {
-      const url = await waitUntil("the live page's address", () => /(http:\/\/127\.0\.0\.1:\d+\/)live/.exec(out)?.[1], {
-        timeoutMs: 30_000,
-      }).catch((e: Error) => Promise.reject(new Error(`${e.message}\n${out}\n${err}`)));
+      const url = await waitUntil(
+        "the live page's address",
+        () => /(http:\/\/127\.0\.0\.1:\d+\/)live/.exec(out())?.[1],
+        {
+          timeoutMs: 30_000,
+        },
+      ).catch((e: Error) => Promise.reject(new Error(`${e.message}\n${out()}\n${err()}`)));
       expect(url).toBe("http://127.0.0.1:8090/");
-      expect(out).toContain("No report is built yet");
+      expect(out()).toContain("No report is built yet");
       const progress = (await (await fetch(`${url}_live/progress.json`)).json()) as {
         total: number;
         counts: Record<string, number>;

@@ -23,12 +23,17 @@ export function startCliProcess(script: string, args: readonly string[], options
     reject: false,
     ...options,
   });
+  const exited = child.then((r) => ({ code: r.exitCode ?? null, signal: r.signal ?? null }));
+  return { child, exited, ...collectOutput(child) };
+}
+
+/** A child's stdout and stderr as text so far, for `waitUntil` on what it printed. */
+export function collectOutput(child: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }) {
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const exited = child.then((r) => ({ code: r.exitCode ?? null, signal: r.signal ?? null }));
-  return { child, exited, out: () => stdout, err: () => stderr };
+  return { out: () => stdout, err: () => stderr };
 }
 
 export type CliProcess = ReturnType<typeof startCliProcess>;

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import { collectOutput } from "../../../../runtime/testing/cli-process.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
 const ZX = join(REPO_ROOT, "node_modules", "zx", "build", "cli.js");
@@ -29,10 +30,6 @@ export function startCampaignCli(args: string[], env: Record<string, string> = {
     buffer: false,
     reject: false,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const exited = child.then((result) => result.exitCode ?? null);
-  return { child, exited, out: () => stdout, err: () => stderr };
+  return { child, exited, ...collectOutput(child) };
 }
