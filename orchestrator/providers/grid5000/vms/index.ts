@@ -1,23 +1,8 @@
 /** VMs on Grid'5000 hosts: see ../README.md, section "VMs". */
 export { execOverTransport, type ExecOutcome, type ExecTransport, type RemoteExec, type RunOptions } from "./exec.ts";
 export { isVmError, VmError, type VmErrorReason } from "./errors.ts";
-export {
-  ALREADY_STAGED,
-  GRANT_ROOT_COMMAND,
-  LIST_COMMAND,
-  READ_LOGIN_KEYS_COMMAND,
-  ROOT_CHECK_COMMAND,
-  STAGED,
-  libvirtDirCommand,
-  cleanupCommand,
-  createCommand,
-  destroyCommand,
-  domstateCommand,
-  overlayCommand,
-  parseDomainNames,
-  stageImageCommand,
-  type ImageSource,
-} from "./commands.ts";
+// the commands the provider sends to the hosts, each a pure function of its inputs (commands.ts)
+export * from "./commands.ts";
 export { ROOT_KEYS_CREDENTIAL, domainXml, writeDomainCommand } from "./domain-xml.ts";
 export { grantRootOnHosts, type RootAccessEffects, type RootAccessOptions } from "./root-access.ts";
 export { startVms, stopVms, type LaunchOptions, type StartReport } from "./launcher.ts";
