@@ -6,7 +6,16 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { awarded, bid, F1, hop, sla, submit, writeRunWithTopology, type Line } from "../../analysis/testing/fixtures.ts";
+import {
+  awarded,
+  bid,
+  F1,
+  hop,
+  sla,
+  submit,
+  writeRunWithTopology,
+  type Line,
+} from "../../analysis/testing/fixtures.ts";
 
 /** A star network of `size` nodes: n0 the root, n1 … n(size−1) under it (10 ms links). */
 function starTopology(size: number): unknown[] {
