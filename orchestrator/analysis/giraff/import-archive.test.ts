@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execaSync } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { rows, withConnection } from "../connection.ts";
 import { createViews } from "../views.ts";
@@ -75,7 +75,7 @@ function buildArchive(): string {
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
   const archive = join(dir, NAME);
-  execFileSync("tar", ["-cJf", archive, "-C", d, ...Object.keys(files).map((f) => `./${f}`)]);
+  execaSync("tar", ["-cJf", archive, "-C", d, ...Object.keys(files).map((f) => `./${f}`)]);
   return archive;
 }
 

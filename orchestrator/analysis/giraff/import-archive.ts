@@ -4,11 +4,10 @@
  * in the same views. The archive is extracted with the system `tar -xJf` into a temporary directory that is
  * removed afterwards; the archive itself is only read. Re-importing an archive replaces its rows.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { execa } from "execa";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { rows } from "../connection.ts";
 import { AnalysisError } from "../errors.ts";
@@ -19,7 +18,7 @@ import { MAPPINGS } from "./mappings.ts";
 import { loadNetworkTables } from "./network-tables.ts";
 
 export interface GiraffImportEffects {
-  /** Runs `tar`; the default is node's execFile, promisified. */
+  /** Runs `tar`; the default is execa (its error quotes tar's stderr). */
   exec: (file: string, args: readonly string[]) => Promise<unknown>;
 }
 
@@ -33,7 +32,7 @@ export interface GiraffImportReport {
   unmapped: string[];
 }
 
-const defaultExec: GiraffImportEffects["exec"] = (file, args) => promisify(execFile)(file, [...args]);
+const defaultExec: GiraffImportEffects["exec"] = (file, args) => execa(file, args, { stdin: "ignore" });
 const SRC = "_giraff_measurement";
 
 export async function importGiraffArchive(
