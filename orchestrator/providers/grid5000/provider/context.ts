@@ -5,7 +5,8 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type { DeploymentSpec, ProviderStep } from "../../types.ts";
+import type { RetryOptions } from "../../../../runtime/util/retry.ts";
+import type { DeploymentSpec, ProviderStep, StepContext } from "../../types.ts";
 import type { Grid5000Client } from "../api/index.ts";
 import { planGrid5000, type EndingAfterPolicy, type VmPlacement } from "../plan/index.ts";
 import type { SshTransport, Tunnel } from "../transport/index.ts";
@@ -105,6 +106,16 @@ export class ProviderContext {
       },
       check,
     );
+  }
+
+  /** Polling every `everyMs` on the provider's clock until `deadlineMs` has passed or the step is cancelled. */
+  poll(deadlineMs: number, everyMs: number, ctx: StepContext): RetryOptions {
+    return {
+      deadlineMs,
+      backoff: { initialMs: everyMs, factor: 1, maxMs: everyMs },
+      clock: this.effects.clock,
+      signal: ctx.signal,
+    };
   }
 
   /** Saves the state with `step` marked done. */

@@ -7,6 +7,7 @@
  * private half only the market's VM gets and whose public half every node pins (a relay cannot put itself between
  * a node and the market), as the local launcher does.
  */
+import { pollUntil, RetryGaveUp } from "../../../../../runtime/util/retry.ts";
 import { request } from "../../../../../runtime/http/client.ts";
 import { generateAgreementKeys } from "../../../../../runtime/protocol/bid-mac.ts";
 import { generateNodeKeyPem } from "../../../../../runtime/protocol/signing.ts";
@@ -118,12 +119,11 @@ async function waitReady(
   roles: Role[],
   ctx: StepContext,
 ): Promise<void> {
-  const { clock } = c.effects;
-  const deadline = clock.now() + c.t.readyMs;
-  for (;;) {
-    const outcome = await c
+  // exit 0: every role ready; 1: not yet; 3: a role's process exited (its log's tail on stdout); else a failure
+  const ready = () =>
+    c
       .sshExec(state, vm.ip!, readyCommand(c.rt, vm, roles), ctx.signal, c.t.readyCheckMs)
-      .then(() => 0)
+      .then(() => true)
       .catch((err: unknown) => {
         const e = err as { exitCode?: number; stdoutTail?: string };
         if (e.exitCode === 3) {
@@ -133,16 +133,17 @@ async function waitReady(
           });
         }
         if (e.exitCode !== 1) throw err;
-        return 1;
+        return false;
       });
-    if (outcome === 0) return;
-    if (clock.now() > deadline) {
+  await pollUntil(ready, { ...c.poll(c.t.readyMs, c.t.readyPollMs, ctx), retryable: () => false }).catch(
+    (err: unknown) => {
+      if (!(err instanceof RetryGaveUp)) throw err;
       throw new Grid5000ProviderError(`The runtime on VM ${vm.name} was not ready within ${c.t.readyMs} ms.`, {
         reason: "not-ready",
+        cause: err,
       });
-    }
-    await clock.sleep(c.t.readyPollMs, ctx.signal);
-  }
+    },
+  );
 }
 
 /** Polls the market's full listing (the operator's view) until every node of the topology is in it. */
@@ -152,22 +153,22 @@ async function waitRegistered(
   expected: number,
   ctx: StepContext,
 ): Promise<void> {
-  const { clock } = c.effects;
-  const deadline = clock.now() + c.t.readyMs;
   const headers = { authorization: `Bearer ${endpoints.operatorToken}` };
-  for (;;) {
+  let count = 0;
+  const allRegistered = async () => {
     const answer = await request(`${endpoints.marketUrl}/api/fog`, {
       headers,
       timeoutMs: c.t.httpMs,
       signal: ctx.signal,
     }).catch(() => undefined);
-    const count = answer?.status === 200 ? (answer.json() as unknown[]).length : 0;
-    if (count >= expected) return;
-    if (clock.now() > deadline) {
-      throw new Grid5000ProviderError(`Only ${count} of ${expected} nodes registered with the market in time.`, {
-        reason: "not-ready",
-      });
-    }
-    await clock.sleep(c.t.registeredPollMs, ctx.signal);
-  }
+    count = answer?.status === 200 ? (answer.json() as unknown[]).length : 0;
+    return count >= expected;
+  };
+  await pollUntil(allRegistered, c.poll(c.t.readyMs, c.t.registeredPollMs, ctx)).catch((err: unknown) => {
+    if (!(err instanceof RetryGaveUp)) throw err;
+    throw new Grid5000ProviderError(`Only ${count} of ${expected} nodes registered with the market in time.`, {
+      reason: "not-ready",
+      cause: err,
+    });
+  });
 }
