@@ -2,7 +2,8 @@
  * Waiting for a machine to accept SSH: a booting node or VM refuses connections, then rejects keys until
  * cloud-init or the NFS unit installs them, then answers. Every failure is retried with backoff until the deadline.
  */
-import { backoffDelays, type BackoffOptions } from "../../../../runtime/util/backoff.ts";
+import type { BackoffOptions } from "../../../../runtime/util/backoff.ts";
+import { retry, RetryGaveUp } from "../../../../runtime/util/retry.ts";
 import { RemoteCommandError } from "./errors.ts";
 import type { Clock, Logger } from "./types.ts";
 
@@ -20,27 +21,30 @@ export async function waitForSsh(
   opts: WaitForSshOptions & { clock: Clock; logger: Logger; connectTimeoutMs: number },
 ): Promise<{ attempts: number; durationMs: number }> {
   const started = opts.clock.now();
-  const delays = backoffDelays(opts.backoff ?? { initialMs: 250, factor: 1.5, maxMs: 5_000 });
-  let last: RemoteCommandError | undefined;
-  for (let attempts = 1; ; attempts++) {
-    const remaining = opts.timeoutMs - (opts.clock.now() - started);
-    if (opts.signal?.aborted === true) throw canceled(host, opts.clock.now() - started, opts.signal.reason);
-    if (remaining <= 0) throw gaveUp(host, opts.timeoutMs, attempts - 1, last);
-    try {
-      await attempt(Math.min(remaining, opts.connectTimeoutMs));
-      return { attempts, durationMs: opts.clock.now() - started };
-    } catch (err) {
-      if (!(err instanceof RemoteCommandError)) throw err;
-      if (err.isCanceled) throw err;
-      last = err;
-      opts.logger.info(`Waiting for SSH on ${host} (attempt ${attempts}): ${err.message.split("\n")[0]}`);
+  const waited = () => opts.clock.now() - started;
+  try {
+    return await retry(
+      async ({ attempt: n, remainingMs }) => {
+        await attempt(Math.min(remainingMs, opts.connectTimeoutMs));
+        return { attempts: n, durationMs: waited() };
+      },
+      {
+        backoff: opts.backoff ?? { initialMs: 250, factor: 1.5, maxMs: 5_000 },
+        deadlineMs: opts.timeoutMs,
+        clock: opts.clock,
+        signal: opts.signal,
+        // a refused or reset connection, a rejected key: the machine is still booting; a cancel is not
+        retryable: (err) => err instanceof RemoteCommandError && !err.isCanceled,
+        onRetry: (err, { attempt: n }) =>
+          opts.logger.info(`Waiting for SSH on ${host} (attempt ${n}): ${(err as Error).message.split("\n")[0]}`),
+      },
+    );
+  } catch (err) {
+    if (err instanceof RetryGaveUp) throw gaveUp(host, opts.timeoutMs, err.attempts, err.last as RemoteCommandError);
+    if (opts.signal?.aborted === true && !(err instanceof RemoteCommandError)) {
+      throw canceled(host, waited(), opts.signal.reason);
     }
-    const wait = Math.min(delays.next().value, opts.timeoutMs - (opts.clock.now() - started));
-    if (wait > 0) {
-      await opts.clock.sleep(wait, opts.signal).catch((reason: unknown) => {
-        throw canceled(host, opts.clock.now() - started, reason);
-      });
-    }
+    throw err;
   }
 }
 
