@@ -2,6 +2,7 @@
  * Helpers for tests that drive real processes: poll for a condition instead of sleeping a fixed time, so that the
  * tests pass on a loaded 2-core machine and stay fast on an idle one.
  */
+import { fixedDelay } from "../util/backoff.ts";
 import { NotYet, pollUntil, RetryGaveUp } from "../util/retry.ts";
 
 /** Calls `probe` until it returns something other than undefined or false; rejects after `timeoutMs`, naming `what`. */
@@ -15,7 +16,7 @@ export async function waitUntil<T>(
   try {
     return await pollUntil(probe, {
       deadlineMs: timeoutMs,
-      backoff: { initialMs: intervalMs, factor: 1, maxMs: intervalMs },
+      backoff: fixedDelay(intervalMs),
     });
   } catch (err) {
     if (!(err instanceof RetryGaveUp)) throw err;

@@ -14,6 +14,9 @@ export interface BackoffOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 100, factor: 1.5, maxMs: 5_000 };
 
+/** The same delay every time: polling at a fixed interval. */
+export const fixedDelay = (ms: number): BackoffOptions => ({ initialMs: ms, factor: 1, maxMs: ms });
+
 /** Yields `initialMs`, `initialMs × factor`, ... capped at `maxMs`, forever. */
 export function* backoffDelays(opts: BackoffOptions = DEFAULT_BACKOFF): Generator<number, never> {
   let delay = opts.initialMs;

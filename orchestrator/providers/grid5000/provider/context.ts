@@ -5,6 +5,7 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { fixedDelay } from "../../../../runtime/util/backoff.ts";
 import type { RetryOptions } from "../../../../runtime/util/retry.ts";
 import type { DeploymentSpec, ProviderStep, StepContext } from "../../types.ts";
 import type { Grid5000Client } from "../api/index.ts";
@@ -112,7 +113,7 @@ export class ProviderContext {
   poll(deadlineMs: number, everyMs: number, ctx: StepContext): RetryOptions {
     return {
       deadlineMs,
-      backoff: { initialMs: everyMs, factor: 1, maxMs: everyMs },
+      backoff: fixedDelay(everyMs),
       clock: this.effects.clock,
       signal: ctx.signal,
     };
