@@ -4,7 +4,7 @@
  * next to the root, so its calls are not delayed.
  */
 import type { LinkEmulation } from "../http/client.ts";
-import { pathBetween } from "../protocol/path-matrix.ts";
+import { treePaths } from "../protocol/path-matrix.ts";
 import type { Topology } from "../protocol/topology.ts";
 
 export type LinkLookup = (fromId: string, toId: string) => LinkEmulation | undefined;
@@ -13,12 +13,13 @@ export type LinkLookup = (fromId: string, toId: string) => LinkEmulation | undef
 export function topologyLinks(topology: Topology, opts: { applyRate?: boolean } = {}): LinkLookup {
   const known = new Set(topology.nodes.map((n) => n.id));
   const cache = new Map<string, LinkEmulation>();
+  const pathBetween = treePaths(topology);
   return (fromId, toId) => {
     if (!known.has(fromId) || !known.has(toId) || fromId === toId) return undefined;
     const key = fromId < toId ? `${fromId}|${toId}` : `${toId}|${fromId}`;
     let link = cache.get(key);
     if (link === undefined) {
-      const path = pathBetween(topology, fromId, toId);
+      const path = pathBetween(fromId, toId);
       link = { delayMs: path.latencyMs, ...(opts.applyRate === false ? {} : { rateBps: path.rateBps }) };
       cache.set(key, link);
     }

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { tree, type NodeSpec } from "../testing/topology-tree.ts";
 import { seededRandom } from "../util/seeded-random.ts";
 import { ConfigError } from "./errors.ts";
-import { combineLossGiraff, combineLossProbabilistic, IOT_SOURCE_ID, pathBetween, pathMatrix } from "./path-matrix.ts";
+import {
+  combineLossGiraff,
+  combineLossProbabilistic,
+  IOT_SOURCE_ID,
+  pathBetween,
+  pathMatrix,
+  treePaths,
+} from "./path-matrix.ts";
 
 //   root ─10ms,5%─ a ─10ms,10%─ c (iot)
 //     └──2ms,50%─ b ─1ms,1%── d (iot)
@@ -136,6 +143,22 @@ describe("pathBetween", () => {
     ]);
     const m = pathMatrix(t);
     for (const from of m.ids) for (const to of m.ids) expect(pathBetween(t, from, to)).toEqual(m.get(from, to));
+  });
+
+  it("agrees with the matrix on every pair of a 60-node random tree listed children first, in both loss models", () => {
+    let x = 7;
+    const next = () => (x = (x * 48271) % 2147483647) / 2147483647;
+    const rows: Parameters<typeof tree>[0] = [["n0", null]];
+    for (let i = 1; i < 60; i++) {
+      const link = { latencyMs: 1 + Math.floor(next() * 30), lossPct: Math.floor(next() * 4), rateBps: 1e6 * (1 + i) };
+      rows.push([`n${i}`, `n${Math.floor(next() * i)}`, link]);
+    }
+    const t = tree(rows.reverse()); // parents after their children: depth must not rely on topology order
+    for (const loss of ["probabilistic", "giraff"] as const) {
+      const m = pathMatrix(t, { loss });
+      const paths = treePaths(t, { loss });
+      for (const from of m.ids) for (const to of m.ids) expect(paths(from, to)).toEqual(m.get(from, to));
+    }
   });
 
   it("names an unknown node", () => {

@@ -8,8 +8,8 @@
  * `pathMatrix` gives every ordered pair, which network emulation installs as a full mesh; the IoT emulator is one
  * more vertex, linked to every IoT-connected node with latency 0, 1 Gb/s and no loss; it is an endpoint only, never
  * a shortcut between nodes (GIRAFF adds those links in the IoT emulator's direction alone, so no node-to-node path
- * can cross it). `pathBetween` gives one pair. Both fill rows with the same walk: the tree has one path per pair,
- * so a walk from a node gives its row in O(n), and the matrix in O(n²). The IoT rows take the nearest IoT-connected
+ * can cross it). The matrix fills rows with a walk: the tree has one path per pair, so a walk from a node gives its
+ * row in O(n), and the matrix in O(n²). `treePaths` answers single pairs in O(depth) (`pathBetween` for one). The IoT rows take the nearest IoT-connected
  * node by latency (ties: the first in topology order).
  */
 import { ConfigError } from "./errors.ts";
@@ -119,18 +119,83 @@ export function pathMatrix(topology: Topology, opts: { loss?: LossModel } = {}):
   return new PathMatrix(ids, lossModel, latency, rate, loss);
 }
 
-/** The constraints from node `from` to node `to` alone (one row's walk); an unknown id is an error naming it. */
+/** The constraints from node `from` to node `to` alone; an unknown id is an error naming it. */
 export function pathBetween(topology: Topology, from: string, to: string, opts: { loss?: LossModel } = {}): PathEntry {
+  return treePaths(topology, opts)(from, to);
+}
+
+/** The path between two nodes by id; see {@link treePaths}. */
+export type PathLookup = (from: string, to: string) => PathEntry;
+
+/**
+ * Paths between any two nodes in O(depth) each, after an O(n) pass over the topology: both ends climb to their
+ * lowest common ancestor. For callers that look up many pairs of a large tree (the local testbed's link emulation
+ * at 10,000 nodes), where a walk per pair (O(n)) would cost seconds. Links are combined in path order, from `from`
+ * up to the ancestor and down to `to`, as the row walk does, so GIRAFF's order-sensitive loss model agrees too.
+ */
+export function treePaths(topology: Topology, opts: { loss?: LossModel } = {}): PathLookup {
+  const combine = COMBINE[opts.loss ?? "probabilistic"];
+  const nodes = topology.nodes;
+  const indexOf = new Map(nodes.map((node, i) => [node.id, i]));
+  const parent = new Int32Array(nodes.length).fill(-1);
+  nodes.forEach((node, i) => {
+    if (node.parent !== null) parent[i] = indexOf.get(node.parent)!;
+  });
+  // depth by memoised climbs: topology order need not put parents first
+  const depth = new Int32Array(nodes.length).fill(-1);
+  const depthOf = (i: number): number => {
+    const chain: number[] = [];
+    let u = i;
+    while (depth[u]! < 0 && parent[u]! >= 0) {
+      chain.push(u);
+      u = parent[u]!;
+    }
+    if (depth[u]! < 0) depth[u] = 0;
+    for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]!] = depth[parent[chain[k]!]!]! + 1;
+    return depth[i]!;
+  };
+  nodes.forEach((_, i) => depthOf(i));
   const at = (id: string) => {
-    const i = topology.nodes.findIndex((node) => node.id === id);
-    if (i < 0) throw new RangeError(`No node ${JSON.stringify(id)} in the topology ${topology.name}.`);
+    const i = indexOf.get(id);
+    if (i === undefined) throw new RangeError(`No node ${JSON.stringify(id)} in the topology ${topology.name}.`);
     return i;
   };
-  const [s, t] = [at(from), at(to)];
-  const n = topology.nodes.length;
-  const [latency, rate, loss] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  treeWalk(topology, opts.loss ?? "probabilistic")(s, 0, latency, rate, loss);
-  return { latencyMs: latency[t]!, rateBps: rate[t]!, lossPct: loss[t]! };
+  return (from, to) => {
+    const s = at(from);
+    const t = at(to);
+    // the links crossed going up from s, and those crossed going up from t (to be walked down, in reverse)
+    const up: number[] = [];
+    const down: number[] = [];
+    let [a, b] = [s, t];
+    for (; depth[a]! > depth[b]!; a = parent[a]!) up.push(a);
+    for (; depth[b]! > depth[a]!; b = parent[b]!) down.push(b);
+    while (a !== b) {
+      up.push(a);
+      down.push(b);
+      a = parent[a]!;
+      b = parent[b]!;
+    }
+    let latencyMs = 0;
+    let rateBps = Infinity;
+    let lossPct = 0;
+    const cross = (child: number, next: number) => {
+      const link = nodes[child]!.link!;
+      latencyMs += link.latencyMs;
+      rateBps = Math.min(rateBps, link.rateBps);
+      try {
+        lossPct = combine(lossPct, link.lossPct);
+      } catch (cause) {
+        throw new ConfigError(
+          "lossPct",
+          `On the path from ${nodes[s]!.name} to ${nodes[next]!.name}: ${(cause as Error).message}`,
+          { cause },
+        );
+      }
+    };
+    for (const child of up) cross(child, parent[child]!);
+    for (let k = down.length - 1; k >= 0; k--) cross(down[k]!, down[k]!);
+    return { latencyMs, rateBps, lossPct };
+  };
 }
 
 type RowWalk = (source: number, row: number, latency: Float64Array, rate: Float64Array, loss: Float64Array) => void;
