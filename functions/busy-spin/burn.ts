@@ -1,8 +1,10 @@
 /**
  * Burning CPU without freezing the process: spin in short slices and yield to the event loop between them, so that
- * `/health` and concurrent requests still answer while a 100 s execution runs.
+ * `/health` and concurrent requests still answer while a 100 s execution runs. In a dense host, a gate between slices
+ * holds the instance to its CPU limit and counts its busy time.
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import type { CpuGate } from "../lib/contract.ts";
 
 export interface BurnResult {
   /** Busy time spent spinning for this request, in ms (≥ the planned time). */
@@ -15,11 +17,12 @@ export interface BurnResult {
  * Spins until this request has accumulated `plannedMs` of its own busy slices. Counting the request's slices rather
  * than wall time keeps each request's CPU demand equal to its draw when several run at once, as a real function's.
  */
-export async function burnCpu(plannedMs: number, sliceMs = 10): Promise<BurnResult> {
+export async function burnCpu(plannedMs: number, sliceMs = 10, gate?: CpuGate): Promise<BurnResult> {
   const start = performance.now();
   let busyMs = 0;
   let sink = 0;
   while (busyMs < plannedMs) {
+    await gate?.beforeSlice();
     const sliceStart = performance.now();
     const sliceEnd = sliceStart + Math.min(sliceMs, plannedMs - busyMs);
     let now = sliceStart;
@@ -29,6 +32,7 @@ export async function burnCpu(plannedMs: number, sliceMs = 10): Promise<BurnResu
       now = performance.now();
     }
     busyMs += now - sliceStart;
+    gate?.afterSlice(now - sliceStart);
     await yieldToEventLoop();
   }
   if (sink < 0) throw new Error("unreachable");

@@ -1,7 +1,7 @@
 /**
- * The busy-spin function's environment, parsed once at start into a fully defaulted object. A bad value stops the
- * process with a message naming the variable, the value and the rule, before it reports a port: the gateway then
- * marks the function failed instead of serving wrong execution times.
+ * The busy-spin function's environment, parsed once per instance into a fully defaulted object. A bad value stops the
+ * process (or fails the dense instance) with a message naming the variable, the value and the rule, before it
+ * serves: the gateway then marks the function failed instead of serving wrong execution times.
  */
 import { AZURE_LOGNORMAL, type ExecutionLaw } from "./sampler.ts";
 
@@ -23,7 +23,7 @@ export interface BusySpinConfig {
 }
 
 /** Parses `EXECUTION_LAW`, `EXECUTION_SCALE`, `MAX_EXECUTION_MS`, `SEED` (or `ID`), `SLICE_MS` and `REPLY_TEXT`. */
-export function normalizeBusySpinConfig(env: NodeJS.ProcessEnv): BusySpinConfig {
+export function normalizeBusySpinConfig(env: Readonly<Record<string, string | undefined>>): BusySpinConfig {
   const maxMs = env["MAX_EXECUTION_MS"];
   return {
     law: parseLaw(env["EXECUTION_LAW"]),

@@ -2,9 +2,10 @@
  * GIRAFF's function contract (`reference/giraff.md` §8) shared by the functions that do real work: `POST /` runs the
  * handler, `POST /reconfigure` sets the next hop of a chain, `GET /health` answers 200, every response carries
  * `GIRAFF-TAGS` / `GIRAFF-SLA-ID` (and `GIRAFF-Redirect` / `GIRAFF-Redirect-Proxy` once reconfigured), and SIGTERM
- * exits 0. Few imports, so that a function starts fast (every provisioning starts a process): `node:*` and the
- * runtime's body reader (raw-body, about 6 MB of a function process's RSS). `functions/echo/` predates this module
- * and keeps its own copy of the other rules.
+ * exits 0. `contractListener` is the contract for one instance (a dense host serves many in one process, each with
+ * its own environment object); `serveFunction` serves one on its own port, as a function process. Few imports, so
+ * that a function starts fast (every provisioning starts a process): `node:*` and the runtime's body reader
+ * (raw-body, about 6 MB of a function process's RSS).
  */
 import {
   createServer,
@@ -27,23 +28,62 @@ export interface FunctionRequest {
 
 export type Handler = (request: FunctionRequest) => Promise<Reply> | Reply;
 
+/** The environment a function reads its configuration from: `process.env` standalone, its own object when dense. */
+export type FunctionEnv = Readonly<Record<string, string | undefined>>;
+
+/** What the contract keeps for an instance: the next hop once `/reconfigure`d. */
+export interface ContractState {
+  readonly next: URL | undefined;
+}
+
 export interface ServeOptions {
   /** Runs `POST /`. Throw {@link RequestError} for a 4xx that names the field and the rule. */
   handle: Handler;
   /** Largest body accepted, in bytes (413 above). Default 16 MiB, the gateway's proxy limit. */
   bodyLimit?: number;
   /** Extra `GET` routes (for example `/stats`), answered with the GIRAFF headers too. */
-  routes?: Record<string, () => Reply>;
+  routes?: Record<string, (state: ContractState) => Reply>;
 }
 
-/** Starts the function's HTTP server on `PORT` / `HOST` and prints `{"listening": port}` once bound. */
-export function serveFunction(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Server {
+/**
+ * How a function that burns CPU in slices shares it: `beforeSlice` resolves when the instance may burn its next
+ * slice (a dense host delays it to hold the instance to its CPU limit, and rejects once the instance is removed),
+ * `afterSlice` reports the busy time spent. Standalone, there is no gate: the process's cgroup or the OS shares the CPU.
+ */
+export interface CpuGate {
+  beforeSlice(): Promise<void> | void;
+  afterSlice(busyMs: number): void;
+}
+
+/** What a host gives a function besides its environment. */
+export interface FunctionContext {
+  cpu?: CpuGate | undefined;
+}
+
+/**
+ * What each function's `handler.ts` exports as `createFunction`: its handler and routes, configured ONLY from `env`
+ * (never `process.env`), so that a dense host can run many instances of it in one process, each with its own
+ * environment object. Throws (with a message naming the variable) on a bad configuration.
+ */
+export type FunctionFactory = (env: FunctionEnv, context?: FunctionContext) => ServeOptions;
+
+/**
+ * The contract around `options` for one instance: a `(req, res)` listener that reads the body (up to the limit), runs
+ * the handler or the contract's own routes, and answers with the GIRAFF headers of `env`. A handler that throws
+ * something other than a {@link RequestError} gets a 500 for that request and `onError` the stack (stderr by default).
+ */
+export function contractListener(
+  options: ServeOptions,
+  env: FunctionEnv,
+  onError: (text: string) => void = (text) => process.stderr.write(text),
+): (req: IncomingMessage, res: ServerResponse) => void {
   const bodyLimit = options.bodyLimit ?? 16 << 20;
   const proxyPort = /^\d{1,5}$/.test(env["PROXY_PORT"] ?? "") ? Number(env["PROXY_PORT"]) : 3128;
   const identity = { tags: nonEmpty(env["NAME"]) ?? "<no-tags>", slaId: nonEmpty(env["ID"]) ?? "<no-sla-id>" };
-  const state: { next?: URL } = {};
+  const state: { next: URL | undefined } = { next: undefined };
 
   const send = (res: ServerResponse, reply: Reply) => {
+    if (res.destroyed) return;
     const headers: Record<string, string | number> = {
       ...reply.headers,
       "content-type": reply.type,
@@ -72,20 +112,24 @@ export function serveFunction(options: ServeOptions, env: NodeJS.ProcessEnv = pr
       return { status: 200, body: Buffer.from("OK"), type: "text/plain" };
     }
     const extra = req.method === "GET" ? options.routes?.[url.pathname] : undefined;
-    if (extra !== undefined) return extra();
+    if (extra !== undefined) return extra(state);
     return json(404, { error: { message: `No route for ${req.method} ${url.pathname}.` } });
   };
 
-  const server = createServer((req, res) => {
+  return (req, res) => {
     readBody(req, { limit: bodyLimit })
       .catch((err: ProtocolError) => {
         throw new RequestError({ field: err.field, message: err.message, status: err.status });
       })
       .then((body) => route(req, body))
-      .catch(errorReply)
+      .catch((err: unknown) => errorReply(err, onError))
       .then((reply) => send(res, reply));
-  });
+  };
+}
 
+/** Starts the function's HTTP server on `PORT` / `HOST` and prints `{"listening": port}` once bound. */
+export function serveFunction(options: ServeOptions, env: FunctionEnv = process.env): Server {
+  const server = createServer(contractListener(options, env));
   // GIRAFF's watchdog forwards to port 5000; PORT=0 asks for a free port, reported as a JSON line on stdout.
   server.listen(Number(env["PORT"] ?? "5000"), env["HOST"] ?? "127.0.0.1", () => {
     process.stdout.write(`${JSON.stringify({ listening: (server.address() as AddressInfo).port })}\n`);
@@ -97,6 +141,21 @@ export function serveFunction(options: ServeOptions, env: NodeJS.ProcessEnv = pr
     });
   }
   return server;
+}
+
+/**
+ * The standalone entry of a function (`index.ts`): `createFunction(process.env)`, served; a bad configuration stops
+ * the process with code 2 and the message on stderr, before it reports a port, so the gateway marks it failed.
+ */
+export function serveStandalone(name: string, createFunction: FunctionFactory): Server | undefined {
+  let options: ServeOptions;
+  try {
+    options = createFunction(process.env);
+  } catch (err) {
+    process.stderr.write(`${name}: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  return serveFunction(options);
 }
 
 /** `{"nextFunctionUrl": "http://…"}` → the URL; a 400 naming `nextFunctionUrl` otherwise. */
@@ -116,10 +175,10 @@ export function parseNextFunctionUrl(body: Buffer): URL {
 }
 
 /** A {@link RequestError} becomes its 4xx; anything else is a 500 that names the failure, and the server goes on. */
-function errorReply(err: unknown): Reply {
+function errorReply(err: unknown, onError: (text: string) => void): Reply {
   if (err instanceof RequestError) return json(err.status, { error: err.toJSON() });
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`function error: ${err instanceof Error ? (err.stack ?? message) : message}\n`);
+  onError(`function error: ${err instanceof Error ? (err.stack ?? message) : message}\n`);
   return json(500, { error: { message: `The function failed: ${message}` } });
 }
 

@@ -2,11 +2,13 @@
  * The embedded gateway's state: which functions are deployed, with which definition, and their processes.
  * Operations on one name are serialised (a delete waits for a running update), operations on different names run
  * in parallel. Errors are ProtocolErrors with the HTTP status to answer (404 unknown, 409 exists, 400 bad image or
- * a variable that configures the runtime). Each process runs in its box (`function-box.ts`).
+ * a variable that configures the runtime). Each process runs in its box (`function-box.ts`). In dense mode, a
+ * deployment whose image has a `handler.ts` becomes an instance in its image's host process (`function-host-pool.ts`,
+ * shared by the gateways of a worker); an image without one (test fixtures) still runs as a process of its own.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createLogger } from "../log.ts";
 import { ProtocolError } from "../protocol/errors.ts";
@@ -19,7 +21,9 @@ import {
   resolveFunctionUser,
   type FunctionUser,
 } from "./function-box.ts";
+import type { FunctionHostPool } from "./function-host-pool.ts";
 import { FunctionProcess, type FunctionProcessStatus } from "./function-process.ts";
+import type { FunctionRunner, InstanceInfo } from "./function-runner.ts";
 import { resolveFunctionEntry } from "./image-folder.ts";
 import { DEFAULT_NAMESPACE, SCALE_MIN_LABEL, type FunctionStatus } from "./types.ts";
 
@@ -35,13 +39,21 @@ export interface FunctionRegistryOptions {
   user?: FunctionUser | undefined;
   startTimeoutMs: number;
   stopGraceMs: number;
+  /** `process`: one process per function; `dense`: an instance in `hosts` when the image has a `handler.ts`. */
+  mode?: FunctionMode | undefined;
+  /** The dense hosts (required in dense mode). */
+  hosts?: FunctionHostPool | undefined;
 }
+
+/** How the embedded gateway runs functions (runtime/faas/README.md, "Dense mode"). */
+export const FUNCTION_MODES = ["process", "dense"] as const;
+export type FunctionMode = (typeof FUNCTION_MODES)[number];
 
 export interface DeployedFunction {
   definition: ValidDeployment;
   createdAt: Date;
   invocationCount: number;
-  process: FunctionProcess;
+  process: FunctionRunner;
 }
 
 /** `GET /system/functions` entries: OpenFaaS's fields plus the local process (ignored by OpenFaaS clients). */
@@ -54,6 +66,8 @@ export interface GatewayFunctionStatus extends FunctionStatus {
     /** The user the process runs as (`nobody`, or the gateway's own when it cannot switch). */
     user: string;
     failure?: string;
+    /** Dense mode: the instance in the host process `pid` (shared by every instance of its image). */
+    instance?: InstanceInfo;
   };
 }
 
@@ -132,7 +146,9 @@ export class FunctionRegistry {
   }
 
   list(): GatewayFunctionStatus[] {
-    return [...this.#functions.values()].map((f) => describe(f, this.#user.name));
+    return [...this.#functions.values()].map((f) =>
+      describe(f, f.process.instance === undefined ? this.#user.name : this.#opts.hosts!.user.name),
+    );
   }
 
   /** Stops every function and refuses new ones. */
@@ -148,8 +164,22 @@ export class FunctionRegistry {
     for (const f of this.#functions.values()) f.process.killNowSync();
   }
 
-  #start(def: ValidDeployment, entry = resolveFunctionEntry(this.#opts.functionsDir, def.image)): FunctionProcess {
+  #start(def: ValidDeployment, entry = resolveFunctionEntry(this.#opts.functionsDir, def.image)): FunctionRunner {
     if (this.#closed) throw new ProtocolError({ field: "", rule: "a gateway that is not closing", status: 503 });
+    const handlerPath = join(dirname(entry), "handler.ts");
+    if (this.#opts.mode === "dense" && this.#opts.hosts !== undefined && existsSync(handlerPath)) {
+      return this.#opts.hosts.place({
+        name: def.service,
+        folder: basename(dirname(entry)),
+        handlerPath,
+        gatewayEnv: this.#opts.env,
+        envVars: def.envVars,
+        envProcess: def.envProcess,
+        limits: def.limits,
+        requests: def.requests,
+        startTimeoutMs: this.#opts.startTimeoutMs,
+      });
+    }
     const user = this.#user;
     // checked before anything is created: a refused variable leaves nothing behind
     checkEnvVars(def.envVars);
@@ -230,6 +260,7 @@ function describe(f: DeployedFunction, user: string): GatewayFunctionStatus {
       startedAt: p.startedAt.toISOString(),
       user,
       ...(p.failure === undefined ? {} : { failure: p.failure }),
+      ...(p.instance === undefined ? {} : { instance: p.instance }),
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The embedded FaaS gateway of the local testbed. It speaks the subset of the OpenFaaS gateway API that a fog node
- * uses, so the node's code is the same here and on Grid'5000, and runs each function as a real child process
- * (see README.md for the flow).
+ * uses, so the node's code is the same here and on Grid'5000, and runs each function as a real child process, or
+ * in dense mode as an instance in its image's host process (see README.md for the flow).
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,13 @@ import { startJsonServer, type JsonRequest, type JsonResponse, type Route } from
 import { ProtocolError, isRemoteError } from "../protocol/errors.ts";
 import { parseWith } from "../protocol/validate.ts";
 import { deleteRequestSchema, deploymentSchema } from "./deployment-schema.ts";
-import { FunctionRegistry, type DeployedFunction, type GatewayFunctionStatus } from "./function-registry.ts";
+import { FunctionHostPool } from "./function-host-pool.ts";
+import {
+  FunctionRegistry,
+  type DeployedFunction,
+  type FunctionMode,
+  type GatewayFunctionStatus,
+} from "./function-registry.ts";
 import { forward } from "./proxy.ts";
 import { randomSecret, sameSecret } from "../util/secrets.ts";
 
@@ -38,6 +44,13 @@ export interface GatewayOptions {
   healthTimeoutMs?: number;
   /** Directory from which `node --import tsx` runs (default: this repository's root). */
   repoRoot?: string;
+  /**
+   * `process` (default): each function is a process of its own. `dense`: each is an instance in the host process
+   * of its image (README.md, "Dense mode"), from `functionHosts` (shared by the gateways of a worker) or from a
+   * pool of this gateway's own, closed with it.
+   */
+  functionMode?: FunctionMode;
+  functionHosts?: FunctionHostPool | undefined;
   onServerError?: (err: unknown, req: { method: string; path: string }) => void;
 }
 
@@ -72,7 +85,21 @@ const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const dense = opts.functionMode === "dense";
+  const ownHosts =
+    dense && opts.functionHosts === undefined
+      ? new FunctionHostPool({
+          repoRoot: opts.repoRoot ?? REPO_ROOT,
+          readablePaths: [resolve(opts.functionsDir)],
+          logsDir: opts.logsDir === undefined ? undefined : resolve(opts.logsDir),
+          startTimeoutMs: opts.startTimeoutMs,
+          stopGraceMs: opts.stopGraceMs,
+        })
+      : undefined;
+  const hosts = opts.functionHosts ?? ownHosts;
   const registry = new FunctionRegistry({
+    mode: opts.functionMode ?? "process",
+    hosts,
     functionsDir: resolve(opts.functionsDir),
     repoRoot: opts.repoRoot ?? REPO_ROOT,
     logsDir: opts.logsDir === undefined ? undefined : resolve(opts.logsDir),
@@ -175,6 +202,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     list: () => registry.list(),
     close: async () => {
       await registry.close();
+      await ownHosts?.close();
       liveRegistries.delete(registry);
       await server.close();
     },
