@@ -32,6 +32,8 @@ const USAGE = `Usage: npm run runtime -- --topology <file.json> [--strategy <nam
   --processes <n>          node worker processes (default: one per 250 nodes, at most one per core)
   --run-dir <dir>          write events/*.jsonl and logs/*.log there
   --no-faas                no FaaS gateways (placement only)
+  --function-mode <how>    process (one process per function) or dense (one per image per worker)
+                           (default: dense above 50 nodes)
   --peer-transport <how>   in-process (default) or http, between nodes hosted by the same worker
   --in-process             host every node in this process, beside the market (no workers)
   --open-registration      let nodes this launcher did not start join its market (default: only its own keys)
@@ -48,6 +50,7 @@ const OPTIONS = {
   processes: { type: "string" },
   "run-dir": { type: "string" },
   "no-faas": { type: "boolean" },
+  "function-mode": { type: "string" },
   "peer-transport": { type: "string" },
   "in-process": { type: "boolean" },
   "open-registration": { type: "boolean" },
@@ -69,7 +72,12 @@ async function launch(values: Values, io: CliIo): Promise<number> {
   if (transport !== undefined && transport !== "in-process" && transport !== "http") {
     throw new UsageError(`Expected --peer-transport to be in-process or http, got ${JSON.stringify(transport)}.`);
   }
+  const functionMode = values["function-mode"];
+  if (functionMode !== undefined && functionMode !== "process" && functionMode !== "dense") {
+    throw new UsageError(`Expected --function-mode to be process or dense, got ${JSON.stringify(functionMode)}.`);
+  }
   const options: Partial<FogNetworkOptions> = {
+    ...(functionMode === undefined ? {} : { functionMode }),
     ...(transport === undefined ? {} : { peerTransport: transport }),
     ...(values.strategy === undefined ? {} : { strategy: values.strategy }),
     ...(values.valuation === undefined ? {} : { valuation: values.valuation }),

@@ -10,6 +10,7 @@ import { createWriteStream } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileEventWriter, nullEventSink, type EventSink } from "../events/writer.ts";
 import { startGateway, type RunningGateway } from "../faas/gateway.ts";
+import { FunctionHostPool } from "../faas/function-host-pool.ts";
 import { startProxy, type RunningProxy } from "../proxy/proxy.ts";
 import { createLogger } from "../log.ts";
 import type { Topology } from "../protocol/topology.ts";
@@ -19,7 +20,12 @@ import { LocalPeerDirectory } from "../in-process/local-peers.ts";
 import { planAddresses, PORTS } from "./address-plan.ts";
 import { topologyLinks } from "./links.ts";
 import { startEmulationHealth, type EmulationHealthMonitor } from "./emulation-health.ts";
-import type { FogNetworkOptions, NodeKeyHandOver, StartedNode } from "./options.ts";
+import {
+  DENSE_FUNCTIONS_ABOVE_NODES,
+  type FogNetworkOptions,
+  type NodeKeyHandOver,
+  type StartedNode,
+} from "./options.ts";
 import { nodeKeysFromPem } from "../protocol/signing.ts";
 import { ENDPOINT_AUTH } from "../protocol/endpoint-auth.ts";
 
@@ -68,6 +74,18 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
       : createWriteStream(join(options.runDir, "logs", `${source}.log`), { flags: "a" });
   const write = logStream === undefined ? undefined : (line: string) => void logStream.write(line);
 
+  // dense functions: one host process per image for all the gateways of this process (runtime/faas/README.md)
+  const functionsDir = options.functionsDir ?? FUNCTIONS_DIR;
+  const functionMode =
+    options.functionMode ?? (topology.nodes.length > DENSE_FUNCTIONS_ABOVE_NODES ? "dense" : "process");
+  const functionHosts =
+    options.faas && functionMode === "dense"
+      ? new FunctionHostPool({
+          readablePaths: [functionsDir],
+          startTimeoutMs: options.functionStartTimeoutMs,
+          ...(options.runDir === undefined ? {} : { logsDir: join(options.runDir, "logs", "functions") }),
+        })
+      : undefined;
   const peers = msg.peers ?? (options.peerTransport === "in-process" ? new LocalPeerDirectory() : undefined);
   const started: StartedNode[] = [];
   let stopped = false;
@@ -78,6 +96,7 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
     health?.stop();
     await Promise.allSettled(nodes.map((n) => n.close()));
     await Promise.allSettled(gateways.map((g) => g.close()));
+    await functionHosts?.close();
     await Promise.allSettled(proxies.map((p) => p.close()));
     await events.close();
     logStream?.end();
@@ -92,8 +111,10 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
         const gateway = await startGateway({
           host: where.ip,
           port: where.portFaas,
-          functionsDir: options.functionsDir ?? FUNCTIONS_DIR,
+          functionsDir,
           startTimeoutMs: options.functionStartTimeoutMs,
+          functionMode,
+          functionHosts,
           // functions name their successor's proxy in GIRAFF-Redirect-Proxy; ours listen on GIRAFF's port
           env: { PROXY_PORT: String(PORTS.proxy) },
           ...(options.runDir === undefined ? {} : { logsDir: join(options.runDir, "logs", "functions") }),

@@ -39,6 +39,12 @@ export interface FogNetworkOptions {
   functionsDir?: string | undefined;
   /** A function that has not reported its port by then fails, and so does its provisioning (default 60 s). */
   functionStartTimeoutMs: number;
+  /**
+   * How the embedded gateways run functions (`runtime/faas/README.md`, "Dense mode"): `process`, one process per
+   * function; `dense`, one host process per image per worker with an instance per function. Undefined: dense above
+   * `DENSE_FUNCTIONS_ABOVE_NODES` nodes, process below (`--function-mode`).
+   */
+  functionMode?: "process" | "dense" | undefined;
   /** Start GIRAFF's chaining proxy on every node, port 3128 (default true). */
   proxies: boolean;
   /** Start the IoT emulator (`PUT /api/cron`) next to the market (default true). */
@@ -108,6 +114,9 @@ export const DEFAULT_FOG_OPTIONS: FogNetworkOptions = {
   logLevel: "warn",
   healthPeriodMs: 1000,
 };
+
+/** Networks larger than this run their functions densely unless `functionMode` says otherwise. */
+export const DENSE_FUNCTIONS_ABOVE_NODES = 50;
 
 /** Messages from the launcher to a worker. */
 export type ToWorker =
