@@ -170,7 +170,7 @@ export async function hostNodes(msg: HostNodesInput): Promise<HostedNodes> {
           logger: createLogger(`node ${node.name}`, { level: options.logLevel, ...(write ? { write } : {}) }),
           linkTo: (peer) => links(id, peer),
           peers,
-          keys: nodeKeysFromPem(msg.keys.privateKeys[id]!),
+          keys: nodeKeysFromPem(msg.keys.privateKeys[id]!, msg.keys.publicKeys[id]),
           auth: ENDPOINT_AUTH[msg.keys.endpointAuth],
         },
         // probes wait until every node of this worker is up: start-up work would inflate the first rounds

@@ -123,6 +123,7 @@ export async function launchFogNetwork(
   const partitions = partitionBySubtree(topology, count);
   const handOver = (nodeIds: readonly string[]): NodeKeyHandOver => ({
     privateKeys: Object.fromEntries(nodeIds.map((id) => [id, nodeKeys.get(id)!.privateKeyPem])),
+    publicKeys: Object.fromEntries(nodeIds.map((id) => [id, nodeKeys.get(id)!.publicKey])),
     marketKey: market.agreement.publicKey,
     endpointAuth: endpointAuth.name,
   });

@@ -139,6 +139,8 @@ export type ToWorker =
  */
 export interface NodeKeyHandOver {
   privateKeys: Record<string, string>;
+  /** The public halves the market pinned (SPKI DER, base64): importing a private key with its half is faster. */
+  publicKeys: Record<string, string>;
   marketKey: string;
   endpointAuth: "hmac" | "none";
 }

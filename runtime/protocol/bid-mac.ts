@@ -12,15 +12,8 @@
  * drop them anyway); it cannot learn the key. Registrations and payment acknowledgements stay Ed25519-signed;
  * nodes that do not take part (GIRAFF's own, or ones registered without an agreement key) sign bids with Ed25519.
  */
-import {
-  createHmac,
-  createPublicKey,
-  diffieHellman,
-  generateKeyPairSync,
-  hkdfSync,
-  timingSafeEqual,
-  type KeyObject,
-} from "node:crypto";
+import { createHmac, diffieHellman, generateKeyPairSync, hkdfSync, timingSafeEqual, type KeyObject } from "node:crypto";
+import { importPublicKey } from "./raw-keys.ts";
 
 export interface AgreementKeys {
   /** X25519 public key, SPKI DER, base64. */
@@ -38,7 +31,7 @@ const SALT = Buffer.from("giraff-ts bid mac v1");
 /** The bid key of `nodeId`, from one side's private key and the other side's public key; undefined if malformed. */
 export function deriveBidKey(own: KeyObject, otherPublicKey: string, nodeId: string): Buffer | undefined {
   try {
-    const publicKey = createPublicKey({ key: Buffer.from(otherPublicKey, "base64"), format: "der", type: "spki" });
+    const publicKey = importPublicKey(otherPublicKey);
     if (publicKey.asymmetricKeyType !== "x25519") return undefined;
     const shared = diffieHellman({ privateKey: own, publicKey });
     return Buffer.from(hkdfSync("sha256", shared, SALT, Buffer.from(nodeId), 32));

@@ -15,7 +15,8 @@
  * {@link NO_AUTH} trusts every message and MACs none, and exists only so the benchmark can measure what
  * authentication costs in the same run (it is injected in code, never chosen by a flag or a setting).
  */
-import { createPublicKey, diffieHellman, hkdfSync, type KeyObject } from "node:crypto";
+import { diffieHellman, hkdfSync, type KeyObject } from "node:crypto";
+import { importPublicKey } from "./raw-keys.ts";
 import { macText, verifyMac } from "./bid-mac.ts";
 import { formatAccumulatedLatency, formatSla, type BidRequest, type Refusal, type Sla } from "./messages.ts";
 
@@ -53,7 +54,7 @@ export function deriveLinkKey(
   childId: string,
 ): Buffer | undefined {
   try {
-    const publicKey = createPublicKey({ key: Buffer.from(otherPublicKey, "base64"), format: "der", type: "spki" });
+    const publicKey = importPublicKey(otherPublicKey);
     if (publicKey.asymmetricKeyType !== "x25519") return undefined;
     const shared = diffieHellman({ privateKey: own, publicKey });
     return Buffer.from(hkdfSync("sha256", shared, LINK_SALT, Buffer.from(`${parentId}\n${childId}`), 32));
