@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deliverLocally, LocalCallTimeout, LocalPeerDirectory, messageBytes, probeLocally } from "./local-peers.ts";
+import { deliverLocally, LocalCallTimeout, LocalPeerDirectory, messageBytes } from "./local-peers.ts";
+import { probeLocally } from "./probe-batch.ts";
 
 describe("in-process delivery", () => {
   it("applies the link's delay in both directions and its rate to each message", async () => {

@@ -1,9 +1,10 @@
 /**
  * In-process delivery between fog nodes that share a process. A local network hosts many nodes per worker; when
- * a node calls a neighbour that lives in the same process, the call for bids and the latency probe skip HTTP and
- * JSON and become a function call, with the emulated link still applied in both directions (delay and rate) and
- * the caller's timeout still enforced. Registration and provisioning stay on HTTP; a market in the same process
- * (a network hosted whole in the launcher's process) calls for bids and pays in-process too. Nodes in other
+ * a node calls a neighbour that lives in the same process, the call for bids, the latency probe and the registration
+ * skip HTTP and JSON and become a function call, with the emulated link still applied in both directions (delay and rate) and
+ * the caller's timeout still enforced. Provisioning stays on HTTP, and so do registrations to the market; a market in the same process
+ * (a network hosted whole in the launcher's process) calls for bids and pays in-process too. Latency probes to
+ * co-located peers travel in batches (`probe-batch.ts`). Nodes in other
  * processes or on other machines are always reached over HTTP.
  *
  *   node A ──ask(B)──► directory.lookup(B.url) ── found ──► link delay ─► B.callForBids(req) ─► link delay ─► A
@@ -15,6 +16,8 @@
  */
 import type { LinkEmulation } from "../http/client.ts";
 import { preciseDelay } from "../http/precise-timer.ts";
+import type { JsonResponse } from "../http/server.ts";
+import { ProtocolError, RemoteError } from "../protocol/errors.ts";
 import type { AcceptAck, AcceptRequest, BidProposals, BidRequest } from "../protocol/messages.ts";
 import { setLongTimeout, type LongTimeout } from "../util/long-timeout.ts";
 
@@ -23,8 +26,35 @@ export interface LocalPeer {
   callForBids(request: BidRequest): Promise<BidProposals>;
   /** A payment (`POST /api/accept/{slaId}`); throws the node's ProtocolError when it refuses. */
   accept(slaId: string, body: AcceptRequest): AcceptAck;
+  /**
+   * A registration from a child or relayed from below (`POST /api/register`), answered as the HTTP route would:
+   * the status, Retry-After and JSON body it would send, a refusal included. Absent: registrations use HTTP.
+   */
+  register?(body: unknown): Promise<LocalAnswer>;
   /** True while the node answers (false once it is closing). */
   alive(): boolean;
+}
+
+/** An HTTP-like answer of a co-located peer: what its route would have sent. */
+export interface LocalAnswer {
+  status: number;
+  json: unknown;
+  retryAfter: string | undefined;
+}
+
+/**
+ * Runs a route's handler in-process and answers what the HTTP server would (`http/server.ts`): its response, or
+ * the status of the ProtocolError it threw (4xx), 502 for a RemoteError, 500 for anything else.
+ */
+export async function answerLikeHttp(handle: () => Promise<JsonResponse> | JsonResponse): Promise<LocalAnswer> {
+  try {
+    const res = await handle();
+    return { status: res.status ?? 200, json: res.json, retryAfter: res.headers?.["retry-after"] };
+  } catch (err) {
+    if (err instanceof ProtocolError) return { status: err.status, json: err.toJSON(), retryAfter: undefined };
+    const message = err instanceof Error ? err.message : String(err);
+    return { status: err instanceof RemoteError ? 502 : 500, json: { error: { message } }, retryAfter: undefined };
+  }
 }
 
 /** The nodes of one process, by the base URL (`http://ip:port`) their neighbours know them by. */
@@ -50,7 +80,7 @@ export class LocalPeerDirectory {
 }
 
 /** Transits shorter than this are delivered at once, as the HTTP client does. */
-const MIN_TIMER_MS = 0.5;
+export const MIN_TIMER_MS = 0.5;
 /** HTTP framing the HTTP path would add to each message, counted against the link rate (as the HTTP client does). */
 const FRAMING_BYTES = 300;
 
@@ -62,7 +92,7 @@ export class LocalCallTimeout extends Error {
 }
 
 /** One-way transit time of a message of `bytes()` bytes over `link`, in ms; sized only when the link has a rate. */
-function transitMs(link: LinkEmulation | undefined, bytes: () => number): number {
+export function transitMs(link: LinkEmulation | undefined, bytes: () => number): number {
   if (link === undefined) return 0;
   if (link.rateBps === undefined || link.rateBps <= 0) return link.delayMs;
   return link.delayMs + ((bytes() + FRAMING_BYTES) * 8 * 1000) / link.rateBps;
@@ -194,13 +224,4 @@ async function exchange<Req, Res>(
   const answer = await handle(request);
   await transit(transitMs(link, () => messageBytes(answer)));
   call.succeed(answer);
-}
-
-/** A latency probe to a co-located peer: the emulated round trip, measured as the traffic would experience it. */
-export async function probeLocally(link: LinkEmulation | undefined, peer: LocalPeer): Promise<number | undefined> {
-  const started = performance.now();
-  await transit(transitMs(link, () => 0));
-  if (!peer.alive()) return undefined;
-  await transit(transitMs(link, () => 0));
-  return performance.now() - started;
 }

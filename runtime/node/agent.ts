@@ -25,11 +25,14 @@ import { FunctionTable } from "./function-table.ts";
 import { InFlightLimiter } from "./in-flight-limiter.ts";
 import { LatencyEstimator } from "./latency-estimator.ts";
 import { LatencyMonitor } from "./latency-monitor.ts";
-import { probeLocally } from "../in-process/local-peers.ts";
+import { probeLocally } from "../in-process/probe-batch.ts";
+import { answerLikeHttp } from "../in-process/local-peers.ts";
+import { registerNodeSchema } from "../protocol/messages.ts";
+import { parseWith } from "../protocol/validate.ts";
 import { answerCallForBids } from "./bidding.ts";
 import { acceptPayment, finishFunction } from "./lifecycle.ts";
 import { emitResourceUsage, watchNeighbour, type NodeEffects, type NodeState } from "./node-state.ts";
-import { registerWithRetry } from "./registration.ts";
+import { registerWithRetry, relayRegistration } from "./registration.ts";
 import { ResourceTracker } from "./resource-tracker.ts";
 import { TokenBucket } from "../http/token-bucket.ts";
 import { nodeRoutes } from "./routes.ts";
@@ -134,6 +137,7 @@ export async function startNode(
   effects.peers?.add(server.url, {
     callForBids: (request) => answerCallForBids(state, request, "this process"),
     accept: (slaId, body) => acceptPayment(state, slaId, body),
+    register: (body) => answerLikeHttp(() => relayRegistration(state, parseWith(registerNodeSchema, body), body)),
     alive: () => !state.closing,
   });
   const abort = new AbortController();
