@@ -10,6 +10,7 @@
  * the parent's (their link key: calls for bids between them); see `protocol/endpoint-auth.ts`.
  */
 import { request, type HttpAnswer } from "../http/client.ts";
+import { deliverLocally, type LocalAnswer } from "../in-process/local-peers.ts";
 import type { JsonResponse } from "../http/server.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import {
@@ -29,11 +30,33 @@ import { retryAfterHeader } from "../http/token-bucket.ts";
 const REGISTER_TIMEOUT_MS = 10_000;
 
 /** Where registrations go next: the parent, or the market for the root. */
-function upstream(state: NodeState): { url: string; peer: string } {
+function upstream(state: NodeState): { url: string; base: string; peer: string } {
   const s = state.config.situation;
   return s.kind === "market"
-    ? { url: `${s.marketUrl}/api/register`, peer: "market" }
-    : { url: `${s.parentUrl}/api/register`, peer: s.parentId };
+    ? { url: `${s.marketUrl}/api/register`, base: s.marketUrl, peer: "market" }
+    : { url: `${s.parentUrl}/api/register`, base: s.parentUrl, peer: s.parentId };
+}
+
+/**
+ * Sends a registration upstream over the emulated link: in-process when the parent shares this process (as calls
+ * for bids do: thousands of nodes registering over loopback HTTP at once time out and retry on a busy worker), over
+ * HTTP otherwise and always to the market. Both answer alike: status, body, Retry-After.
+ */
+async function postUpstream(state: NodeState, body: unknown, signal?: AbortSignal): Promise<LocalAnswer> {
+  const { url, base, peer } = upstream(state);
+  const link = state.effects.linkTo(peer);
+  const local = state.effects.peers?.lookup(base);
+  if (local?.register !== undefined) {
+    const register = local.register.bind(local);
+    return deliverLocally(link, REGISTER_TIMEOUT_MS, body, register);
+  }
+  const answer = await request(url, { method: "POST", body, timeoutMs: REGISTER_TIMEOUT_MS, link, signal });
+  const retryAfter = answer.headers["retry-after"];
+  return {
+    status: answer.status,
+    json: jsonOf(answer),
+    retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
+  };
 }
 
 export function ownRegistration(state: NodeState): NodeRegistration {
@@ -60,16 +83,12 @@ const REGISTER_BACKOFF = { initialMs: 200, factor: 1.5, maxMs: 5000 };
 /** Registers until it works, backing off between attempts, or until the node closes. */
 export async function registerWithRetry(state: NodeState, signal: AbortSignal): Promise<void> {
   const register = async ({ attempt }: AttemptInfo) => {
-    const { url, peer } = upstream(state);
-    const answer = await request(url, {
-      method: "POST",
-      body: formatRegistration(ownRegistration(state)),
-      timeoutMs: REGISTER_TIMEOUT_MS,
-      link: state.effects.linkTo(peer),
-      signal,
-    });
-    if (answer.status >= 300) throw new Error(`${url} answered ${answer.status}: ${answer.text().slice(0, 200)}`);
-    acceptAnswer(state, jsonOf(answer));
+    const answer = await postUpstream(state, formatRegistration(ownRegistration(state)), signal);
+    if (answer.status >= 300) {
+      const said = JSON.stringify(answer.json ?? null).slice(0, 200);
+      throw new Error(`${upstream(state).url} answered ${answer.status}: ${said}`);
+    }
+    acceptAnswer(state, answer.json);
     state.registered = true;
     state.effects.logger.debug(`registered after ${attempt} attempt(s)`);
   };
@@ -140,16 +159,10 @@ export async function relayRegistration(state: NodeState, reg: NodeRegistration,
   // instead of letting the child back off and retry (a tree of depth d would otherwise wait d backoffs).
   if (!state.registered)
     await withTimeout(state.whenRegistered, REGISTER_TIMEOUT_MS, `node ${config.name} to register`);
-  const { url, peer } = upstream(state);
-  const answer = await request(url, {
-    method: "POST",
-    body,
-    timeoutMs: REGISTER_TIMEOUT_MS,
-    link: state.effects.linkTo(peer),
-  });
-  const json = jsonOf(answer);
+  const answer = await postUpstream(state, body);
+  const json = answer.json;
   if (answer.status >= 300) {
-    const retryAfter = answer.headers["retry-after"];
+    const retryAfter = answer.retryAfter;
     return {
       status: answer.status >= 500 ? 502 : answer.status,
       ...(typeof retryAfter === "string" ? { headers: { "retry-after": retryAfter } } : {}),
