@@ -147,6 +147,11 @@ describe("run-campaign.mjs on the local provider", () => {
       { ...SHORT, GIRAFF_WAIT_TIME: "1" },
       /environment: `WAIT_TIME` \(1 s\) is shorter than the plan of variation base needs: its last IoT source sends until 4 s/,
     ],
+    [
+      ["experiments/default"],
+      { GIRAFF_MIN_NUMBER_VMS: "900", GIRAFF_MAX_NUMBER_VMS: "1000" },
+      /No network of size ×1 \(repetition 1\) drawn from `RANDOM_SEED` "default" passed the checks: .*Choose another `RANDOM_SEED`/,
+    ],
   ])(
     "exits 2 with a sentence for %j %j",
     async (args, env, message) => {

@@ -57,8 +57,9 @@ export function localProvider(opts: LocalProviderOptions): Provider<LocalState> 
         hosts: 1,
         problems: [],
         summary: [
-          `local: ${s.topology.nodes.length} fog nodes on this machine (${cores} cores, ${memoryGiB} GiB), ` +
-            `loopback ${opts.subnet}.0.0/16, market ${opts.subnet}.255.254:30008`,
+          // GIRAFF's count of fog nodes leaves out the root, whose VM runs the market (MIN/MAX_NUMBER_VMS)
+          `local: ${s.topology.nodes.length - 1} fog nodes on this machine (plus the root; ${cores} cores, ` +
+            `${memoryGiB} GiB), loopback ${opts.subnet}.0.0/16, market ${opts.subnet}.255.254:30008`,
         ],
         requests: [],
         details: { subnet: opts.subnet, cores, memoryGiB },
