@@ -22,7 +22,7 @@ describe("analysis CLI", () => {
     expect(await run("frobnicate")).toMatchObject({
       code: 2,
       progress: expect.stringContaining(
-        `Unknown command \`frobnicate\`; expected ingest, import-giraff or summary.${usage}`,
+        `Unknown command \`frobnicate\`; expected ingest, import-giraff, summary or emulation.${usage}`,
       ),
     });
     expect(await run("ingest")).toMatchObject({
@@ -55,5 +55,13 @@ describe("analysis CLI", () => {
     const summary = await run("summary", campaign);
     expect(summary.code).toBe(0);
     expect(summary.out).toContain("sla_violation_pct\tauction\t3\t2\t50\t[-585.31, 685.31]");
+    const emulation = await run("emulation", campaign);
+    expect(emulation.code).toBe(0);
+    const [header, ...lines] = emulation.out.split("\n");
+    expect(header).toMatch(
+      /^strategy\tnodes\trun_key\thops\t.*\ttimer_slack_p50_ms\ttimer_slack_p99_ms\t.*\tdistorted$/,
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => /^auction\t3\trun[AB]\t/.test(l))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
  * `npx tsx orchestrator/analysis/cli.ts ingest <campaignDir> [--db path]`
  * `npx tsx orchestrator/analysis/cli.ts import-giraff <archive...> --db path`
  * `npx tsx orchestrator/analysis/cli.ts summary <campaignDir> [--db path]`
+ * `npx tsx orchestrator/analysis/cli.ts emulation <campaignDir> [--db path]`
  * Exit 0 on success (invalid lines and skipped runs are reported, not failures), 2 with a sentence for bad
  * arguments or unreadable input, 1 for anything else.
  */
@@ -17,10 +18,12 @@ import { createViews } from "./views.ts";
 const USAGE = `Usage: npm run analysis -- ingest <campaignDir> [--db <file>]
        npm run analysis -- import-giraff <archive>... --db <file>
        npm run analysis -- summary <campaignDir> [--db <file>]
+       npm run analysis -- emulation <campaignDir> [--db <file>]
 
   ingest          (re-)ingest a campaign's events into DuckDB and compute the metric tables (incremental)
   import-giraff   load GIRAFF's own metrics_*.tar.xz archives
   summary         print the per-strategy summary of an ingested campaign
+  emulation       print each run's emulation figures (timer slack, loop lag, hop excess, distorted)
   --db <file>     the database (default <campaignDir>/campaign.duckdb; required by import-giraff)
   --help          this text`;
 
@@ -71,6 +74,15 @@ async function run({ command, args, db }: ReturnType<typeof checkCommand>, io: C
       });
       return 0;
     }
+    if (command === "emulation") {
+      const perRun = await withConnection(db ?? join(args[0]!, "campaign.duckdb"), async (con) => {
+        await createViews(con);
+        return rows(con, EMULATION_PER_RUN_SQL);
+      });
+      out(EMULATION_COLUMNS.join("\t"));
+      for (const r of perRun) out(EMULATION_COLUMNS.map((c) => fmt(r[c])).join("\t"));
+      return 0;
+    }
     const summary = await withConnection(db ?? join(args[0]!, "campaign.duckdb"), async (con) => {
       await createViews(con);
       return rows(con, "SELECT * FROM strategy_summary ORDER BY metric, strategy, nodes");
@@ -91,9 +103,9 @@ async function run({ command, args, db }: ReturnType<typeof checkCommand>, io: C
 
 function checkCommand(positionals: string[], db: string | undefined) {
   const [command, ...args] = positionals;
-  if (command === undefined) throw new UsageError("Expected a command: ingest, import-giraff or summary.");
-  if (!["ingest", "import-giraff", "summary"].includes(command)) {
-    throw new UsageError(`Unknown command \`${command}\`; expected ingest, import-giraff or summary.`);
+  if (command === undefined) throw new UsageError("Expected a command: ingest, import-giraff, summary or emulation.");
+  if (!["ingest", "import-giraff", "summary", "emulation"].includes(command)) {
+    throw new UsageError(`Unknown command \`${command}\`; expected ingest, import-giraff, summary or emulation.`);
   }
   if (command !== "import-giraff" && args.length !== 1) {
     throw new UsageError(`\`${command}\` takes exactly one campaign directory, got ${args.length}.`);
@@ -105,6 +117,15 @@ function checkCommand(positionals: string[], db: string | undefined) {
     throw new UsageError("import-giraff needs --db <file> to know where to write.");
   return { command, args, db };
 }
+
+/** The `emulation` command's columns: a run's identity, then run_emulation's figures (views/16-run_emulation.sql). */
+const EMULATION_COLUMNS = [
+  ...["strategy", "nodes", "run_key", "hops", "late_hops", "late_by_machine_hops", "late_by_network_hops"],
+  ...["timer_slack_p50_ms", "timer_slack_p99_ms", "timer_slack_max_ms", "loop_lag_p50_ms", "loop_lag_p99_ms"],
+  ...["loop_lag_max_ms", "excess_p50_ms", "excess_p99_ms", "unexplained_p99_ms", "distorted"],
+] as const;
+const EMULATION_PER_RUN_SQL =
+  "SELECT r.strategy, r.nodes, e.* FROM runs r JOIN run_emulation e USING (run_key) ORDER BY r.nodes, r.strategy, run_key";
 
 const fmt = (v: unknown) => (typeof v === "number" ? (Math.round(v * 1000) / 1000).toString() : String(v));
 

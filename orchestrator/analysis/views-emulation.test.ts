@@ -174,8 +174,9 @@ describe("emulation fidelity views on a hand-built run", () => {
       run_key: "runA",
       ...{ hops: 9, measured_hops: 9, excess_p50_ms: 2, excess_p90_ms: 21, excess_p99_ms: 24.6, excess_max_ms: 25 },
       ...{ unexplained_p99_ms: 23.64192, late_hops: 4, late_by_machine_hops: 3, late_by_network_hops: 1 },
-      ...{ processes: 2, health_windows: 4, timer_delays: 600, loop_lag_p99_ms: 3, loop_lag_max_ms: 30 },
-      ...{ timer_slack_p99_ms: 3, timer_slack_max_ms: 25, distortion_threshold_ms: 10, distorted: true },
+      ...{ processes: 2, health_windows: 4, timer_delays: 600, loop_lag_p50_ms: 0.1, loop_lag_p99_ms: 3 },
+      ...{ loop_lag_max_ms: 30, timer_slack_p50_ms: 0.05, timer_slack_p99_ms: 3, timer_slack_max_ms: 25 },
+      ...{ distortion_threshold_ms: 10, distorted: true },
     });
     expect(runs.map((r) => [r.run_key, r.distorted, r.late_hops, r.timer_slack_p99_ms, r.timer_slack_max_ms])).toEqual([
       ["runA", true, 4, 3, 25],

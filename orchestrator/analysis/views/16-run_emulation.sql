@@ -18,7 +18,8 @@ CREATE OR REPLACE VIEW emulation_thresholds AS SELECT CAST(10 AS DOUBLE) AS dist
 -- the first entry to the last hop; every window for a run without hops): start-up and deployment stall far more
 -- and would otherwise decide. Per process, its p99 over those windows is estimated as the mean of their p99s,
 -- weighted by delays (timer slack) or by length (loop lag), exact under a steady load: a few bad seconds raise it
--- in proportion to their share. Then the worst process's p99, and the largest max of any window. NULL where a run
+-- in proportion to their share. Then the worst process's p99, and the largest max of any window. The p50s are
+-- estimated the same way (the typical delay, beside the tail that decides `distorted`). NULL where a run
 -- has no hops or no health events (GIRAFF archives); `distorted` is NULL when neither measure exists.
 CREATE OR REPLACE VIEW run_emulation AS
 WITH hops AS (
@@ -35,21 +36,24 @@ WITH hops AS (
   WHERE x.first_at IS NULL OR (e.t >= x.first_at AND e.t - e.window_ms <= x.last_at)
 ), processes AS (
   SELECT run_key, source, count(*) AS windows, sum(timer_delays) AS timer_delays,
+    sum(loop_lag_p50_ms * window_ms) / nullif(sum(window_ms), 0) AS loop_lag_p50_ms,
     sum(loop_lag_p99_ms * window_ms) / nullif(sum(window_ms), 0) AS loop_lag_p99_ms,
     max(loop_lag_max_ms) AS loop_lag_max_ms,
+    sum(timer_slack_p50_ms * timer_delays) / nullif(sum(timer_delays), 0) AS timer_slack_p50_ms,
     sum(timer_slack_p99_ms * timer_delays) / nullif(sum(timer_delays), 0) AS timer_slack_p99_ms,
     max(timer_slack_max_ms) AS timer_slack_max_ms
   FROM windows GROUP BY ALL
 ), health AS (
   SELECT run_key, count(*) AS processes, sum(windows) AS health_windows, sum(timer_delays) AS timer_delays,
-    max(loop_lag_p99_ms) AS loop_lag_p99_ms, max(loop_lag_max_ms) AS loop_lag_max_ms,
+    max(loop_lag_p50_ms) AS loop_lag_p50_ms, max(loop_lag_p99_ms) AS loop_lag_p99_ms,
+    max(loop_lag_max_ms) AS loop_lag_max_ms, max(timer_slack_p50_ms) AS timer_slack_p50_ms,
     max(timer_slack_p99_ms) AS timer_slack_p99_ms, max(timer_slack_max_ms) AS timer_slack_max_ms
   FROM processes GROUP BY run_key
 )
 SELECT r.run_key, x.hops, x.measured_hops, x.excess_p50_ms, x.excess_p90_ms, x.excess_p99_ms, x.excess_max_ms,
   x.unexplained_p99_ms, x.late_hops, x.late_by_machine_hops, x.late_by_network_hops,
-  h.processes, h.health_windows, h.timer_delays, h.loop_lag_p99_ms, h.loop_lag_max_ms, h.timer_slack_p99_ms,
-  h.timer_slack_max_ms, th.distortion_ms AS distortion_threshold_ms,
+  h.processes, h.health_windows, h.timer_delays, h.loop_lag_p50_ms, h.loop_lag_p99_ms, h.loop_lag_max_ms,
+  h.timer_slack_p50_ms, h.timer_slack_p99_ms, h.timer_slack_max_ms, th.distortion_ms AS distortion_threshold_ms,
   CASE WHEN h.timer_slack_p99_ms IS NULL AND x.unexplained_p99_ms IS NULL THEN NULL
     ELSE coalesce(h.timer_slack_p99_ms > th.distortion_ms, false)
       OR coalesce(x.unexplained_p99_ms > th.distortion_ms, false)
