@@ -11,13 +11,16 @@ const experiments = fileURLToPath(new URL("../../../experiments/", import.meta.u
 const load = (name: string, env: Record<string, string> = {}) => loadCampaign(`${experiments}${name}`, { env });
 
 describe("shipped campaigns", () => {
-  it.each(["default", "giraff-final", "giraff-europar", "giraff-thesis"])("%s loads without warnings", async (name) => {
-    const campaign = await load(name);
-    expect(campaign.warnings).toEqual([]);
-    expect(expandRuns(campaign).length).toBeGreaterThan(0);
-  });
+  it.each(["default", "giraff-final", "giraff-europar", "giraff-thesis", "scale-1000"])(
+    "%s loads without warnings",
+    async (name) => {
+      const campaign = await load(name);
+      expect(campaign.warnings).toEqual([]);
+      expect(expandRuns(campaign).length).toBeGreaterThan(0);
+    },
+  );
 
-  it.each(["default", "giraff-final", "giraff-europar", "giraff-thesis"])(
+  it.each(["default", "giraff-final", "giraff-europar", "giraff-thesis", "scale-1000"])(
     "%s: WAIT_TIME covers the last IoT window of every plan",
     async (name) => {
       const campaign = await load(name);
@@ -101,6 +104,27 @@ describe("shipped campaigns", () => {
       [12, 12, 12, 12],
     ]);
     expect(expandRuns(all)).toHaveLength(30);
+  });
+
+  it("scale-1000: the auction and two baselines on one network of about 1,000 nodes, short enough for 45 minutes", async () => {
+    const campaign = await load("scale-1000");
+    const runs = expandRuns(campaign);
+    expect(runs.map((r) => r.label)).toEqual([
+      "x4-r1-base-auction",
+      "x4-r1-base-edge-first",
+      "x4-r1-base-mincpurandom",
+    ]);
+    expect(new Set(runs.map((r) => r.planKey)).size).toBe(1);
+    expect(campaign.deployment.provider).toBe("local");
+    const topology = topologyFor(campaign, runs[0]!, undefined);
+    // the README's network: 1,008 fog nodes and the root, 746 of them IoT-connected
+    expect(topology.nodes).toHaveLength(1009);
+    expect(topology.nodes.filter((n) => n.iotConnected)).toHaveLength(746);
+    const { workload, pacing } = campaign.matrix.variations[0]!;
+    expect(workload).toMatchObject({ variant: "paper", latencyLaw: "half-normal-paper", executionScale: 0.1 });
+    // deploy, drain and collection: about 20 s per run at this size, plus two minutes of ingestion and figures
+    const nominal = runs.length * (pacing.warmupS + workload.experimentDurationS + pacing.waitTimeS + 20) + 120;
+    expect(nominal).toBeLessThanOrEqual(45 * 60);
   });
 
   it("giraff-thesis: the auction at two load levels", async () => {
