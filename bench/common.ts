@@ -4,7 +4,7 @@
  */
 import type { AuctionRecord } from "../runtime/market/auction.ts";
 import type { Sla } from "../runtime/protocol/messages.ts";
-import { pathBetween } from "../runtime/protocol/path-matrix.ts";
+import { treePaths, type PathLookup } from "../runtime/protocol/path-matrix.ts";
 import type { Topology } from "../runtime/protocol/topology.ts";
 import { REASONS } from "../runtime/strategies/types.ts";
 
@@ -39,6 +39,8 @@ export interface BenchResult {
 
 export interface BenchContext {
   quick: boolean;
+  /** The results of the benchmarks run before this one in the same run (for summaries across entries). */
+  earlier: readonly BenchResult[];
   /** `127.A`: the loopback /16 this benchmark's network uses. */
   subnet: string;
   seed: number;
@@ -47,6 +49,10 @@ export interface BenchContext {
 
 export interface Benchmark {
   name: string;
+  /** A set `--only <set>` selects as a whole (`scale`: `scale-100` … `scale-growth`). */
+  set?: string;
+  /** Not run with `--quick` (sizes too large for a smoke test). */
+  skipWhenQuick?: boolean;
   subnet: string;
   run(ctx: BenchContext): Promise<Omit<BenchResult, "name" | "completed" | "allTargetsMet" | "wallMs">>;
 }
@@ -141,12 +147,16 @@ const NOT_ASKED = new Set<string>([REASONS.latencyTooHigh, REASONS.latencyUnknow
  * The nodes an auction reached (that bid, or were asked and declined or failed) and the deepest one-way path
  * latency from the target among them: the network floor of the auction is twice that.
  */
-export function exploredRegion(topology: Topology, record: AuctionRecord): { nodes: number; deepestMs: number } {
+export function exploredRegion(
+  topology: Topology,
+  record: AuctionRecord,
+  paths: PathLookup = treePaths(topology),
+): { nodes: number; deepestMs: number } {
   const reached = new Set<string>([record.targetNode]);
   for (const b of record.bids) reached.add(b.nodeId);
   for (const r of record.refusals) if (!NOT_ASKED.has(r.reason)) reached.add(r.nodeId);
   let deepestMs = 0;
-  for (const id of reached) deepestMs = Math.max(deepestMs, pathBetween(topology, record.targetNode, id).latencyMs);
+  for (const id of reached) deepestMs = Math.max(deepestMs, paths(record.targetNode, id).latencyMs);
   return { nodes: reached.size, deepestMs };
 }
 

@@ -18,6 +18,8 @@ import { iotRate } from "./iot-rate.ts";
 import { placementOverhead } from "./placement-overhead.ts";
 import { proxyOverhead } from "./proxy-overhead.ts";
 import { reportBuild } from "./report-build.ts";
+import { SCALE_SIZES, scaleBenchmark } from "./scale.ts";
+import { scaleGrowth } from "./scale-growth.ts";
 import { throughput } from "./throughput.ts";
 import { warmup } from "./warmup.ts";
 
@@ -34,14 +36,19 @@ const BENCHMARKS: Benchmark[] = [
   orchestrationOverhead,
   campaignDefault,
   deviations,
+  // one loopback /16 per size: a network's addresses must not meet the next one's half-closed sockets
+  ...SCALE_SIZES.map((n, i) => scaleBenchmark(n, `127.${220 + i}`)),
+  scaleGrowth,
 ];
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
 const NAMES = BENCHMARKS.map((b) => b.name);
+const SETS = [...new Set(BENCHMARKS.flatMap((b) => (b.set === undefined ? [] : [b.set])))];
 
 const USAGE = `Usage: npm run -s bench [-- [--only <name,...>] [--quick] [--seed <n>] [--dry-run]]
 
-  --only <names>   these benchmarks only, comma-separated: ${NAMES.join(", ")}
+  --only <names>   these benchmarks only, comma-separated: ${NAMES.join(", ")};
+                   or a set of them: ${SETS.join(", ")}
   --quick          smaller sizes, for a smoke test
   --seed <n>       topology and target draw (default 1)
   --dry-run        print the selection as JSON; run nothing
@@ -59,13 +66,17 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
       ?.split(",")
       .map((s) => s.trim())
       .filter((s) => s !== "");
-    const unknown = only?.filter((n) => !NAMES.includes(n)) ?? [];
+    const unknown = only?.filter((n) => !NAMES.includes(n) && !SETS.includes(n)) ?? [];
     if (unknown.length > 0) throw new UsageError(`Unknown benchmark ${unknown.join(", ")} for --only.`);
     const seed = values.seed === undefined ? 1 : Number(values.seed);
     if (values.seed?.trim() === "" || !Number.isInteger(seed))
       throw new UsageError(`Expected --seed to be an integer, got ${JSON.stringify(values.seed)}.`);
     const quick = values.quick ?? false;
-    const selected = BENCHMARKS.filter((b) => only === undefined || only.includes(b.name));
+    const selected = BENCHMARKS.filter(
+      (b) =>
+        (only === undefined || only.includes(b.name) || (b.set !== undefined && only.includes(b.set))) &&
+        !(quick && b.skipWhenQuick === true),
+    );
     if (values["dry-run"]) {
       const names = selected.map((b) => b.name);
       io.out(JSON.stringify({ schema: "giraff-ts-bench/1", dryRun: true, quick, seed, benchmarks: names }, null, 2));
@@ -84,7 +95,7 @@ async function runBenchmarks(selected: Benchmark[], quick: boolean, seed: number
       console.error(`[bench ${bench.name} +${((performance.now() - t0) / 1000).toFixed(1)}s] ${message}`);
     progress(quick ? "starting (quick)" : "starting");
     try {
-      const out = await bench.run({ quick, subnet: bench.subnet, seed, progress });
+      const out = await bench.run({ quick, subnet: bench.subnet, seed, progress, earlier: results });
       const wallMs = Math.round(performance.now() - t0);
       results.push({
         name: bench.name,

@@ -25,7 +25,7 @@ import { FunctionTable } from "./function-table.ts";
 import { InFlightLimiter } from "./in-flight-limiter.ts";
 import { LatencyEstimator } from "./latency-estimator.ts";
 import { LatencyMonitor } from "./latency-monitor.ts";
-import { probeLocally } from "../in-process/probe-batch.ts";
+import { probeLocally, probeRoundLocally } from "../in-process/probe-batch.ts";
 import { answerLikeHttp } from "../in-process/local-peers.ts";
 import { registerNodeSchema } from "../protocol/messages.ts";
 import { parseWith } from "../protocol/validate.ts";
@@ -102,7 +102,10 @@ export async function startNode(
     closing: false,
   };
   state.monitor = new LatencyMonitor(
-    { probe: (id, signal) => probe(state, id, signal) },
+    {
+      probe: (id, signal) => probe(state, id, signal),
+      probeRound: (id, pings, signal) => probeRound(state, id, pings, signal),
+    },
     {
       pingsPerRound: config.latency.pingsPerRound,
       periodMs: config.latency.periodMs,
@@ -175,6 +178,29 @@ export async function startNode(
       await server.close();
     },
   };
+}
+
+/**
+ * A round of latency probes: batched with the other rounds of this process for a co-located neighbour
+ * (`probe-batch.ts`), sequential HTTP probes otherwise. Round trips beyond the probe timeout count as lost.
+ */
+async function probeRound(
+  state: NodeState,
+  neighbourId: string,
+  pings: number,
+  signal: AbortSignal,
+): Promise<(number | undefined)[]> {
+  const neighbour = state.neighbours.get(neighbourId);
+  if (neighbour === undefined) return [];
+  const local = state.effects.peers?.lookup(neighbour.url);
+  const timeoutMs = state.config.latency.probeTimeoutMs;
+  if (local !== undefined) {
+    const rtts = await probeRoundLocally(state.effects.linkTo(neighbourId), local, pings);
+    return rtts.map((rtt) => (rtt !== undefined && rtt <= timeoutMs ? rtt : undefined));
+  }
+  const rtts: (number | undefined)[] = [];
+  for (let i = 0; i < pings && !signal.aborted; i++) rtts.push(await probe(state, neighbourId, signal));
+  return rtts;
 }
 
 /** One latency probe: an HTTP round trip over the emulated link, so it measures what bids experience. */

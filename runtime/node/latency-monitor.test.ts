@@ -63,6 +63,37 @@ afterEach(async () => {
 });
 
 describe("LatencyMonitor", () => {
+  it("asks probeRound for whole rounds when given, halving each round trip and counting undefined as lost", async () => {
+    const clock = new FakeClock();
+    const rounds: number[] = [];
+    const probeRound = async (_id: string, pings: number) => {
+      rounds.push(pings);
+      return [10, undefined, 12, 14, 16];
+    };
+    const snapshots: NeighbourLatencySnapshot[] = [];
+    monitor = new LatencyMonitor(
+      { probe: () => Promise.reject(new Error("single probes must not be used")), probeRound, clock },
+      { onRound: (_id, s) => snapshots.push(s) },
+    );
+    monitor.add("child");
+    await clock.advance(0);
+    expect(rounds).toEqual([5, 5, 5, 5]); // warm-up: 4 rounds, one request each
+    expect(snapshots.at(-1)).toMatchObject({ rawPacketLoss: 0.2 });
+    expect(monitor.estimator.estimate("child")?.medianMs).toBe(6.5); // mean of 10, 12, 14 and 16, halved
+  });
+
+  it("stops at once when removed while a round is pending, and a failed round reads as all lost", async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const never = () => (++calls === 1 ? Promise.reject(new Error("boom")) : new Promise<number[]>(() => undefined));
+    monitor = new LatencyMonitor({ probe: () => Promise.resolve(1), probeRound: never, clock });
+    monitor.add("child");
+    await clock.advance(0);
+    expect(calls).toBe(2);
+    await monitor.remove("child"); // resolves although the second round never answers
+    expect(monitor.has("child")).toBe(false);
+  });
+
   it("settles with fast rounds for settleForMs after the add, then goes to periodMs", async () => {
     const clock = new FakeClock();
     const { probe, calls } = instantProbe(20);
