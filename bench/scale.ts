@@ -43,7 +43,10 @@ import { benchTree } from "./tree.ts";
 export const SCALE_SIZES = [100, 663, 2000, 10_000] as const;
 export const QUICK_SCALE_SIZES = [100, 663] as const;
 
-/** Floods must reach at least this many nodes for the overhead figures (the issue's "floods that reach 200"). */
+/**
+ * Floods must reach at least this many nodes for the overhead figures (the issue's "floods that reach 200"); a
+ * smaller network's floods are asked to reach all of it.
+ */
 const FLOOD_NODES = 200;
 /** The launcher's settling phase (probe rounds every second for each link's first 30 s). */
 const SETTLE_PHASE_MS = 30_000;
@@ -139,8 +142,9 @@ async function measureNetwork(
 
   const targets = Array.from({ length: ctx.quick ? 4 : 8 }, pick);
   const budgets = new Map<string, number>();
-  for (const t of targets) budgets.set(t, await budgetReaching(network, topology, t, FLOOD_NODES));
-  ctx.progress(`budgets reaching ${FLOOD_NODES} nodes: ${[...budgets.values()].join(", ")} ms`);
+  const floodNodes = Math.min(FLOOD_NODES, nodes);
+  for (const t of targets) budgets.set(t, await budgetReaching(network, topology, t, floodNodes));
+  ctx.progress(`budgets reaching ${floodNodes} nodes: ${[...budgets.values()].join(", ")} ms`);
   const auctions = ctx.quick ? 40 : 100;
   const seriesStart = Date.now();
   const rows = await series(network, topology, targets, budgets, auctions);
@@ -152,7 +156,7 @@ async function measureNetwork(
   const overheads = rows.map((r) => r.overheadMs);
   const p50 = percentile(overheads, 50);
   const p99 = percentile(overheads, 99);
-  const reaching = rows.filter((r) => r.explored >= FLOOD_NODES).length / Math.max(1, rows.length);
+  const reaching = rows.filter((r) => r.explored >= floodNodes).length / Math.max(1, rows.length);
   const idlePercent = idle.cpuMs / idle.windowMs / 0.01;
   const figures = {
     nodes,
@@ -177,7 +181,7 @@ async function measureNetwork(
       50,
     ),
     exploredNodesMin: rows.length === 0 ? null : Math.min(...rows.map((r) => r.explored)),
-    floodsReaching200Ratio: round(reaching),
+    floodsReachingWantedRatio: round(reaching),
     awardedRatio: round(rows.filter((r) => r.outcome === "awarded").length / Math.max(1, rows.length)),
     loopLagP99Ms: health.loopLagP99Ms,
     timerSlackP99Ms: health.timerSlackP99Ms,
@@ -189,7 +193,7 @@ async function measureNetwork(
       nodes,
       seed: ctx.seed,
       launch: { ...options, runDir: "(temporary)" },
-      floodNodes: FLOOD_NODES,
+      floodNodes,
       auctions,
       targets: targets.length,
       idleWindowMs: IDLE_WINDOW_MS,
@@ -215,7 +219,7 @@ async function measureNetwork(
       target("firstAwardAfterReadyMs", "<=", TARGETS.firstAwardAfterReadyMs, "ms", figures.firstAwardAfterReadyMs),
       target("overheadP50Ms", "<=", TARGETS.overheadP50Ms, "ms", figures.overheadP50Ms),
       target("overheadP99Ms", "<=", TARGETS.overheadP99Ms, "ms", figures.overheadP99Ms),
-      target("floodsReaching200Ratio", ">=", 0.9, "ratio", figures.floodsReaching200Ratio),
+      target("floodsReachingWantedRatio", ">=", 0.9, "ratio", figures.floodsReachingWantedRatio),
     ],
   };
 }
