@@ -334,26 +334,62 @@ async function series(
 }
 
 /**
- * The `emulation_health` windows every node-hosting process wrote while the series ran: the worst window's loop
- * lag p99 and timer slack p99 across processes, and the median window's.
+ * The `emulation_health` windows every node-hosting process wrote while the series ran, summarised as the analysis
+ * does for a run (`orchestrator/analysis/views/16-run_emulation.sql`): per process, the p99 over its windows is the
+ * mean of their p99s weighted by delays (timer slack) or by length (loop lag); then the worst process. The worst
+ * single window is kept beside it.
  */
 function emulationHealth(runDir: string, fromMs: number, toMs: number) {
-  const windows: { loopLagP99Ms: number; timerSlackP99Ms: number; timerDelays: number }[] = [];
+  interface Window {
+    t: number;
+    windowMs: number;
+    loopLagP99Ms: number;
+    timerSlackP99Ms: number;
+    timerDelays: number;
+  }
+  const perProcess: { source: string; loopLagP99Ms: number | null; timerSlackP99Ms: number | null }[] = [];
+  const all: Window[] = [];
   const folder = join(runDir, "events");
   for (const file of readdirSync(folder).filter((f) => f.startsWith("nodes-"))) {
+    const windows: Window[] = [];
     for (const line of readFileSync(join(folder, file), "utf8").split("\n")) {
       if (!line.includes('"emulation_health"')) continue;
-      const e = JSON.parse(line) as { t: number; loopLagP99Ms: number; timerSlackP99Ms: number; timerDelays: number };
-      if (e.t >= fromMs && e.t <= toMs + 1000) windows.push(e);
+      const e = JSON.parse(line) as Window;
+      if (e.t >= fromMs && e.t - e.windowMs <= toMs) windows.push(e);
     }
+    all.push(...windows);
+    const weighted = (value: (w: Window) => number, weight: (w: Window) => number) => {
+      const total = windows.reduce((sum, w) => sum + weight(w), 0);
+      return total === 0 ? null : windows.reduce((sum, w) => sum + value(w) * weight(w), 0) / total;
+    };
+    perProcess.push({
+      source: file.replace(/\.jsonl$/, ""),
+      loopLagP99Ms: round(
+        weighted(
+          (w) => w.loopLagP99Ms,
+          (w) => w.windowMs,
+        ),
+      ),
+      timerSlackP99Ms: round(
+        weighted(
+          (w) => w.timerSlackP99Ms,
+          (w) => w.timerDelays,
+        ),
+      ),
+    });
   }
-  const lag = windows.map((w) => w.loopLagP99Ms);
-  const slack = windows.filter((w) => w.timerDelays > 0).map((w) => w.timerSlackP99Ms);
+  const worst = (k: "loopLagP99Ms" | "timerSlackP99Ms") => {
+    const values = perProcess.map((p) => p[k]).filter((v): v is number => v !== null);
+    return values.length === 0 ? null : Math.max(...values);
+  };
   return {
-    windows: windows.length,
-    loopLagP99Ms: round(lag.length === 0 ? null : Math.max(...lag)),
-    timerSlackP99Ms: round(slack.length === 0 ? null : Math.max(...slack)),
-    loopLagP99MedianWindowMs: round(percentile(lag, 50)),
-    timerSlackP99MedianWindowMs: round(percentile(slack, 50)),
+    windows: all.length,
+    loopLagP99Ms: worst("loopLagP99Ms"),
+    timerSlackP99Ms: worst("timerSlackP99Ms"),
+    perProcess,
+    worstWindowLoopLagP99Ms: round(all.length === 0 ? null : Math.max(...all.map((w) => w.loopLagP99Ms))),
+    worstWindowTimerSlackP99Ms: round(
+      all.length === 0 ? null : Math.max(...all.filter((w) => w.timerDelays > 0).map((w) => w.timerSlackP99Ms)),
+    ),
   };
 }
