@@ -97,6 +97,11 @@ const ELSEWHERE: Record<string, Elsewhere> = {
   "npm run -s bench -- --only throughput,warmup": { ranBy: BENCH_HERE, entry: "npm run -s bench", checks: [["npm run -s bench -- --only throughput,warmup --dry-run", benchDry]] },
   "npm run -s bench -- --seed 7": { ranBy: BENCH_HERE, entry: "npm run -s bench", checks: [["npm run -s bench -- --seed 7 --dry-run", /"seed": 7/]] },
   "npm run -s bench -- --only ingest": { ranBy: BENCH_HERE, entry: "npm run -s bench", checks: [["npm run -s bench -- --only ingest --dry-run", /"ingest"/]] },
+  "npm run -s bench -- --only scale": { ranBy: BENCH_HERE, entry: "npm run -s bench", checks: [["npm run -s bench -- --only scale --dry-run", /"scale-100",\s+"scale-663",\s+"scale-2000",\s+"scale-10000",\s+"scale-growth"/]] },
+  // experiments/scale-1000/README.md: a 45-minute campaign; its dry run is checked here, the pipeline run by the campaign test
+  "npx zx run-campaign.mjs experiments/scale-1000 --dry-run": { ranBy: CAMPAIGN_TEST, entry: "run-campaign.mjs", checks: [["npx zx run-campaign.mjs experiments/scale-1000 --dry-run", dryRun]] },
+  "/usr/bin/time -v npx zx run-campaign.mjs experiments/scale-1000": { ranBy: CAMPAIGN_TEST, entry: "run-campaign.mjs", checks: [["npx zx run-campaign.mjs experiments/scale-1000 --dry-run", dryRun]] },
+  "npx tsx orchestrator/analysis/cli.ts emulation metrics-arks/scale-1000": { ranBy: "orchestrator/analysis/cli.test.ts", entry: "emulation", help: "npx tsx orchestrator/analysis/cli.ts --help" },
   "npm run report -- metrics-arks/default": { ranBy: "notebooks/report.test.ts", entry: "build.ts", checks: [["npm run report -- metrics-arks/default --dry-run", /would build the report of \S+\/metrics-arks\/default/]] },
   "npm run report -- metrics-arks/giraff-final": { ranBy: "notebooks/report.test.ts", entry: "build.ts", checks: [["npm run report -- metrics-arks/giraff-final --dry-run", /would build the report of \S+\/metrics-arks\/giraff-final/]] },
   "npm run bundle -- metrics-arks/<campaign> [--out file.tar.gz]": { ranBy: "orchestrator/bundle/bundle.test.ts", entry: "bundle-cli.ts", help: "npm run bundle -- --help" },
