@@ -161,3 +161,37 @@ export function removeWorkDir(dir: string): void {
     // a directory left in the system's temporary folder is no reason to fail a stop
   }
 }
+
+/** Where and as whom a boxed process runs: the tsx loader, its own directory, its whole environment, its user. */
+export interface Box {
+  /** The `--import` specifier of tsx, absolute (a file URL), so that it resolves from any working directory. */
+  loader: string;
+  cwd: string;
+  /** The whole environment of the process (nothing is inherited). */
+  env: Record<string, string>;
+  /** Run as this user and group (needs root); undefined: as this process's user. */
+  uid?: number | undefined;
+  gid?: number | undefined;
+}
+
+/**
+ * execa's options for a process in its box, shared by a function process and a dense host: exactly the given
+ * environment (`extendEnv: false`), output streamed rather than buffered, no rejection on a non-zero exit (the
+ * caller reads it), killed when the gateway's process exits (`cleanup`), and no automatic SIGKILL (the caller's stop
+ * chooses its grace period).
+ */
+export function boxedProcessOptions(box: Box) {
+  return {
+    nodeOptions: ["--import", box.loader],
+    cwd: box.cwd,
+    env: box.env,
+    extendEnv: false,
+    ...(box.uid === undefined ? {} : { uid: box.uid }),
+    ...(box.gid === undefined ? {} : { gid: box.gid }),
+    stdin: "ignore",
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    forceKillAfterDelay: false,
+  } as const;
+}

@@ -7,24 +7,19 @@
 import { fileURLToPath } from "node:url";
 import type { Writable } from "node:stream";
 import { execaNode } from "execa";
+import { boxedProcessOptions, type Box } from "./function-box.ts";
 import type { ExitInfo, FunctionProcessStatus } from "./function-process.ts";
 import type { FromHost, InstanceUsage, ToHost } from "./function-host-messages.ts";
 
 const DENSE_HOST_ENTRY = fileURLToPath(new URL("./dense-host.ts", import.meta.url));
 const TAIL_CHARS = 2000;
 
-export interface FunctionHostOptions {
+/** The host's box (`function-box.ts`); its environment is the host's alone, instances never see it. */
+export interface FunctionHostOptions extends Box {
   /** The image's folder under `functions/`, for messages. */
   folder: string;
   /** Absolute path of the image's `handler.ts` (exports `createFunction`). */
   handlerPath: string;
-  /** The `--import` specifier of tsx, absolute. */
-  loader: string;
-  cwd: string;
-  /** The host's whole environment (nothing inherited); instances never see it. */
-  env: Record<string, string>;
-  uid?: number | undefined;
-  gid?: number | undefined;
   startTimeoutMs: number;
   log?: Writable | undefined;
 }
@@ -34,20 +29,9 @@ type Waiter = { resolve: () => void; reject: (err: Error) => void };
 /** The host process, with an IPC channel (JSON) and its output streamed. */
 function spawnHost(opts: FunctionHostOptions) {
   return execaNode(DENSE_HOST_ENTRY, [opts.handlerPath, opts.folder], {
-    nodeOptions: ["--import", opts.loader],
+    ...boxedProcessOptions(opts),
     ipc: true,
     serialization: "json",
-    cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: false,
-    ...(opts.uid === undefined ? {} : { uid: opts.uid }),
-    ...(opts.gid === undefined ? {} : { gid: opts.gid }),
-    stdin: "ignore",
-    buffer: false,
-    reject: false,
-    cleanup: true,
-    // stop() chooses the grace period per call
-    forceKillAfterDelay: false,
   });
 }
 

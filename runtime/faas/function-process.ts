@@ -10,23 +10,16 @@
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { execaNode, type ResultPromise } from "execa";
+import { boxedProcessOptions, type Box } from "./function-box.ts";
 
 export type FunctionProcessStatus = "starting" | "ready" | "failed" | "stopped";
 
-export interface FunctionProcessOptions {
+/** The function's box (`function-box.ts`): loader, its own working directory, its whole environment, its user. */
+export interface FunctionProcessOptions extends Box {
   /** The function's name, for messages. */
   name: string;
   /** Absolute path of the function's `index.ts`. */
   entry: string;
-  /** The `--import` specifier of tsx, absolute (a file URL), so that it resolves from any working directory. */
-  loader: string;
-  /** Working directory: the function's own. */
-  cwd: string;
-  /** The whole environment of the process (nothing is inherited). */
-  env: Record<string, string>;
-  /** Run as this user and group (needs root); undefined: as this process's user. */
-  uid?: number | undefined;
-  gid?: number | undefined;
   /** Fail the function if it has not reported its port by then. */
   startTimeoutMs: number;
   /** Receives the process's stdout and stderr. */
@@ -59,21 +52,7 @@ export class FunctionProcess {
   private constructor(opts: FunctionProcessOptions) {
     this.name = opts.name;
     this.startedAt = new Date();
-    this.#child = execaNode(opts.entry, [], {
-      nodeOptions: ["--import", opts.loader],
-      ipc: false,
-      cwd: opts.cwd,
-      env: opts.env,
-      extendEnv: false,
-      ...(opts.uid === undefined ? {} : { uid: opts.uid }),
-      ...(opts.gid === undefined ? {} : { gid: opts.gid }),
-      stdin: "ignore",
-      buffer: false,
-      reject: false,
-      cleanup: true,
-      // stop() chooses the grace period per call
-      forceKillAfterDelay: false,
-    });
+    this.#child = execaNode(opts.entry, [], { ...boxedProcessOptions(opts), ipc: false });
     this.exited = this.#child.then((result) => {
       // a process that never started (bad uid, missing node) has no pid and no exit code, only a message
       const spawnError = this.#child.pid === undefined && result.failed ? result.shortMessage : undefined;
