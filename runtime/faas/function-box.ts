@@ -195,3 +195,44 @@ export function boxedProcessOptions(box: Box) {
     forceKillAfterDelay: false,
   } as const;
 }
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves with how the process ended once it is gone. */
+export async function terminate<T>(
+  child: { kill(signal: NodeJS.Signals): unknown },
+  exited: Promise<T>,
+  graceMs: number,
+): Promise<T> {
+  child.kill("SIGTERM");
+  const killer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(killer);
+  }
+}
+
+/** How much of a boxed process's output is kept for its failure message. */
+const TAIL_CHARS = 2000;
+
+/** The last output of a boxed process (at most 2,000 characters), for the sentence that says why it failed. */
+export class OutputTail {
+  #text = "";
+
+  add(text: string): void {
+    this.#text = (this.#text + text).slice(-TAIL_CHARS);
+  }
+
+  get text(): string {
+    return this.#text;
+  }
+
+  /** Its last five lines joined with " | "; "" when the process printed nothing. */
+  lastLines(): string {
+    return this.#text.trim().split("\n").slice(-5).join(" | ");
+  }
+}
+
+/** How a process ended, as a phrase: its spawn error, "with code 1" or "on signal SIGKILL". */
+export function howItEnded(exit: { code: number | null; signal: NodeJS.Signals | null }, spawnError?: string): string {
+  return spawnError ?? (exit.signal === null ? `with code ${exit.code}` : `on signal ${exit.signal}`);
+}

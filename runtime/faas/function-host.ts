@@ -7,12 +7,11 @@
 import { fileURLToPath } from "node:url";
 import type { Writable } from "node:stream";
 import { execaNode } from "execa";
-import { boxedProcessOptions, type Box } from "./function-box.ts";
+import { boxedProcessOptions, howItEnded, OutputTail, terminate, type Box } from "./function-box.ts";
 import type { ExitInfo, FunctionProcessStatus } from "./function-process.ts";
 import type { FromHost, InstanceUsage, ToHost } from "./function-host-messages.ts";
 
 const DENSE_HOST_ENTRY = fileURLToPath(new URL("./dense-host.ts", import.meta.url));
-const TAIL_CHARS = 2000;
 
 /** The host's box (`function-box.ts`); its environment is the host's alone, instances never see it. */
 export interface FunctionHostOptions extends Box {
@@ -53,7 +52,7 @@ export class FunctionHost {
   readonly #startTimer: NodeJS.Timeout;
   #markReady: Waiter | undefined;
   #stopping = false;
-  #tail = "";
+  readonly #tail = new OutputTail();
 
   private constructor(opts: FunctionHostOptions) {
     this.folder = opts.folder;
@@ -64,7 +63,7 @@ export class FunctionHost {
     for (const stream of [this.#child.stdout, this.#child.stderr]) {
       stream.on("data", (chunk: Buffer) => {
         opts.log?.write(chunk);
-        this.#tail = (this.#tail + chunk.toString("utf8")).slice(-TAIL_CHARS);
+        this.#tail.add(chunk.toString("utf8"));
       });
     }
     this.exited = this.#child.then((result) => {
@@ -115,13 +114,7 @@ export class FunctionHost {
     this.#stopping = true;
     clearTimeout(this.#startTimer);
     if (this.exit !== undefined) return this.exit;
-    this.#child.kill("SIGTERM");
-    const killer = setTimeout(() => this.#child.kill("SIGKILL"), graceMs);
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(killer);
-    }
+    return terminate(this.#child, this.exited, graceMs);
   }
 
   /** Kills a host that does not answer (a handler stuck in synchronous code): its instances fail with `reason`. */
@@ -176,8 +169,8 @@ export class FunctionHost {
     if (this.#stopping && this.status !== "failed") {
       this.status = "stopped";
     } else if (this.status !== "failed") {
-      const how = spawnError ?? (exit.signal === null ? `with code ${exit.code}` : `on signal ${exit.signal}`);
-      const tail = this.#tail.trim().split("\n").slice(-5).join(" | ");
+      const how = howItEnded(exit, spawnError);
+      const tail = this.#tail.lastLines();
       this.status = "failed";
       this.failure =
         spawnError === undefined

@@ -10,7 +10,7 @@
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { execaNode, type ResultPromise } from "execa";
-import { boxedProcessOptions, type Box } from "./function-box.ts";
+import { boxedProcessOptions, howItEnded, OutputTail, terminate, type Box } from "./function-box.ts";
 
 export type FunctionProcessStatus = "starting" | "ready" | "failed" | "stopped";
 
@@ -31,9 +31,6 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
-/** How much of the output to keep for error messages. */
-const TAIL_CHARS = 2000;
-
 export class FunctionProcess {
   readonly name: string;
   readonly startedAt: Date;
@@ -46,7 +43,7 @@ export class FunctionProcess {
   readonly exited: Promise<ExitInfo>;
   readonly #child: ResultPromise;
   #stopping = false;
-  #tail = "";
+  readonly #tail = new OutputTail();
   readonly #startTimer: NodeJS.Timeout;
 
   private constructor(opts: FunctionProcessOptions) {
@@ -62,7 +59,7 @@ export class FunctionProcess {
     stdout.on("line", (line) => this.#onStdoutLine(line, opts.log));
     this.#child.stderr!.on("data", (chunk: Buffer) => {
       opts.log?.write(chunk);
-      this.#remember(chunk.toString("utf8"));
+      this.#tail.add(chunk.toString("utf8"));
     });
     this.#startTimer = setTimeout(
       () => this.#fail(`Function \`${this.name}\` did not report a port within ${opts.startTimeoutMs} ms.`),
@@ -86,7 +83,7 @@ export class FunctionProcess {
 
   /** The last lines the function printed, for error messages. */
   get outputTail(): string {
-    return this.#tail;
+    return this.#tail.text;
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
@@ -94,13 +91,7 @@ export class FunctionProcess {
     this.#stopping = true;
     clearTimeout(this.#startTimer);
     if (this.exit !== undefined) return this.exit;
-    this.#child.kill("SIGTERM");
-    const killer = setTimeout(() => this.#child.kill("SIGKILL"), graceMs);
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(killer);
-    }
+    return terminate(this.#child, this.exited, graceMs);
   }
 
   /** Last resort when the gateway's own process exits: no waiting, no grace. */
@@ -110,7 +101,7 @@ export class FunctionProcess {
 
   #onStdoutLine(line: string, log: Writable | undefined): void {
     log?.write(`${line}\n`);
-    this.#remember(`${line}\n`);
+    this.#tail.add(`${line}\n`);
     if (this.status !== "starting" || !line.startsWith("{")) return;
     try {
       const parsed = JSON.parse(line) as { listening?: unknown };
@@ -130,8 +121,8 @@ export class FunctionProcess {
     if (this.#stopping) {
       this.status = "stopped";
     } else if (this.status !== "failed") {
-      const how = spawnError ?? (exit.signal === null ? `with code ${exit.code}` : `on signal ${exit.signal}`);
-      const tail = this.#tail.trim().split("\n").slice(-5).join(" | ");
+      const how = howItEnded(exit, spawnError);
+      const tail = this.#tail.lastLines();
       this.status = "failed";
       this.failure =
         spawnError === undefined
@@ -146,9 +137,5 @@ export class FunctionProcess {
     this.status = "failed";
     this.failure = reason;
     this.#child.kill("SIGKILL");
-  }
-
-  #remember(text: string): void {
-    this.#tail = (this.#tail + text).slice(-TAIL_CHARS);
   }
 }
