@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deliverLocally, LocalCallTimeout, LocalPeerDirectory, messageBytes } from "./local-peers.ts";
-import { probeLocally } from "./probe-batch.ts";
+import { probeRoundLocally } from "./probe-batch.ts";
 
 describe("in-process delivery", () => {
   it("applies the link's delay in both directions and its rate to each message", async () => {
@@ -33,10 +33,10 @@ describe("in-process delivery", () => {
     directory.add("http://127.0.0.1:1", peer);
     expect(directory.lookup("http://127.0.0.1:1")).toBe(peer);
     expect(directory.lookup("http://127.0.0.1:2")).toBeUndefined();
-    expect(await probeLocally({ delayMs: 10 }, peer)).toBeGreaterThanOrEqual(20);
+    expect((await probeRoundLocally({ delayMs: 10 }, peer, 1))[0]).toBeGreaterThanOrEqual(20);
     alive = false;
     expect(directory.lookup("http://127.0.0.1:1")).toBeUndefined();
-    expect(await probeLocally(undefined, peer)).toBeUndefined();
+    expect((await probeRoundLocally(undefined, peer, 1))[0]).toBeUndefined();
     directory.remove("http://127.0.0.1:1");
     expect(directory.size).toBe(0);
   });

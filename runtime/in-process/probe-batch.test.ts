@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { LocalPeer } from "./local-peers.ts";
-import { probeBatchStats, probeLocally, probeRoundLocally } from "./probe-batch.ts";
+import { probeBatchStats, probeRoundLocally } from "./probe-batch.ts";
 
 function peer(alive: () => boolean = () => true): LocalPeer {
   return {
@@ -42,10 +42,13 @@ describe("probe batches", () => {
     const samples = await probeRoundLocally({ delayMs: 1 }, leaving, 4);
     expect(samples.map((s) => s === undefined)).toEqual([false, false, true, true]);
     expect(
-      await probeLocally(
-        { delayMs: 1 },
-        peer(() => false),
-      ),
+      (
+        await probeRoundLocally(
+          { delayMs: 1 },
+          peer(() => false),
+          1,
+        )
+      )[0],
     ).toBeUndefined();
   });
 });

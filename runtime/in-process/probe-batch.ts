@@ -58,11 +58,6 @@ export function probeRoundLocally(
   });
 }
 
-/** One latency probe to a co-located peer (a round of one). */
-export async function probeLocally(link: LinkEmulation | undefined, peer: LocalPeer): Promise<number | undefined> {
-  return (await probeRoundLocally(link, peer, 1))[0];
-}
-
 async function flush(): Promise<void> {
   scheduled = false;
   let open = pending;

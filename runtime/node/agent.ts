@@ -25,7 +25,7 @@ import { FunctionTable } from "./function-table.ts";
 import { InFlightLimiter } from "./in-flight-limiter.ts";
 import { LatencyEstimator } from "./latency-estimator.ts";
 import { LatencyMonitor } from "./latency-monitor.ts";
-import { probeLocally, probeRoundLocally } from "../in-process/probe-batch.ts";
+import { probeRoundLocally as batchedRound } from "../in-process/probe-batch.ts";
 import { answerLikeHttp } from "../in-process/local-peers.ts";
 import { registerNodeSchema } from "../protocol/messages.ts";
 import { parseWith } from "../protocol/validate.ts";
@@ -104,7 +104,7 @@ export async function startNode(
   state.monitor = new LatencyMonitor(
     {
       probe: (id, signal) => probe(state, id, signal),
-      probeRound: (id, pings, signal) => probeRound(state, id, pings, signal),
+      probeRound: (id, pings) => probeRoundLocally(state, id, pings),
     },
     {
       pingsPerRound: config.latency.pingsPerRound,
@@ -181,37 +181,27 @@ export async function startNode(
 }
 
 /**
- * A round of latency probes: batched with the other rounds of this process for a co-located neighbour
- * (`probe-batch.ts`), sequential HTTP probes otherwise. Round trips beyond the probe timeout count as lost.
+ * A round of latency probes to a co-located neighbour, batched with the other rounds of this process
+ * (`probe-batch.ts`); round trips beyond the probe timeout count as lost. Undefined for a neighbour in another
+ * process: the monitor then probes it over HTTP, one probe at a time.
  */
-async function probeRound(
+async function probeRoundLocally(
   state: NodeState,
   neighbourId: string,
   pings: number,
-  signal: AbortSignal,
-): Promise<(number | undefined)[]> {
+): Promise<(number | undefined)[] | undefined> {
   const neighbour = state.neighbours.get(neighbourId);
-  if (neighbour === undefined) return [];
-  const local = state.effects.peers?.lookup(neighbour.url);
+  const local = neighbour === undefined ? undefined : state.effects.peers?.lookup(neighbour.url);
+  if (local === undefined) return undefined;
   const timeoutMs = state.config.latency.probeTimeoutMs;
-  if (local !== undefined) {
-    const rtts = await probeRoundLocally(state.effects.linkTo(neighbourId), local, pings);
-    return rtts.map((rtt) => (rtt !== undefined && rtt <= timeoutMs ? rtt : undefined));
-  }
-  const rtts: (number | undefined)[] = [];
-  for (let i = 0; i < pings && !signal.aborted; i++) rtts.push(await probe(state, neighbourId, signal));
-  return rtts;
+  const rtts = await batchedRound(state.effects.linkTo(neighbourId), local, pings);
+  return rtts.map((rtt) => (rtt !== undefined && rtt <= timeoutMs ? rtt : undefined));
 }
 
 /** One latency probe: an HTTP round trip over the emulated link, so it measures what bids experience. */
 async function probe(state: NodeState, neighbourId: string, signal: AbortSignal): Promise<number | undefined> {
   const neighbour = state.neighbours.get(neighbourId);
   if (neighbour === undefined) return undefined;
-  const local = state.effects.peers?.lookup(neighbour.url);
-  if (local !== undefined) {
-    const rtt = await probeLocally(state.effects.linkTo(neighbourId), local);
-    return rtt !== undefined && rtt <= state.config.latency.probeTimeoutMs ? rtt : undefined;
-  }
   const started = performance.now();
   try {
     const answer = await request(`${neighbour.url}/api/ping`, {

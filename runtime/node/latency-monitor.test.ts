@@ -82,6 +82,16 @@ describe("LatencyMonitor", () => {
     expect(monitor.estimator.estimate("child")?.medianMs).toBe(6.5); // mean of 10, 12, 14 and 16, halved
   });
 
+  it("probes one at a time a neighbour probeRound declines (undefined), as without probeRound", async () => {
+    const clock = new FakeClock();
+    const { probe, calls } = instantProbe(20);
+    monitor = new LatencyMonitor({ probe, probeRound: () => Promise.resolve(undefined), clock });
+    monitor.add("remote");
+    await clock.advance(0);
+    expect(calls.get("remote")).toBe(20); // warm-up: 4 rounds of 5 single probes
+    expect(monitor.estimator.estimate("remote")?.medianMs).toBe(10);
+  });
+
   it("stops at once when removed while a round is pending, and a failed round reads as all lost", async () => {
     const clock = new FakeClock();
     let calls = 0;

@@ -38,11 +38,16 @@ export interface LatencyMonitorEffects {
    */
   probe(neighbourId: string, signal: AbortSignal): Promise<number | undefined>;
   /**
-   * Optional: a whole round of `pings` sequential probes at once, as round-trip times (undefined for a lost probe).
-   * When given, the monitor asks for rounds rather than single probes: in-process peers are probed in batches
-   * (`in-process/probe-batch.ts`), where one request per round costs a fifth of one per probe.
+   * Optional: a whole round of `pings` sequential probes at once, as round-trip times (undefined for a lost probe),
+   * or undefined for a neighbour it does not batch, which the monitor then probes one at a time with `probe`.
+   * In-process peers are probed in batches (`in-process/probe-batch.ts`), where one request per round costs a
+   * fifth of one per probe.
    */
-  probeRound?(neighbourId: string, pings: number, signal: AbortSignal): Promise<readonly (number | undefined)[]>;
+  probeRound?(
+    neighbourId: string,
+    pings: number,
+    signal: AbortSignal,
+  ): Promise<readonly (number | undefined)[] | undefined>;
   clock?: Clock;
 }
 
@@ -160,9 +165,9 @@ export class LatencyMonitor {
     const addedAt = this.#clock.now();
     while (!loop.controller.signal.aborted) {
       const samplesMs: number[] = [];
-      if (this.#probeRound !== undefined) {
-        const rtts = await this.#roundOnce(id, loop);
-        if (rtts === ABORTED) return;
+      const rtts = this.#probeRound === undefined ? undefined : await this.#roundOnce(id, loop);
+      if (rtts === ABORTED) return;
+      if (rtts !== undefined) {
         for (const rtt of rtts.slice(0, this.#pingsPerRound)) if (isRtt(rtt)) samplesMs.push(rtt / 2);
       } else {
         for (let i = 0; i < this.#pingsPerRound; i++) {
@@ -203,13 +208,16 @@ export class LatencyMonitor {
     });
   }
 
-  /** A whole round through `probeRound`; a failed round reads as all probes lost. Cancellable like a probe. */
-  #roundOnce(id: string, loop: Loop): Promise<readonly (number | undefined)[] | typeof ABORTED> {
+  /**
+   * A whole round through `probeRound` (undefined when it declines the neighbour); a failed round reads as all probes
+   * lost. Cancellable like a probe.
+   */
+  #roundOnce(id: string, loop: Loop): Promise<readonly (number | undefined)[] | undefined | typeof ABORTED> {
     const signal = loop.controller.signal;
     if (signal.aborted) return Promise.resolve(ABORTED);
     return new Promise((resolve) => {
       loop.interrupt = () => resolve(ABORTED);
-      const settle = (rtts: readonly (number | undefined)[]): void => {
+      const settle = (rtts: readonly (number | undefined)[] | undefined): void => {
         loop.interrupt = undefined;
         resolve(rtts);
       };
