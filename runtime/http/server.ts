@@ -128,17 +128,9 @@ export async function startJsonServer(opts: JsonServerOptions): Promise<RunningS
       });
       send(res, answer);
     } catch (err) {
-      if (err instanceof ProtocolError) {
-        req.resume();
-        return send(res, { status: err.status, json: err.toJSON() });
-      }
-      if (err instanceof RemoteError) {
-        opts.onServerError?.(err, { method, path });
-        return send(res, { status: 502, json: { error: { message: err.message } } });
-      }
-      opts.onServerError?.(err, { method, path });
-      const message = err instanceof Error ? err.message : String(err);
-      return send(res, { status: 500, json: { error: { message } } });
+      if (err instanceof ProtocolError) req.resume();
+      else opts.onServerError?.(err, { method, path });
+      return send(res, errorResponse(err));
     }
   }
 
@@ -160,6 +152,16 @@ export async function startJsonServer(opts: JsonServerOptions): Promise<RunningS
  * Splits a request-target into its path and query without `new URL`, which reads `//host` as an authority and
  * throws on `//[::1`. Only origin-form is served: anything else (absolute-form, `*`) is a 400.
  */
+/**
+ * What a handler's error answers: a ProtocolError its status (4xx) and body, a RemoteError (a peer failed) 502,
+ * anything else 500, each with the error's message. In-process callers answer the same (`in-process/local-peers.ts`).
+ */
+export function errorResponse(err: unknown): { status: number; json: unknown } {
+  if (err instanceof ProtocolError) return { status: err.status, json: err.toJSON() };
+  const message = err instanceof Error ? err.message : String(err);
+  return { status: err instanceof RemoteError ? 502 : 500, json: { error: { message } } };
+}
+
 export function splitTarget(rawTarget: string): { path: string; query: URLSearchParams } {
   if (!rawTarget.startsWith("/")) {
     throw new ProtocolError({

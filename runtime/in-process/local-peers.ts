@@ -16,8 +16,7 @@
  */
 import type { LinkEmulation } from "../http/client.ts";
 import { preciseDelay } from "../http/precise-timer.ts";
-import type { JsonResponse } from "../http/server.ts";
-import { ProtocolError, RemoteError } from "../protocol/errors.ts";
+import { errorResponse, type JsonResponse } from "../http/server.ts";
 import type { AcceptAck, AcceptRequest, BidProposals, BidRequest } from "../protocol/messages.ts";
 import { setLongTimeout, type LongTimeout } from "../util/long-timeout.ts";
 
@@ -43,17 +42,15 @@ export interface LocalAnswer {
 }
 
 /**
- * Runs a route's handler in-process and answers what the HTTP server would (`http/server.ts`): its response, or
- * the status of the ProtocolError it threw (4xx), 502 for a RemoteError, 500 for anything else.
+ * Runs a route's handler in-process and answers what the HTTP server would: its response, or what its error answers
+ * (`errorResponse` in `http/server.ts`: the ProtocolError's 4xx, 502 for a RemoteError, 500 for anything else).
  */
 export async function answerLikeHttp(handle: () => Promise<JsonResponse> | JsonResponse): Promise<LocalAnswer> {
   try {
     const res = await handle();
     return { status: res.status ?? 200, json: res.json, retryAfter: res.headers?.["retry-after"] };
   } catch (err) {
-    if (err instanceof ProtocolError) return { status: err.status, json: err.toJSON(), retryAfter: undefined };
-    const message = err instanceof Error ? err.message : String(err);
-    return { status: err instanceof RemoteError ? 502 : 500, json: { error: { message } }, retryAfter: undefined };
+    return { ...errorResponse(err), retryAfter: undefined };
   }
 }
 
